@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""End-to-end checks of generated projects: generate, install, lint, test, start, GET /health.
+
+Cases are data (e2e/cases/<stack>.toml, see docs/e2e.md); the commands come from the stack's
+manifest, as `sprout new --json` reports them. Prints `N passed, N failed` and exits non-zero
+if any case failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "e2e" / "cases"
+WORK = ROOT / "e2e" / ".work"
+STEPS = ("install", "lint", "test", "start")
+DEFAULT_TIMEOUT = 600
+START_TIMEOUT = 180
+TAIL_LINES = 40
+
+
+@dataclass
+class Case:
+    stack: str
+    name: str
+    answers: dict
+    project: str
+    env: dict
+    steps: list
+    checks: list
+    timeout: int
+    setup: list
+    runner: str | None
+    stack_env: dict
+
+    @property
+    def needs_postgres(self) -> bool:
+        return str(self.answers.get("database", "")) == "postgres"
+
+
+@dataclass
+class Result:
+    case: Case
+    failed_step: str | None = None
+    log: Path | None = None
+    seconds: float = 0.0
+    steps: list = field(default_factory=list)
+
+
+def load_cases() -> list[Case]:
+    cases: list[Case] = []
+    seen: set[str] = set()
+    for path in sorted(CASES.glob("*.toml")):
+        stack = path.stem
+        data = tomllib.loads(path.read_text())
+        for raw in data.get("case", []):
+            name = raw["name"]
+            if name in seen:
+                sys.exit(f"e2e: case name {name!r} is used twice")
+            seen.add(name)
+            unknown = set(raw) - {"name", "set", "env", "steps", "checks", "timeout", "project"}
+            if unknown:
+                sys.exit(f"e2e: case {name!r} has unknown fields {sorted(unknown)}")
+            steps = raw.get("steps", list(STEPS))
+            if any(s not in STEPS for s in steps):
+                sys.exit(f"e2e: case {name!r}: steps must be among {STEPS}")
+            cases.append(
+                Case(
+                    stack=stack,
+                    name=name,
+                    answers=raw.get("set", {}),
+                    project=raw.get("project", "demo-app"),
+                    env={k: str(v) for k, v in raw.get("env", {}).items()},
+                    steps=steps,
+                    checks=raw.get("checks", []),
+                    timeout=int(raw.get("timeout", DEFAULT_TIMEOUT)),
+                    setup=data.get("setup", []),
+                    runner=data.get("runner"),
+                    stack_env={k: str(v) for k, v in data.get("env", {}).items()},
+                )
+            )
+    return cases
+
+
+def answer_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class Toolchains:
+    """Runs each setup script once and keeps the environment it printed."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, dict] = {}
+
+    def env_for(self, scripts: list[str]) -> dict:
+        env: dict[str, str] = {}
+        paths: list[str] = []
+        for script in scripts:
+            if script not in self.done:
+                started = time.monotonic()
+                print(f"setup {script} …", flush=True)
+                proc = subprocess.run(
+                    ["bash", str(ROOT / script)], cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=1800
+                )
+                if proc.returncode != 0:
+                    raise RuntimeError(f"setup script {script} failed with exit code {proc.returncode}")
+                printed = {}
+                for line in proc.stdout.splitlines():
+                    if "=" in line:
+                        key, value = line.split("=", 1)
+                        printed[key.strip()] = value.strip()
+                self.done[script] = printed
+                print(f"setup {script} done ({time.monotonic() - started:.1f}s)", flush=True)
+            for key, value in self.done[script].items():
+                if key == "PATH":
+                    paths.append(value)
+                else:
+                    env[key] = value
+        if paths:
+            env["PATH"] = os.pathsep.join(paths)
+        return env
+
+
+def merged_env(*layers: dict) -> dict:
+    env = dict(os.environ)
+    for layer in layers:
+        for key, value in layer.items():
+            if key == "PATH":
+                env["PATH"] = value + os.pathsep + env.get("PATH", "")
+            else:
+                env[key] = value
+    return env
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """SIGTERM the process group, then SIGKILL what is left."""
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            # The leader is gone; make sure nothing else of its group lingers.
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def command_argv(case: Case, project: Path, command: str) -> list[str]:
+    if case.runner:
+        return [str(ROOT / case.runner), str(project), command]
+    return ["bash", "-c", command]
+
+
+def run_step(case: Case, project: Path, command: str, env: dict, log: Path) -> bool:
+    with log.open("w") as out:
+        out.write(f"$ {command}\n")
+        out.flush()
+        proc = subprocess.Popen(
+            command_argv(case, project, command),
+            cwd=project,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            code = proc.wait(timeout=case.timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            out.write(f"\n[e2e] timed out after {case.timeout}s\n")
+            return False
+        kill_group(proc)  # nothing the step started may outlive it
+        out.write(f"\n[e2e] exit code {code}\n")
+        return code == 0
+
+
+def start_and_probe(case: Case, project: Path, command: str, env: dict, log: Path) -> bool:
+    port = free_port()
+    env = dict(env, PORT=str(port))
+    url = f"http://127.0.0.1:{port}/health"
+    with log.open("w") as out:
+        out.write(f"$ PORT={port} {command}\n")
+        out.flush()
+        proc = subprocess.Popen(
+            command_argv(case, project, command),
+            cwd=project,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + min(case.timeout, START_TIMEOUT)
+            last = "no answer"
+            while time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    out.write(f"\n[e2e] the server exited with code {proc.returncode} before answering\n")
+                    return False
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as resp:
+                        body = resp.read().decode("utf-8", "replace")
+                        if resp.status == 200 and json.loads(body).get("status") == "ok":
+                            out.write(f"\n[e2e] GET /health -> {resp.status} {body.strip()}\n")
+                            return True
+                        last = f"{resp.status} {body[:200]}"
+                except urllib.error.HTTPError as e:
+                    last = f"HTTP {e.code}"
+                except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError, OSError) as e:
+                    last = str(e)
+                time.sleep(0.5)
+            out.write(f"\n[e2e] GET {url} did not answer 200 {{\"status\":\"ok\"}} in time; last: {last}\n")
+            return False
+        finally:
+            kill_group(proc)
+
+
+def postgres_database(case: Case, admin: dict) -> dict:
+    db = "e2e_" + "".join(c if c.isalnum() else "_" for c in case.name.lower())
+    env = merged_env(admin, {"PGDATABASE": "postgres"})
+    for sql in (f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', f'CREATE DATABASE "{db}"'):
+        subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], env=env, check=True, timeout=60)
+    user, password, host, port = admin["PGUSER"], admin["PGPASSWORD"], admin["PGHOST"], admin["PGPORT"]
+    return {
+        "DATABASE_URL": f"postgres://{user}:{password}@{host}:{port}/{db}",
+        "PGHOST": host,
+        "PGPORT": port,
+        "PGUSER": user,
+        "PGPASSWORD": password,
+        "PGDATABASE": db,
+    }
+
+
+def tail(path: Path) -> str:
+    lines = path.read_text(errors="replace").splitlines()
+    return "\n".join("    " + line for line in lines[-TAIL_LINES:])
+
+
+def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Result:
+    result = Result(case)
+    started = time.monotonic()
+    work = WORK / case.name
+    if work.exists():
+        subprocess.run(["rm", "-rf", "--one-file-system", str(work)], check=True)
+    work.mkdir(parents=True)
+
+    def fail(step: str, log: Path) -> Result:
+        result.failed_step, result.log = step, log
+        result.seconds = time.monotonic() - started
+        return result
+
+    generate_log = work / "generate.log"
+    argv = [str(binary), "new", case.project, "--stack", case.stack, "--yes", "--no-git", "--json", "-o", str(work)]
+    for key, value in case.answers.items():
+        argv += ["--set", f"{key}={answer_text(value)}"]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    generate_log.write_text(f"$ {' '.join(argv)}\n{proc.stdout}\n{proc.stderr}")
+    if proc.returncode != 0:
+        return fail("generate", generate_log)
+    report = json.loads(proc.stdout)
+    project = Path(report["path"])
+    commands = report["commands"]
+    result.steps.append("generate")
+
+    try:
+        env = merged_env(tools.env_for(case.setup), case.stack_env, case.env)
+    except RuntimeError as e:
+        generate_log.write_text(str(e))
+        return fail("setup", generate_log)
+    if case.needs_postgres:
+        if pg is None:
+            return fail("postgres", generate_log)
+        env.update(postgres_database(case, pg))
+
+    for step in case.steps:
+        log = work / f"{step}.log"
+        ok = (
+            start_and_probe(case, project, commands["start"], env, log)
+            if step == "start"
+            else run_step(case, project, commands[step], env, log)
+        )
+        if not ok:
+            return fail(step, log)
+        result.steps.append(step)
+    for check in case.checks:
+        log = work / f"check-{Path(check).stem}.log"
+        if not run_step(case, project, f"{ROOT / check} {project}", env, log):
+            return fail(f"check {check}", log)
+        result.steps.append(Path(check).stem)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stack", action="append", help="only this stack (repeatable)")
+    parser.add_argument("--case", action="append", help="only this case (repeatable)")
+    parser.add_argument("--list", action="store_true", help="list the cases and exit")
+    parser.add_argument("--binary", type=Path, help="sprout binary (default: build and use target/release/sprout)")
+    args = parser.parse_args()
+
+    cases = load_cases()
+    if args.stack:
+        cases = [c for c in cases if c.stack in args.stack]
+    if args.case:
+        cases = [c for c in cases if c.name in args.case]
+    if args.list:
+        for c in cases:
+            print(f"{c.name:32} {c.stack:12} {json.dumps(c.answers)}")
+        return 0
+    if not cases:
+        print("e2e: no case selected", file=sys.stderr)
+        return 2
+
+    binary = args.binary
+    if binary is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = ROOT / "target" / "release" / "sprout"
+
+    tools = Toolchains()
+    pg = None
+    if any(c.needs_postgres for c in cases):
+        try:
+            pg = tools.env_for(["e2e/setup/postgres.sh"])
+        except RuntimeError as e:
+            print(f"e2e: {e}", file=sys.stderr)
+
+    results = []
+    began = time.monotonic()
+    try:
+        for case in cases:
+            print(f"---- {case.name} ({case.stack}) {json.dumps(case.answers)}", flush=True)
+            result = run_case(case, binary, tools, pg)
+            results.append(result)
+            if result.failed_step:
+                print(f"FAIL {case.name}: {result.failed_step} ({result.seconds:.1f}s), log {result.log}")
+                if result.log and result.log.exists():
+                    print(tail(result.log))
+            else:
+                print(f"PASS {case.name}: {', '.join(result.steps)} ({result.seconds:.1f}s)", flush=True)
+    finally:
+        if pg is not None:
+            subprocess.run(["bash", str(ROOT / "e2e/setup/postgres.sh"), "stop"], cwd=ROOT, check=False)
+
+    passed = sum(1 for r in results if not r.failed_step)
+    failed = len(results) - passed
+    print(f"\ne2e: {len(results)} cases in {time.monotonic() - began:.0f}s")
+    for r in results:
+        mark = "ok  " if not r.failed_step else "FAIL"
+        print(f"  {mark} {r.case.name:32} {r.seconds:7.1f}s" + (f"  ({r.failed_step})" if r.failed_step else ""))
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+//! Where answers come from and how they are resolved, in one path for every source:
+//! `--set` > `--answers` file > prompt > default.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::stack::{OptionSpec, Stack};
+use crate::value::Value;
+
+/// Keys an answers file may hold besides option keys (the `.sprout.toml` record has them).
+const FILE_META_KEYS: &[&str] = &["stack", "sprout_version"];
+
+/// Asks a person for one answer; the terminal implementation lives in `prompt.rs`.
+pub trait Asker {
+    fn ask(&mut self, option: &OptionSpec) -> Result<Value>;
+}
+
+/// Answers given before any prompt.
+#[derive(Debug, Default)]
+pub struct Given {
+    /// `--set KEY=VALUE` (and the positional NAME), as typed.
+    pub set: Vec<(String, String)>,
+    /// The answers file, already read.
+    pub file: Option<AnswersFile>,
+}
+
+#[derive(Debug, Default)]
+pub struct AnswersFile {
+    pub stack: Option<String>,
+    pub values: Vec<(String, Value)>,
+}
+
+/// Split `KEY=VALUE` at the first `=`.
+pub fn parse_set(raw: &str) -> Result<(String, String)> {
+    match raw.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(Error::Usage(format!(
+            "--set expects KEY=VALUE, got `{raw}`"
+        ))),
+    }
+}
+
+impl AnswersFile {
+    pub fn read(path: &Path) -> Result<AnswersFile> {
+        let fail = |reason: String| Error::AnswersFile {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        Self::parse(&text, path).map_err(fail)
+    }
+
+    /// TOML, or JSON when the file name ends in `.json` or the text starts with `{`.
+    pub fn parse(text: &str, path: &Path) -> Result<AnswersFile, String> {
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            || text.trim_start().starts_with('{');
+        let table: toml::Table = if is_json {
+            let json: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+            match toml::Value::try_from(json) {
+                Ok(toml::Value::Table(t)) => t,
+                _ => return Err("expected one JSON object of KEY: VALUE".into()),
+            }
+        } else {
+            text.parse()
+                .map_err(|e: toml::de::Error| format!("invalid TOML: {}", e.message()))?
+        };
+        let mut file = AnswersFile::default();
+        for (key, value) in table {
+            if key == "stack" {
+                file.stack = Some(
+                    value
+                        .as_str()
+                        .ok_or("`stack` must be a string")?
+                        .to_string(),
+                );
+            } else if FILE_META_KEYS.contains(&key.as_str()) {
+                continue;
+            } else {
+                let value = Value::from_toml(&value)
+                    .ok_or_else(|| format!("`{key}` must be a string, a number or true/false"))?;
+                file.values.push((key, value));
+            }
+        }
+        Ok(file)
+    }
+}
+
+/// Resolve every option of `stack`, in order. Without an asker nothing is prompted.
+pub fn resolve(
+    stack: &Stack,
+    given: &Given,
+    mut asker: Option<&mut dyn Asker>,
+) -> Result<Vec<(String, Value)>> {
+    let file_values: &[(String, Value)] = given.file.as_ref().map_or(&[], |f| &f.values);
+    for key in given
+        .set
+        .iter()
+        .map(|(k, _)| k)
+        .chain(file_values.iter().map(|(k, _)| k))
+    {
+        if stack.option(key).is_none() {
+            return Err(Error::UnknownOption {
+                key: key.clone(),
+                stack: stack.key.clone(),
+                known: stack.option_keys(),
+            });
+        }
+    }
+
+    let mut answers: Vec<(String, Value)> = Vec::with_capacity(stack.options.len());
+    for option in &stack.options {
+        let from_set = given.set.iter().rev().find(|(k, _)| *k == option.key);
+        let from_file = file_values.iter().find(|(k, _)| *k == option.key);
+        let applies = option
+            .when
+            .holds(|k| answers.iter().find(|(key, _)| key == k).map(|(_, v)| v));
+        let value = if !applies {
+            if from_set.is_some() || from_file.is_some() {
+                return Err(Error::NotApplicable {
+                    key: option.key.clone(),
+                    why: format!("it is asked only when {}", option.when.describe()),
+                });
+            }
+            option.default.clone()
+        } else if let Some((_, raw)) = from_set {
+            Some(option.parse(raw)?)
+        } else if let Some((_, value)) = from_file {
+            Some(option.check(value.clone())?)
+        } else if let Some(asker) = asker.as_deref_mut() {
+            Some(asker.ask(option)?)
+        } else {
+            option.default.clone()
+        };
+        let value = value.ok_or_else(|| missing(option))?;
+        answers.push((option.key.clone(), value));
+    }
+    Ok(answers)
+}
+
+fn missing(option: &OptionSpec) -> Error {
+    if option.key == "name" {
+        return Error::MissingName;
+    }
+    Error::MissingAnswer {
+        key: option.key.clone(),
+        flag: format!("--set {}=<VALUE>", option.key),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_splits_at_the_first_equals_sign() {
+        assert_eq!(
+            parse_set("description=a=b").unwrap(),
+            ("description".into(), "a=b".into())
+        );
+        assert_eq!(parse_set("k=").unwrap(), ("k".into(), String::new()));
+        assert!(parse_set("novalue").is_err());
+        assert!(parse_set("=x").is_err());
+    }
+
+    #[test]
+    fn answers_files_in_toml_and_json() {
+        let toml = AnswersFile::parse(
+            "stack = \"express\"\nsprout_version = \"0.1.0\"\ndocker = true\njava = 21\n",
+            Path::new("a.toml"),
+        )
+        .unwrap();
+        assert_eq!(toml.stack.as_deref(), Some("express"));
+        assert_eq!(
+            toml.values,
+            vec![
+                ("docker".into(), Value::Bool(true)),
+                ("java".into(), Value::Text("21".into()))
+            ]
+        );
+        let json =
+            AnswersFile::parse(r#"{"license": "MIT", "ci": false}"#, Path::new("a.json")).unwrap();
+        assert_eq!(json.values.len(), 2);
+        assert!(AnswersFile::parse("[1, 2]", Path::new("a.json")).is_err());
+        assert!(AnswersFile::parse("x = [1]", Path::new("a.toml")).is_err());
+        assert!(AnswersFile::parse("x = ", Path::new("a.toml")).is_err());
+    }
+}

@@ -1,0 +1,132 @@
+//! The command line, as clap parses it. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sprout",
+    version,
+    about = "Start a new backend project that installs, passes its tests and serves /health on the first try",
+    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused to overwrite, 4 write failed, 5 install failed, 130 cancelled."
+)]
+pub struct Cli {
+    /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more about what happens (commands run, files skipped)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a new project
+    New(NewArgs),
+    /// List the stacks: key, title, description
+    List {
+        /// One JSON array on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a stack's options: key, type, choices, default, help
+    Show {
+        /// The stack's key, as `sprout list` prints it
+        #[arg(value_parser = stack_names())]
+        stack: String,
+        /// One JSON object on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout
+    #[command(hide = true)]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Project name (folder and package name); asked for when omitted at a terminal
+    pub name: Option<String>,
+
+    /// The stack to generate
+    #[arg(short, long, value_parser = stack_names())]
+    pub stack: Option<String>,
+
+    /// Folder in which the project folder NAME is created
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+
+    /// Answer one option (repeatable); keys are listed by `sprout show STACK`
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Read answers from a TOML or JSON file (same keys as --set; a project's .sprout.toml works)
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Take the default for everything not given; never prompt
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Print what would be written (tree and sizes); write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Allow an existing non-empty folder: add the missing files, change none
+    #[arg(long)]
+    pub force: bool,
+
+    /// Do not run `git init` and make the first commit
+    #[arg(long)]
+    pub no_git: bool,
+
+    /// Run the stack's install command afterwards, with progress shown
+    #[arg(long)]
+    pub install: bool,
+
+    /// Print one JSON object on stdout describing the result (files, answers, next steps)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The embedded stacks' keys: clap refuses anything else (naming the nearest key) and
+/// completion scripts offer them.
+fn stack_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::catalog::keys()
+            .into_iter()
+            .map(clap::builder::PossibleValue::new),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,79 @@
+//! `--install`: run the project's install command with a spinner, its output kept in a log.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::{Error, Result};
+use crate::output::Output;
+
+pub const LOG_FILE: &str = "sprout-install.log";
+
+/// Run `command` in `dir`; returns the log's path.
+pub fn run(dir: &Path, command: &str, out: &Output) -> Result<PathBuf> {
+    let log_path = dir.join(LOG_FILE);
+    let mut log = File::create(&log_path).map_err(|e| Error::Write {
+        path: log_path.clone(),
+        source: e,
+    })?;
+    let _ = writeln!(log, "$ {command}");
+    out.detail(&format!("running `{command}` in {}", dir.display()));
+
+    let spinner = if out.progress {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {prefix} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    spinner.set_prefix(command.to_string());
+    spinner.enable_steady_tick(Duration::from_millis(100));
+
+    let (shell, flag) = if cfg!(windows) {
+        ("cmd", "/C")
+    } else {
+        ("sh", "-c")
+    };
+    // Both streams go to one pipe so the log keeps their order.
+    let (reader, writer) = std::io::pipe()?;
+    let mut child = Command::new(shell)
+        .args([flag, command])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(writer.try_clone()?)
+        .stderr(writer)
+        .spawn()
+        .map_err(|e| Error::InstallFailed {
+            command: command.to_string(),
+            status: format!("could not start: {e}"),
+            log: log_path.clone(),
+            tail: String::new(),
+        })?;
+    let mut tail: Vec<String> = Vec::new();
+    for line in BufReader::new(reader).lines().map_while(|l| l.ok()) {
+        let _ = writeln!(log, "{line}");
+        spinner.set_message(line.chars().take(80).collect::<String>());
+        tail.push(line);
+        if tail.len() > 15 {
+            tail.remove(0);
+        }
+    }
+    let status = child.wait()?;
+    spinner.finish_and_clear();
+    if status.success() {
+        Ok(log_path)
+    } else {
+        Err(Error::InstallFailed {
+            command: command.to_string(),
+            status: status.to_string(),
+            log: log_path,
+            tail: tail.join("\n"),
+        })
+    }
+}

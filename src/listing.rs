@@ -1,0 +1,114 @@
+//! `sprout list` and `sprout show`: the stacks and their options, for people and as JSON.
+
+use serde_json::{Value as Json, json};
+
+use crate::stack::{Kind, Stack};
+use crate::value::Value;
+
+pub fn list_text(stacks: &[Stack]) -> String {
+    let key_w = stacks.iter().map(|s| s.key.len()).max().unwrap_or(0);
+    let title_w = stacks.iter().map(|s| s.title.len()).max().unwrap_or(0);
+    stacks
+        .iter()
+        .map(|s| {
+            format!(
+                "{:key_w$}  {:title_w$}  {}\n",
+                s.key, s.title, s.description
+            )
+        })
+        .collect()
+}
+
+pub fn list_json(stacks: &[Stack]) -> Json {
+    Json::Array(
+        stacks
+            .iter()
+            .map(|s| json!({ "key": s.key, "title": s.title, "description": s.description }))
+            .collect(),
+    )
+}
+
+pub fn show_text(stack: &Stack) -> String {
+    let mut out = format!(
+        "{} ({}) — {}\n\n",
+        stack.title, stack.key, stack.description
+    );
+    let key_w = stack.options.iter().map(|o| o.key.len()).max().unwrap_or(0);
+    for option in &stack.options {
+        let values = match &option.kind {
+            Kind::Choice(choices) => choices.join(" | "),
+            Kind::Bool => "yes | no".into(),
+            Kind::Text {
+                rule: Some(rule), ..
+            } => format!("text: {}", rule.describe()),
+            Kind::Text { .. } => "text".into(),
+        };
+        let default = match &option.default {
+            Some(v) => format!(" (default: {})", v.to_string().replace('\n', " ")),
+            None => " (required)".into(),
+        };
+        out.push_str(&format!("  {:key_w$}  {values}{default}\n", option.key));
+        out.push_str(&format!("  {:key_w$}  {}\n", "", option.help));
+        if !option.when.is_empty() {
+            out.push_str(&format!(
+                "  {:key_w$}  asked only when {}\n",
+                "",
+                option.when.describe()
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "\nSet any of them with --set KEY=VALUE, e.g. sprout new my-app --stack {} --set {}={}\n",
+        stack.key,
+        stack.options.last().map_or("ci", |o| o.key.as_str()),
+        stack
+            .options
+            .last()
+            .and_then(|o| o.default.as_ref())
+            .map_or("yes".into(), Value::to_string)
+    ));
+    out
+}
+
+pub fn show_json(stack: &Stack) -> Json {
+    let options: Vec<Json> = stack
+        .options
+        .iter()
+        .map(|o| {
+            let mut entry = json!({
+                "key": o.key,
+                "type": o.kind.name(),
+                "prompt": o.prompt,
+                "help": o.help,
+                "default": o.default,
+            });
+            if let Kind::Choice(choices) = &o.kind {
+                entry["choices"] = json!(choices);
+            }
+            if !o.when.is_empty() {
+                entry["when"] = json!(o.when.describe());
+            }
+            entry
+        })
+        .collect();
+    json!({
+        "key": stack.key,
+        "title": stack.title,
+        "description": stack.description,
+        "port": stack.port,
+        "options": options,
+        "commands": stack.commands_json(),
+    })
+}
+
+impl Stack {
+    fn commands_json(&self) -> Json {
+        json!({
+            "install": self.commands.install,
+            "lint": self.commands.lint,
+            "test": self.commands.test,
+            "start": self.commands.start,
+            "dev": self.commands.dev,
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! The stack manifest (`sprout.toml`) and the shared option list, as written in the templates.
+//!
+//! These types mirror the files one to one; `stack.rs` turns them into a checked [`crate::stack::Stack`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::condition::Condition;
+use crate::names::NameRule;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub order: i32,
+    pub port: u16,
+    pub name_rule: NameRule,
+    #[serde(default)]
+    pub reserved_names: Vec<String>,
+    #[serde(default, rename = "option")]
+    pub options: Vec<OptionEntry>,
+    /// Kept in file order: a derived value may use the ones above it.
+    #[serde(default)]
+    pub derived: toml::Table,
+    #[serde(default)]
+    pub secrets: BTreeMap<String, usize>,
+    pub commands: Commands,
+    #[serde(default, rename = "file")]
+    pub files: Vec<FileRule>,
+}
+
+/// `_shared/options.toml`: options asked before (`head`) and after (`tail`) a stack's own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedOptions {
+    pub head: Vec<OptionEntry>,
+    pub tail: Vec<OptionEntry>,
+}
+
+/// `_shared/shared.toml`: rules for the shared files.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedRules {
+    #[serde(default, rename = "file")]
+    pub files: Vec<FileRule>,
+}
+
+/// One `[[option]]` as written. Every field but `key` may be left out when the entry changes a
+/// shared option; a new option must give `type` and `prompt`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionEntry {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: Option<OptionType>,
+    pub prompt: Option<String>,
+    pub help: Option<String>,
+    pub choices: Option<Vec<String>>,
+    pub default: Option<toml::Value>,
+    pub when: Option<Condition>,
+    pub multiline: Option<bool>,
+    pub max_len: Option<usize>,
+    pub rule: Option<NameRule>,
+}
+
+impl OptionEntry {
+    /// Lay the fields `patch` gives over this entry.
+    pub fn apply(&mut self, patch: OptionEntry) {
+        macro_rules! take {
+            ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
+        }
+        take!(
+            kind, prompt, help, choices, default, when, multiline, max_len, rule
+        );
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptionType {
+    Text,
+    Choice,
+    Bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commands {
+    pub install: String,
+    pub lint: String,
+    pub test: String,
+    pub start: String,
+    pub dev: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRule {
+    pub path: String,
+    #[serde(default)]
+    pub when: Condition,
+    pub to: Option<String>,
+    #[serde(default)]
+    pub executable: bool,
+}
+
+impl FileRule {
+    /// Whether this rule is about the file stored at `source` (a path under `files/`).
+    pub fn matches(&self, source: &str) -> bool {
+        match self.path.strip_suffix('/') {
+            Some(folder) => source
+                .strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/')),
+            None => self.path == source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(path: &str) -> FileRule {
+        FileRule {
+            path: path.into(),
+            when: Condition::default(),
+            to: None,
+            executable: false,
+        }
+    }
+
+    #[test]
+    fn folder_rules_match_everything_below_and_nothing_beside() {
+        assert!(rule("bin/").matches("bin/rails"));
+        assert!(rule("bin/").matches("bin/sub/x"));
+        assert!(!rule("bin/").matches("binary"));
+        assert!(!rule("bin/").matches("bin"));
+        assert!(rule("Dockerfile").matches("Dockerfile"));
+        assert!(!rule("Dockerfile").matches("Dockerfile.dev"));
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_it_gives() {
+        let mut base = OptionEntry {
+            key: "database".into(),
+            kind: Some(OptionType::Choice),
+            prompt: Some("Database".into()),
+            choices: Some(vec!["none".into(), "sqlite".into()]),
+            default: Some(toml::Value::String("none".into())),
+            ..OptionEntry::default()
+        };
+        base.apply(OptionEntry {
+            key: "database".into(),
+            default: Some(toml::Value::String("sqlite".into())),
+            ..OptionEntry::default()
+        });
+        assert_eq!(base.prompt.as_deref(), Some("Database"));
+        assert_eq!(base.default, Some(toml::Value::String("sqlite".into())));
+        assert_eq!(base.choices.map(|c| c.len()), Some(2));
+    }
+}

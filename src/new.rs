@@ -1,0 +1,153 @@
+//! `sprout new`: resolve the answers, render in memory, write, then git and next steps.
+
+use std::path::PathBuf;
+
+use crate::answers::{self, AnswersFile, Asker, Given};
+use crate::catalog;
+use crate::cli::NewArgs;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::output::Output;
+use crate::plan::Plan;
+use crate::prompt::{self, TerminalAsker};
+use crate::record;
+use crate::render::{self, MODE_FILE, OutputFile};
+use crate::report::{self, Outcome};
+use crate::{git, install, secrets, signals, writer};
+
+pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
+    let file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
+    let interactive = !args.yes && prompt::interactive();
+    let mut asker = interactive.then(TerminalAsker::new);
+
+    let key = match (
+        &args.stack,
+        file.as_ref().and_then(|f| f.stack.clone()),
+        asker.as_mut(),
+    ) {
+        (Some(key), _, _) => key.clone(),
+        (None, Some(key), _) => key,
+        (None, None, Some(asker)) => asker.pick_stack(&catalog::load_all()?)?,
+        (None, None, None) => {
+            return Err(Error::MissingStack {
+                known: catalog::keys(),
+            });
+        }
+    };
+    let stack = catalog::load(&key)?;
+
+    let mut set = Vec::with_capacity(args.set.len() + 1);
+    for raw in &args.set {
+        set.push(answers::parse_set(raw)?);
+    }
+    if let Some(name) = &args.name {
+        if let Some((_, other)) = set.iter().find(|(k, v)| k == "name" && v != name) {
+            return Err(Error::Usage(format!(
+                "two names given: `{name}` and --set name={other}"
+            )));
+        }
+        set.insert(0, ("name".to_string(), name.clone()));
+    }
+    let given = Given { set, file };
+    let answers = answers::resolve(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
+
+    let mut secrets = Vec::with_capacity(stack.secrets.len());
+    for (name, len) in &stack.secrets {
+        secrets.push((name.clone(), secrets::generate(*len)?));
+    }
+    let plan = Plan {
+        stack: &stack,
+        answers,
+        secrets,
+        year: secrets::current_year(),
+    };
+    let mut project = render::render(&plan)?;
+    project.files.push(OutputFile {
+        path: record::FILE_NAME.to_string(),
+        contents: record::contents(&plan).into_bytes().into(),
+        mode: MODE_FILE,
+    });
+    project.files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let target: PathBuf = args.output.join(plan.name());
+    let mut outcome = Outcome {
+        stack: &stack.key,
+        path: target.to_string_lossy().into_owned(),
+        dry_run: args.dry_run,
+        answers: report::answers_json(&plan),
+        files: report::file_entries(&project.files),
+        commands: &project.commands,
+        next_steps: report::next_steps(&target, &project.commands, stack.port),
+        git: None,
+        unchanged: Vec::new(),
+        install: None,
+    };
+
+    if args.dry_run {
+        if args.json {
+            out.json(&outcome);
+        } else {
+            out.result(&report::tree(&outcome.path, &project.files));
+        }
+        return Ok(Exit::Success);
+    }
+
+    if let Some(asker) = asker.as_mut() {
+        asker.confirm(&report::summary(&plan), &outcome.path)?;
+    }
+
+    let written = {
+        let _guard = signals::WritingGuard::start();
+        writer::write(&target, &project.files, args.force, &signals::CANCEL)?
+    };
+    outcome.unchanged = written.unchanged;
+
+    if !args.no_git {
+        outcome.git = Some(git::init(&target));
+    }
+    let mut exit = Exit::Success;
+    if args.install {
+        match install::run(&target, &project.commands.install, out) {
+            Ok(log) => outcome.install = Some(format!("done (log: {})", log.display())),
+            Err(error) => {
+                outcome.install = Some(format!("failed: {error}"));
+                out.error(&error);
+                exit = Exit::InstallFailed;
+            }
+        }
+    }
+
+    if args.json {
+        out.json(&outcome);
+    } else {
+        out.result(&created_text(&outcome, written.added.len()));
+    }
+    Ok(exit)
+}
+
+fn created_text(outcome: &Outcome, added: usize) -> String {
+    use console::style;
+    let mut text = format!(
+        "{} {} ({}), {added} files\n",
+        style("Created").green().bold(),
+        outcome.path,
+        outcome.stack
+    );
+    if !outcome.unchanged.is_empty() {
+        text.push_str(&format!(
+            "  {} files were already there with the same contents\n",
+            outcome.unchanged.len()
+        ));
+    }
+    if let Some(git) = &outcome.git {
+        text.push_str(&format!("  git: {git}\n"));
+    }
+    if let Some(install) = &outcome.install {
+        text.push_str(&format!("  install: {install}\n"));
+    }
+    text.push_str(&format!("\n{}\n", style("Next steps").bold()));
+    for step in &outcome.next_steps {
+        text.push_str(&format!("  {step}\n"));
+    }
+    text
+}

@@ -1,0 +1,170 @@
+//! What sprout prints after `new`: the human summary, the dry-run tree, the JSON object,
+//! and the next steps (the same commands the project's README gives).
+
+use std::path::Path;
+
+use console::style;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use crate::plan::Plan;
+use crate::render::{Commands, OutputFile};
+use crate::value::Value;
+
+#[derive(Serialize)]
+pub struct Outcome<'a> {
+    pub stack: &'a str,
+    pub path: String,
+    pub dry_run: bool,
+    pub answers: Map<String, Json>,
+    pub files: Vec<FileEntry<'a>>,
+    pub commands: &'a Commands,
+    pub next_steps: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchanged: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub install: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FileEntry<'a> {
+    pub path: &'a str,
+    pub size: usize,
+    pub mode: String,
+}
+
+pub fn answers_json(plan: &Plan) -> Map<String, Json> {
+    plan.answers
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::Bool(b) => Json::Bool(*b),
+                Value::Text(t) => Json::String(t.clone()),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+pub fn file_entries(files: &[OutputFile]) -> Vec<FileEntry<'_>> {
+    files
+        .iter()
+        .map(|f| FileEntry {
+            path: &f.path,
+            size: f.contents.len(),
+            mode: format!("{:o}", f.mode),
+        })
+        .collect()
+}
+
+/// The commands a person runs next, in order.
+pub fn next_steps(target: &Path, commands: &Commands, port: u16) -> Vec<String> {
+    let mut steps = vec![format!("cd {}", shell_quote(&target.to_string_lossy()))];
+    steps.push(commands.install.clone());
+    steps.push(commands.test.clone());
+    steps.push(
+        commands
+            .dev
+            .clone()
+            .unwrap_or_else(|| commands.start.clone()),
+    );
+    steps.push(format!("open http://localhost:{port}/health"));
+    steps
+}
+
+/// The answers as aligned `key  value` lines.
+pub fn summary(plan: &Plan) -> String {
+    let width = plan.answers.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = format!("{} {}\n", style("Stack").bold(), plan.stack.title);
+    for (key, value) in &plan.answers {
+        let shown = value.to_string().replace('\n', " ⏎ ");
+        out.push_str(&format!("  {key:width$}  {shown}\n"));
+    }
+    out
+}
+
+/// The files as an indented tree with sizes, for `--dry-run`.
+pub fn tree(root: &str, files: &[OutputFile]) -> String {
+    let mut out = format!("{root}/\n");
+    let mut open: Vec<&str> = Vec::new();
+    for file in files {
+        let parts: Vec<&str> = file.path.split('/').collect();
+        let (dirs, name) = parts.split_at(parts.len() - 1);
+        let common = open.iter().zip(dirs).take_while(|(a, b)| a == b).count();
+        open.truncate(common);
+        for dir in &dirs[common..] {
+            out.push_str(&format!("{}{dir}/\n", "  ".repeat(open.len() + 1)));
+            open.push(dir);
+        }
+        let exec = if file.mode & 0o111 != 0 {
+            " (executable)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{}{}  {}{exec}\n",
+            "  ".repeat(open.len() + 1),
+            name[0],
+            style(human_size(file.contents.len())).dim()
+        ));
+    }
+    let total: usize = files.iter().map(|f| f.contents.len()).sum();
+    out.push_str(&format!("{} files, {}\n", files.len(), human_size(total)));
+    out
+}
+
+pub fn human_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
+
+/// Quote for POSIX shells when needed, so a printed `cd` works as typed.
+pub fn shell_quote(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    #[test]
+    fn tree_nests_folders_once() {
+        console::set_colors_enabled(false);
+        let file = |p: &str| OutputFile {
+            path: p.into(),
+            contents: Cow::Borrowed(b"abc"),
+            mode: 0o644,
+        };
+        let files = [
+            file("README.md"),
+            file("src/a.js"),
+            file("src/lib/b.js"),
+            file("test/c.js"),
+        ];
+        assert_eq!(
+            tree("app", &files),
+            "app/\n  README.md  3 B\n  src/\n    a.js  3 B\n    lib/\n      b.js  3 B\n  test/\n    c.js  3 B\n4 files, 12 B\n"
+        );
+    }
+
+    #[test]
+    fn quoting_only_when_needed() {
+        assert_eq!(shell_quote("./my-api"), "./my-api");
+        assert_eq!(shell_quote("my dir/it's"), r"'my dir/it'\''s'");
+    }
+}

@@ -1,0 +1,363 @@
+//! A stack, checked and ready to use: its options in asking order, derived values, secrets,
+//! commands and file rules. Built from the manifest and the shared options.
+
+use include_dir::Dir;
+
+use crate::condition::Condition;
+use crate::error::{Error, Result};
+use crate::manifest::{Commands, FileRule, Manifest, OptionEntry, OptionType, SharedOptions};
+use crate::names::NameRule;
+use crate::value::Value;
+
+/// Keys a template sees besides the options; no option or derived value may take them.
+const RESERVED_KEYS: &[&str] = &["stack", "secrets", "commands", "year", "sprout_version"];
+
+#[derive(Debug)]
+pub struct Stack {
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    pub order: i32,
+    pub port: u16,
+    pub options: Vec<OptionSpec>,
+    pub derived: Vec<(String, String)>,
+    pub secrets: Vec<(String, usize)>,
+    pub commands: Commands,
+    pub rules: Vec<FileRule>,
+    pub dir: &'static Dir<'static>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionSpec {
+    pub key: String,
+    pub kind: Kind,
+    pub prompt: String,
+    pub help: String,
+    pub default: Option<Value>,
+    pub when: Condition,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Text {
+        multiline: bool,
+        max_len: usize,
+        rule: Option<NameRule>,
+        reserved: Vec<String>,
+    },
+    Choice(Vec<String>),
+    Bool,
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Text { .. } => "text",
+            Kind::Choice(_) => "choice",
+            Kind::Bool => "bool",
+        }
+    }
+}
+
+impl OptionSpec {
+    /// Read a value typed by a person (`--set`, a prompt) and check it.
+    pub fn parse(&self, raw: &str) -> Result<Value> {
+        let value = match &self.kind {
+            Kind::Bool => match raw.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "y" | "on" | "1" => Value::Bool(true),
+                "false" | "no" | "n" | "off" | "0" => Value::Bool(false),
+                _ => return Err(self.invalid("expected yes or no (true/false)", None)),
+            },
+            _ => Value::Text(raw.to_string()),
+        };
+        self.check(value)
+    }
+
+    /// Check a value (from any source) and return it in canonical form.
+    pub fn check(&self, value: Value) -> Result<Value> {
+        match (&self.kind, value) {
+            (Kind::Bool, Value::Bool(b)) => Ok(Value::Bool(b)),
+            (Kind::Bool, Value::Text(t)) => self.parse(&t),
+            (Kind::Choice(choices), value) => {
+                let given = value.to_string();
+                if let Some(exact) = choices.iter().find(|c| **c == given) {
+                    return Ok(Value::Text(exact.clone()));
+                }
+                // `mit` for `MIT` is what the user meant: take it, but only when unambiguous.
+                let folded: Vec<&String> = choices
+                    .iter()
+                    .filter(|c| c.eq_ignore_ascii_case(&given))
+                    .collect();
+                if let [only] = folded.as_slice() {
+                    return Ok(Value::Text((*only).clone()));
+                }
+                let near = crate::error::closest(&given, choices)
+                    .map(|c| format!("did you mean `{c}`? "))
+                    .unwrap_or_default();
+                Err(self.invalid(
+                    &format!("`{given}` is not one of {}", choices.join(", ")),
+                    Some(format!("{near}allowed: {}", choices.join(", "))),
+                ))
+            }
+            (Kind::Text { .. }, Value::Bool(b)) => Err(self.invalid(
+                &format!("expected text, got {b}"),
+                Some(format!("quote it: {}=\"{b}\"", self.key)),
+            )),
+            (
+                Kind::Text {
+                    multiline,
+                    max_len,
+                    rule,
+                    reserved,
+                },
+                Value::Text(text),
+            ) => {
+                let text = if *multiline {
+                    text.replace("\r\n", "\n")
+                } else {
+                    text
+                };
+                if let Some(c) = text
+                    .chars()
+                    .find(|c| c.is_control() && !(*multiline && *c == '\n'))
+                {
+                    let what = if c == '\n' {
+                        "a line break".to_string()
+                    } else {
+                        format!("the control character {c:?}")
+                    };
+                    return Err(self.invalid(
+                        &format!("it contains {what}"),
+                        Some("use one line of printable text".into()),
+                    ));
+                }
+                let len = text.chars().count();
+                if len > *max_len {
+                    return Err(self.invalid(
+                        &format!("it is {len} characters long; at most {max_len} are allowed"),
+                        None,
+                    ));
+                }
+                if let Some(rule) = rule
+                    && let Err(refusal) = rule.check(&text, reserved)
+                {
+                    let hint = match &refusal.suggestion {
+                        Some(s) => format!("try `{s}`; allowed: {}", rule.describe()),
+                        None => format!("allowed: {}", rule.describe()),
+                    };
+                    return Err(self.invalid(&format!("`{text}`: {}", refusal.reason), Some(hint)));
+                }
+                Ok(Value::Text(text))
+            }
+        }
+    }
+
+    fn invalid(&self, reason: &str, hint: Option<String>) -> Error {
+        Error::InvalidValue {
+            key: self.key.clone(),
+            reason: reason.to_string(),
+            hint,
+        }
+    }
+
+    fn from_entry(entry: OptionEntry, stack: &str) -> Result<OptionSpec> {
+        let broken = |reason: String| Error::Template {
+            stack: stack.to_string(),
+            reason,
+        };
+        let key = entry.key;
+        let kind = match entry.kind {
+            None => return Err(broken(format!("option `{key}` has no type"))),
+            Some(OptionType::Bool) => Kind::Bool,
+            Some(OptionType::Choice) => match entry.choices {
+                Some(choices) if !choices.is_empty() => Kind::Choice(choices),
+                _ => return Err(broken(format!("choice option `{key}` has no choices"))),
+            },
+            Some(OptionType::Text) => Kind::Text {
+                multiline: entry.multiline.unwrap_or(false),
+                max_len: entry.max_len.unwrap_or(200),
+                rule: entry.rule,
+                reserved: Vec::new(),
+            },
+        };
+        let prompt = entry
+            .prompt
+            .ok_or_else(|| broken(format!("option `{key}` has no prompt")))?;
+        let spec = OptionSpec {
+            help: entry.help.unwrap_or_else(|| prompt.clone()),
+            prompt,
+            kind,
+            default: None,
+            when: entry.when.unwrap_or_default(),
+            key,
+        };
+        let default = match &entry.default {
+            None => None,
+            Some(raw) => {
+                let value = Value::from_toml(raw).ok_or_else(|| {
+                    broken(format!(
+                        "default of `{}` is not a string or boolean",
+                        spec.key
+                    ))
+                })?;
+                Some(
+                    spec.check(value)
+                        .map_err(|e| broken(format!("default of `{}`: {e}", spec.key)))?,
+                )
+            }
+        };
+        Ok(OptionSpec { default, ..spec })
+    }
+}
+
+impl Stack {
+    /// Check a manifest and merge it with the shared options.
+    pub fn build(
+        key: &str,
+        manifest: Manifest,
+        shared: &SharedOptions,
+        dir: &'static Dir<'static>,
+    ) -> Result<Stack> {
+        let broken = |reason: String| Error::Template {
+            stack: key.to_string(),
+            reason,
+        };
+
+        let mut entries: Vec<OptionEntry> = shared.head.clone();
+        let mut own = Vec::new();
+        let mut tail = shared.tail.clone();
+        for entry in manifest.options {
+            if let Some(existing) = entries
+                .iter_mut()
+                .chain(tail.iter_mut())
+                .find(|e| e.key == entry.key)
+            {
+                existing.apply(entry);
+            } else if own.iter().any(|e: &OptionEntry| e.key == entry.key) {
+                return Err(broken(format!("option `{}` is declared twice", entry.key)));
+            } else {
+                own.push(entry);
+            }
+        }
+        entries.extend(own);
+        entries.extend(tail);
+
+        let mut options = Vec::with_capacity(entries.len());
+        for mut entry in entries {
+            if !is_key(&entry.key) || RESERVED_KEYS.contains(&entry.key.as_str()) {
+                return Err(broken(format!("`{}` cannot be an option key", entry.key)));
+            }
+            if entry.key == "name" {
+                entry.rule = Some(entry.rule.unwrap_or(manifest.name_rule));
+            }
+            let mut spec = OptionSpec::from_entry(entry, key)?;
+            if spec.key == "name" {
+                if let Kind::Text { reserved, .. } = &mut spec.kind {
+                    reserved.clone_from(&manifest.reserved_names);
+                }
+                if spec.default.is_some() {
+                    return Err(broken("`name` cannot have a default".into()));
+                }
+            }
+            check_condition(&spec.when, &options, key, &format!("option `{}`", spec.key))?;
+            if !spec.when.is_empty() && spec.default.is_none() {
+                return Err(broken(format!(
+                    "option `{}` has a condition, so it needs a default",
+                    spec.key
+                )));
+            }
+            options.push(spec);
+        }
+
+        let mut derived = Vec::with_capacity(manifest.derived.len());
+        for (name, expr) in manifest.derived {
+            let expr = expr
+                .as_str()
+                .ok_or_else(|| broken(format!("derived `{name}` is not a string")))?
+                .to_string();
+            if !is_key(&name)
+                || RESERVED_KEYS.contains(&name.as_str())
+                || options.iter().any(|o| o.key == name)
+            {
+                return Err(broken(format!(
+                    "derived `{name}` clashes with an option or a reserved key"
+                )));
+            }
+            derived.push((name, expr));
+        }
+
+        let secrets: Vec<(String, usize)> = manifest.secrets.into_iter().collect();
+        if let Some((name, len)) = secrets.iter().find(|(_, len)| !(16..=256).contains(len)) {
+            return Err(broken(format!(
+                "secret `{name}` has length {len}; use 16 to 256"
+            )));
+        }
+
+        for rule in &manifest.files {
+            check_condition(
+                &rule.when,
+                &options,
+                key,
+                &format!("file rule `{}`", rule.path),
+            )?;
+        }
+
+        Ok(Stack {
+            key: key.to_string(),
+            title: manifest.title,
+            description: manifest.description,
+            order: manifest.order,
+            port: manifest.port,
+            options,
+            derived,
+            secrets,
+            commands: manifest.commands,
+            rules: manifest.files,
+            dir,
+        })
+    }
+
+    pub fn option(&self, key: &str) -> Option<&OptionSpec> {
+        self.options.iter().find(|o| o.key == key)
+    }
+
+    pub fn option_keys(&self) -> Vec<String> {
+        self.options.iter().map(|o| o.key.clone()).collect()
+    }
+}
+
+/// A condition may only name options asked before it, with values those options accept.
+pub fn check_condition(
+    when: &Condition,
+    earlier: &[OptionSpec],
+    stack: &str,
+    what: &str,
+) -> Result<()> {
+    for (key, expected) in when.entries() {
+        let option = earlier
+            .iter()
+            .find(|o| o.key == key)
+            .ok_or_else(|| Error::Template {
+                stack: stack.to_string(),
+                reason: format!(
+                    "{what}: condition on `{key}`, which is not an option asked before it"
+                ),
+            })?;
+        for scalar in expected.scalars() {
+            option
+                .check(scalar.to_value())
+                .map_err(|e| Error::Template {
+                    stack: stack.to_string(),
+                    reason: format!("{what}: condition on `{key}`: {e}"),
+                })?;
+        }
+    }
+    Ok(())
+}
+
+pub fn is_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}

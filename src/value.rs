@@ -1,0 +1,42 @@
+//! An answer's value: text (free text or one of the choices) or a boolean.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Bool(bool),
+    Text(String),
+}
+
+impl Value {
+    /// Read a value from an answers file or a manifest default. Numbers become text, so
+    /// `java = 21` means the choice "21".
+    pub fn from_toml(value: &toml::Value) -> Option<Value> {
+        match value {
+            toml::Value::String(s) => Some(Value::Text(s.clone())),
+            toml::Value::Boolean(b) => Some(Value::Bool(*b)),
+            toml::Value::Integer(i) => Some(Value::Text(i.to_string())),
+            toml::Value::Float(f) => Some(Value::Text(f.to_string())),
+            _ => None,
+        }
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            Value::Bool(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{}", if *b { "yes" } else { "no" }),
+            Value::Text(s) => f.write_str(s),
+        }
+    }
+}
