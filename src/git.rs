@@ -1,46 +1,37 @@
 //! `git init` and the first commit, after the project is in place. Never fails the run.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 /// What happened, in words for the summary.
 pub fn init(dir: &Path) -> String {
-    let git = |args: &[&str]| {
+    let git = |args: &[&str]| -> std::io::Result<Output> {
         Command::new("git")
             .args(args)
             .current_dir(dir)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
+            .output()
     };
     match git(&["init", "--quiet", "--initial-branch=main"]) {
         Err(_) => return "skipped: git is not installed".into(),
-        Ok(s) if !s.success() => return "skipped: `git init` failed".into(),
+        Ok(o) if !o.status.success() => return "skipped: `git init` failed".into(),
         Ok(_) => {}
     }
-    if !git(&["add", "--all"]).is_ok_and(|s| s.success()) {
+    if !git(&["add", "--all"]).is_ok_and(|o| o.status.success()) {
         return "initialised; nothing committed (`git add` failed)".into();
     }
-    let has_identity = ["user.name", "user.email"].iter().all(|key| {
-        Command::new("git")
-            .args(["config", "--get", key])
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .output()
-            .is_ok_and(|o| o.status.success() && !o.stdout.is_empty())
-    });
-    if !has_identity {
-        return "initialised; first commit skipped (set git user.name and user.email, then `git commit`)".into();
-    }
-    match git(&[
-        "commit",
-        "--quiet",
-        "--no-verify",
-        "-m",
-        "Initial commit from sprout",
-    ]) {
-        Ok(s) if s.success() => "initialised with a first commit".into(),
+    match git(&["commit", "--quiet", "--no-verify", "-m", "Initial commit from sprout"]) {
+        Ok(o) if o.status.success() => "initialised with a first commit".into(),
+        Ok(o) if no_identity(&o) => {
+            "initialised; first commit skipped (set git user.name and user.email, then `git commit`)".into()
+        }
         _ => "initialised; first commit failed (run `git commit` yourself)".into(),
     }
+}
+
+fn no_identity(output: &Output) -> bool {
+    let err = String::from_utf8_lossy(&output.stderr);
+    err.contains("Please tell me who you are")
+        || err.contains("identity unknown")
+        || err.contains("user.useConfigOnly")
 }

@@ -1,39 +1,14 @@
 //! sprout: start a new backend project from templates embedded in the binary.
 
-mod answers;
-mod catalog;
-mod cli;
-mod condition;
-mod error;
-mod escape;
-mod exit;
-mod git;
-mod helpers;
-mod install;
-mod listing;
-mod manifest;
-mod names;
-mod new;
-mod output;
-mod plan;
-mod prompt;
-mod record;
-mod render;
-mod report;
-mod secrets;
-mod signals;
-mod stack;
-mod value;
-mod writer;
-
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
-use crate::error::Result;
-use crate::exit::Exit;
-use crate::output::Output;
+use sprout::cli::{Cli, Command};
+use sprout::error::Result;
+use sprout::exit::Exit;
+use sprout::output::Output;
+use sprout::{catalog, listing, new, signals};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -11,8 +11,9 @@ use crate::output::Output;
 use crate::plan::Plan;
 use crate::prompt::{self, TerminalAsker};
 use crate::record;
-use crate::render::{self, MODE_FILE, OutputFile};
+use crate::render::{self, MODE_FILE, OutputFile, Project};
 use crate::report::{self, Outcome};
+use crate::stack::Stack;
 use crate::{git, install, secrets, signals, writer};
 
 pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
@@ -49,25 +50,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         set.insert(0, ("name".to_string(), name.clone()));
     }
     let given = Given { set, file };
-    let answers = answers::resolve(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
-
-    let mut secrets = Vec::with_capacity(stack.secrets.len());
-    for (name, len) in &stack.secrets {
-        secrets.push((name.clone(), secrets::generate(*len)?));
-    }
-    let plan = Plan {
-        stack: &stack,
-        answers,
-        secrets,
-        year: secrets::current_year(),
-    };
-    let mut project = render::render(&plan)?;
-    project.files.push(OutputFile {
-        path: record::FILE_NAME.to_string(),
-        contents: record::contents(&plan).into_bytes().into(),
-        mode: MODE_FILE,
-    });
-    project.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
 
     let target: PathBuf = args.output.join(plan.name());
     let mut outcome = Outcome {
@@ -123,6 +106,33 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         out.result(&created_text(&outcome, written.added.len()));
     }
     Ok(exit)
+}
+
+/// Everything before the disk: resolve the answers, make the secrets, render, add the record.
+pub fn prepare<'s>(
+    stack: &'s Stack,
+    given: &Given,
+    asker: Option<&mut dyn Asker>,
+) -> Result<(Plan<'s>, Project)> {
+    let answers = answers::resolve(stack, given, asker)?;
+    let mut secrets = Vec::with_capacity(stack.secrets.len());
+    for (name, len) in &stack.secrets {
+        secrets.push((name.clone(), secrets::generate(*len)?));
+    }
+    let plan = Plan {
+        stack,
+        answers,
+        secrets,
+        year: secrets::current_year(),
+    };
+    let mut project = render::render(&plan)?;
+    project.files.push(OutputFile {
+        path: record::FILE_NAME.to_string(),
+        contents: record::contents(&plan).into_bytes().into(),
+        mode: MODE_FILE,
+    });
+    project.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((plan, project))
 }
 
 fn created_text(outcome: &Outcome, added: usize) -> String {

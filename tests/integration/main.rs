@@ -1,2 +1,7 @@
-//! CLI behaviour, end to end through the binary.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Integration tests: the CLI through its binary, and every embedded stack rendered in memory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli;
+mod common;
+mod interactive;
+mod stacks;

@@ -1,0 +1,64 @@
+//! A small builder around the binary, so each test says only what matters to it.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn sprout() -> Command {
+    let mut cmd = Command::cargo_bin("sprout").unwrap();
+    cmd.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+/// A scratch folder and a `sprout new` run inside it.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// `sprout new NAME --stack STACK --yes --no-git -o <scratch>` plus `extra`.
+    pub fn new_project(&self, name: &str, stack: &str, extra: &[&str]) -> Command {
+        let mut cmd = sprout();
+        cmd.args(["new", name, "--stack", stack, "--yes", "--no-git", "-o"])
+            .arg(self.path())
+            .args(extra);
+        cmd
+    }
+
+    pub fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Every embedded stack's key, from `sprout list --json`.
+pub fn stack_keys() -> Vec<String> {
+    let out = sprout().args(["list", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A stack that every CLI test can rely on.
+pub const STACK: &str = "express";

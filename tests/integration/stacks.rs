@@ -1,0 +1,439 @@
+//! Every embedded stack, rendered in memory: with its defaults, with every value of every option,
+//! and with hostile free text that must survive every structured file format.
+
+use std::collections::BTreeSet;
+
+use sprout::answers::Given;
+use sprout::catalog;
+use sprout::new::prepare;
+use sprout::render::OutputFile;
+use sprout::stack::{Kind, OptionSpec, Stack};
+
+const HOSTILE_DESCRIPTION: &str = "He said \"hi\" & <b>{{x}}</b> \\ ünï #{x} ${y} '''\"\"\" ]]> </tag> \u{200f}rtl 🚀\nsecond line";
+const HOSTILE_AUTHOR: &str = "O'Brien \"Dev\" <dev@example.com> & {{co}} \\ #{x}";
+
+fn render(stack: &Stack, set: &[(&str, String)]) -> Vec<OutputFile> {
+    let mut pairs: Vec<(String, String)> = vec![("name".into(), "demo-app".into())];
+    pairs.extend(set.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    let given = Given {
+        set: pairs,
+        file: None,
+    };
+    match prepare(stack, &given, None) {
+        Ok((_, project)) => project.files,
+        Err(e) => panic!("{}: {set:?}: {e}", stack.key),
+    }
+}
+
+/// `--set` pairs for the condition of `option`, so that it applies.
+fn enabling(option: &OptionSpec) -> Vec<(&str, String)> {
+    option
+        .when
+        .entries()
+        .map(|(key, expected)| (key, expected.scalars()[0].to_value().to_string()))
+        .map(|(k, v)| {
+            (
+                k,
+                if v == "yes" {
+                    "true".into()
+                } else if v == "no" {
+                    "false".into()
+                } else {
+                    v
+                },
+            )
+        })
+        .collect()
+}
+
+fn values(option: &OptionSpec) -> Vec<String> {
+    match &option.kind {
+        Kind::Choice(choices) => choices.clone(),
+        Kind::Bool => vec!["true".into(), "false".into()],
+        Kind::Text { .. } => vec![],
+    }
+}
+
+fn stacks() -> Vec<Stack> {
+    catalog::load_all().unwrap()
+}
+
+#[test]
+fn every_manifest_is_valid_and_names_only_its_own_options() {
+    let stacks = stacks();
+    assert!(!stacks.is_empty());
+    for stack in &stacks {
+        let keys = stack.option_keys();
+        for required in [
+            "name",
+            "description",
+            "author",
+            "license",
+            "database",
+            "docker",
+            "ci",
+        ] {
+            assert!(
+                keys.iter().any(|k| k == required),
+                "{} lacks common option {required}",
+                stack.key
+            );
+        }
+    }
+}
+
+#[test]
+fn every_value_of_every_option_renders() {
+    for stack in stacks() {
+        let defaults = render(&stack, &[]);
+        assert!(
+            defaults.iter().any(|f| f.path == "README.md"),
+            "{}: README.md",
+            stack.key
+        );
+        assert!(
+            defaults.iter().any(|f| f.path == ".gitignore"),
+            "{}: .gitignore",
+            stack.key
+        );
+        assert!(
+            defaults.iter().any(|f| f.path == ".env.example"),
+            "{}: .env.example",
+            stack.key
+        );
+        for option in &stack.options {
+            for value in values(option) {
+                let mut set = enabling(option);
+                set.push((option.key.as_str(), value));
+                render(&stack, &set);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_rule_and_file_is_used_by_some_combination() {
+    for stack in stacks() {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for option in &stack.options {
+            for value in values(option) {
+                let mut set = enabling(option);
+                set.push((option.key.as_str(), value));
+                seen.extend(render(&stack, &set).into_iter().map(|f| f.path));
+            }
+        }
+        assert!(seen.contains(".sprout.toml"));
+        // Options that switch files on must produce them: docker adds a Dockerfile, ci a workflow.
+        let with = |k: &str, v: &str| {
+            render(&stack, &[(k, v.into())])
+                .into_iter()
+                .map(|f| f.path)
+                .collect::<BTreeSet<_>>()
+        };
+        assert!(
+            with("docker", "true").contains("Dockerfile"),
+            "{}: docker=true writes a Dockerfile",
+            stack.key
+        );
+        assert!(
+            with("docker", "true").contains(".dockerignore"),
+            "{}",
+            stack.key
+        );
+        assert!(
+            !with("docker", "false").contains("Dockerfile"),
+            "{}",
+            stack.key
+        );
+        assert!(
+            with("ci", "true").contains(".github/workflows/ci.yml"),
+            "{}",
+            stack.key
+        );
+        assert!(
+            !with("ci", "false").contains(".github/workflows/ci.yml"),
+            "{}",
+            stack.key
+        );
+        assert!(with("license", "MIT").contains("LICENSE"), "{}", stack.key);
+        assert!(
+            !with("license", "none").contains("LICENSE"),
+            "{}",
+            stack.key
+        );
+    }
+}
+
+#[test]
+fn license_files_carry_year_and_author() {
+    for stack in stacks() {
+        for license in ["MIT", "Apache-2.0"] {
+            let files = render(
+                &stack,
+                &[
+                    ("license", license.into()),
+                    ("author", "Ada Lovelace".into()),
+                ],
+            );
+            let text = String::from_utf8_lossy(
+                &files.iter().find(|f| f.path == "LICENSE").unwrap().contents,
+            )
+            .into_owned();
+            assert!(text.contains("Ada Lovelace"), "{} {license}", stack.key);
+            assert!(
+                text.contains(&sprout::secrets::current_year().to_string()),
+                "{} {license}",
+                stack.key
+            );
+        }
+    }
+}
+
+/// The string values of a parsed document, flattened.
+fn strings_of(path: &str, bytes: &[u8]) -> Option<Result<Vec<String>, String>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string());
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(match ext {
+        "json" => serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| json_strings(&v))
+            .map_err(|e| e.to_string()),
+        "toml" => text
+            .parse::<toml::Table>()
+            .map(|t| toml_strings(&toml::Value::Table(t)))
+            .map_err(|e| e.to_string()),
+        "yaml" | "yml" => serde_yaml::from_str::<serde_yaml::Value>(text)
+            .map(|v| yaml_strings(&v))
+            .map_err(|e| e.to_string()),
+        "xml" => xml_strings(text),
+        _ => return None,
+    })
+}
+
+fn json_strings(v: &serde_json::Value) -> Vec<String> {
+    match v {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(a) => a.iter().flat_map(json_strings).collect(),
+        serde_json::Value::Object(o) => o.values().flat_map(json_strings).collect(),
+        _ => vec![],
+    }
+}
+
+fn toml_strings(v: &toml::Value) -> Vec<String> {
+    match v {
+        toml::Value::String(s) => vec![s.clone()],
+        toml::Value::Array(a) => a.iter().flat_map(toml_strings).collect(),
+        toml::Value::Table(t) => t.values().flat_map(toml_strings).collect(),
+        _ => vec![],
+    }
+}
+
+fn yaml_strings(v: &serde_yaml::Value) -> Vec<String> {
+    match v {
+        serde_yaml::Value::String(s) => vec![s.clone()],
+        serde_yaml::Value::Sequence(a) => a.iter().flat_map(yaml_strings).collect(),
+        serde_yaml::Value::Mapping(m) => m.values().flat_map(yaml_strings).collect(),
+        serde_yaml::Value::Tagged(t) => yaml_strings(&t.value),
+        _ => vec![],
+    }
+}
+
+/// Well-formed XML, and the unescaped text of every element.
+fn xml_strings(text: &str) -> Result<Vec<String>, String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut out = Vec::new();
+    let mut raw = String::new();
+    loop {
+        match reader
+            .read_event()
+            .map_err(|e| format!("at {}: {e}", reader.buffer_position()))?
+        {
+            Event::Text(t) => raw.push_str(t.as_ref()),
+            Event::GeneralRef(r) => {
+                raw.push('&');
+                raw.push_str(r.as_ref());
+                raw.push(';');
+            }
+            Event::Start(_) | Event::End(_) | Event::Empty(_) => {
+                if !raw.is_empty() {
+                    out.push(
+                        quick_xml::escape::unescape(&raw)
+                            .map_err(|e| e.to_string())?
+                            .into_owned(),
+                    );
+                    raw.clear();
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+#[test]
+fn hostile_text_keeps_every_structured_file_valid_and_round_trips() {
+    for stack in stacks() {
+        let mut combos: Vec<Vec<(&str, String)>> = vec![vec![]];
+        for option in &stack.options {
+            for value in values(option) {
+                let mut set = enabling(option);
+                set.push((option.key.as_str(), value));
+                combos.push(set);
+            }
+        }
+        for combo in combos {
+            let plain = render(&stack, &combo);
+            let mut hostile_set = combo.clone();
+            hostile_set.push(("description", HOSTILE_DESCRIPTION.into()));
+            hostile_set.push(("author", HOSTILE_AUTHOR.into()));
+            let hostile = render(&stack, &hostile_set);
+            let default_description = stack
+                .option("description")
+                .and_then(|o| o.default.clone())
+                .unwrap()
+                .to_string();
+            for file in &plain {
+                let Some(Ok(plain_strings)) = strings_of(&file.path, &file.contents) else {
+                    continue;
+                };
+                let twin = hostile.iter().find(|f| f.path == file.path).unwrap();
+                let hostile_strings = match strings_of(&twin.path, &twin.contents) {
+                    Some(Ok(s)) => s,
+                    Some(Err(e)) => panic!(
+                        "{} {combo:?}: {} no longer parses with hostile text: {e}\n{}",
+                        stack.key,
+                        file.path,
+                        String::from_utf8_lossy(&twin.contents)
+                    ),
+                    None => unreachable!(),
+                };
+                if plain_strings
+                    .iter()
+                    .any(|s| s.contains(&default_description))
+                {
+                    assert!(
+                        hostile_strings
+                            .iter()
+                            .any(|s| s.contains(HOSTILE_DESCRIPTION)),
+                        "{} {combo:?}: {}: the description does not read back as written",
+                        stack.key,
+                        file.path
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn text_that_cannot_be_represented_is_refused_not_mangled() {
+    for stack in stacks() {
+        for (key, bad) in [
+            ("author", "two\nlines"),
+            ("description", "nul\0byte"),
+            ("description", "bell\u{7}"),
+        ] {
+            let pairs = vec![
+                ("name".to_string(), "demo-app".to_string()),
+                (key.to_string(), bad.to_string()),
+            ];
+            let err = prepare(
+                &stack,
+                &Given {
+                    set: pairs,
+                    file: None,
+                },
+                None,
+            )
+            .map(|_| ())
+            .unwrap_err();
+            assert!(err.to_string().contains(key), "{}: {err}", stack.key);
+        }
+    }
+}
+
+#[test]
+fn secrets_are_never_the_same_twice_nor_recorded() {
+    for stack in stacks() {
+        if stack.secrets.is_empty() {
+            continue;
+        }
+        let a = render(&stack, &[]);
+        let b = render(&stack, &[]);
+        let differing: Vec<&str> = a
+            .iter()
+            .zip(&b)
+            .filter(|(x, y)| x.contents != y.contents)
+            .map(|(x, _)| x.path.as_str())
+            .collect();
+        assert!(
+            !differing.is_empty(),
+            "{}: two projects share their secrets",
+            stack.key
+        );
+        assert!(
+            !differing.contains(&".sprout.toml"),
+            "{}: a secret reached the record",
+            stack.key
+        );
+    }
+}
+
+#[test]
+fn every_stack_keeps_env_out_of_git_and_commits_an_example() {
+    for stack in stacks() {
+        let files = render(&stack, &[]);
+        let ignore = String::from_utf8_lossy(
+            &files
+                .iter()
+                .find(|f| f.path == ".gitignore")
+                .unwrap()
+                .contents,
+        )
+        .into_owned();
+        assert!(
+            ignore.lines().any(|l| l.trim() == ".env"),
+            "{}: .env is ignored",
+            stack.key
+        );
+        assert!(
+            files.iter().any(|f| f.path == ".env.example"),
+            "{}",
+            stack.key
+        );
+    }
+}
+
+#[test]
+fn every_dockerfile_runs_as_a_non_root_user() {
+    for stack in stacks() {
+        let files = render(&stack, &[("docker", "true".into())]);
+        let dockerfile = String::from_utf8_lossy(
+            &files
+                .iter()
+                .find(|f| f.path == "Dockerfile")
+                .unwrap()
+                .contents,
+        )
+        .into_owned();
+        let last_user = dockerfile
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("USER "))
+            .last()
+            .unwrap_or_else(|| panic!("{}: Dockerfile has no USER", stack.key))
+            .trim()
+            .to_string();
+        assert!(
+            !["root", "0", "0:0"].contains(&last_user.as_str()),
+            "{}: runs as {last_user}",
+            stack.key
+        );
+    }
+}
