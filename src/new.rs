@@ -19,7 +19,7 @@ use crate::{git, install, secrets, signals, writer};
 pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
     let interactive = !args.yes && prompt::interactive();
-    let mut asker = interactive.then(TerminalAsker::new);
+    let mut asker = interactive.then(TerminalAsker::start);
 
     let key = match (
         &args.stack,

@@ -21,7 +21,8 @@ pub struct TerminalAsker {
 }
 
 impl TerminalAsker {
-    pub fn new() -> Self {
+    /// Print the keyboard help once, before the first question.
+    pub fn start() -> Self {
         eprintln!(
             "{}",
             style("↑/↓ choose · Enter accept · Ctrl-C quit (nothing is written until you confirm)")
