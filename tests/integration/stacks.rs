@@ -260,15 +260,13 @@ fn xml_strings(text: &str) -> Result<Vec<String>, String> {
                 raw.push_str(r.as_ref());
                 raw.push(';');
             }
-            Event::Start(_) | Event::End(_) | Event::Empty(_) => {
-                if !raw.is_empty() {
-                    out.push(
-                        quick_xml::escape::unescape(&raw)
-                            .map_err(|e| e.to_string())?
-                            .into_owned(),
-                    );
-                    raw.clear();
-                }
+            Event::Start(_) | Event::End(_) | Event::Empty(_) if !raw.is_empty() => {
+                out.push(
+                    quick_xml::escape::unescape(&raw)
+                        .map_err(|e| e.to_string())?
+                        .into_owned(),
+                );
+                raw.clear();
             }
             Event::Eof => break,
             _ => {}
@@ -426,7 +424,7 @@ fn every_dockerfile_runs_as_a_non_root_user() {
         let last_user = dockerfile
             .lines()
             .filter_map(|l| l.trim().strip_prefix("USER "))
-            .last()
+            .next_back()
             .unwrap_or_else(|| panic!("{}: Dockerfile has no USER", stack.key))
             .trim()
             .to_string();
