@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Static checks of a generated Rails 8.1 project, which cannot be installed here (its gems come
+# from RubyGems): called as `rails-81.sh <project-dir>`. Inside the Debian root (Ruby 3.3):
+#   - `ruby -c` on every Ruby file (*.rb, *.ru, *.rake, Rakefile, Gemfile, bin/* Ruby scripts);
+#   - every YAML file parses (after its ERB is evaluated), and every ERB template compiles;
+#   - the Gemfile evaluates, and each of its requirements is met by a version listed in
+#     e2e/checks/rails-81-gems.txt (versions known to be published);
+#   - every framework version in the code (load_defaults, Migration[], Schema[]) is 8.1.
+set -euo pipefail
+project="$(cd "$1" && pwd)"
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+if [[ -z "${DEBIAN_ROOT:-}" ]]; then
+  eval "$(cd "$repo" && bash e2e/setup/debian-root.sh | grep '^DEBIAN_ROOT=')"
+  export DEBIAN_ROOT
+fi
+cp "$here/rails-81-gems.txt" "$project/tmp/known-gems.txt"
+trap 'rm -f "$project/tmp/known-gems.txt" "$project/tmp/static-check.rb"' EXIT
+cat > "$project/tmp/static-check.rb" <<'RUBY'
+require "erb"
+require "yaml"
+require "bundler"
+
+failures = []
+files = Dir.glob("**/{*.rb,*.ru,*.rake,Rakefile,Gemfile}", File::FNM_DOTMATCH)
+files += Dir.glob("bin/*").select { |f| File.read(f, 64).start_with?("#!/usr/bin/env ruby") }
+files.reject! { |f| f.start_with?("tmp/", "vendor/", "log/") }
+abort "no Ruby files found" if files.size < 20
+files.uniq.sort.each do |file|
+  RubyVM::InstructionSequence.compile(File.read(file), file)
+rescue SyntaxError => e
+  failures << "#{file}: #{e.message.lines.first.strip}"
+end
+puts "ruby syntax: #{files.uniq.size} files"
+
+yamls = Dir.glob("**/*.{yml,yaml}", File::FNM_DOTMATCH).reject { |f| f.start_with?("tmp/") }
+yamls.each do |file|
+  text = File.read(file)
+  # Rails evaluates ERB in its config files (database.yml), not in locales.
+  text = ERB.new(text).result if file.start_with?("config/") && !file.start_with?("config/locales/")
+  YAML.safe_load(text, aliases: true, permitted_classes: [ Symbol ])
+rescue StandardError, SyntaxError => e
+  failures << "#{file}: #{e.class}: #{e.message.lines.first.strip}"
+end
+puts "yaml: #{yamls.size} files"
+
+erbs = Dir.glob("config/**/*.yml").reject { |f| f.start_with?("config/locales/") }
+erbs.select! { |f| File.read(f).include?("<%") }
+erbs.each do |file|
+  RubyVM::InstructionSequence.compile(ERB.new(File.read(file)).src, file)
+rescue SyntaxError => e
+  failures << "#{file} (ERB): #{e.message.lines.first.strip}"
+end
+puts "erb: #{erbs.size} files"
+
+known = {}
+File.readlines("tmp/known-gems.txt").each do |line|
+  next if line.start_with?("#") || line.strip.empty?
+  name, *versions = line.split
+  known[name] = versions.map { |v| Gem::Version.new(v) }
+end
+dsl = Bundler::Dsl.new
+dsl.eval_gemfile("Gemfile")
+deps = dsl.dependencies
+deps.each do |dep|
+  versions = known[dep.name]
+  if versions.nil?
+    failures << "Gemfile: #{dep.name} is not in the list of known gems"
+  elsif versions.none? { |v| dep.requirement.satisfied_by?(v) }
+    failures << "Gemfile: no known version of #{dep.name} meets #{dep.requirement}"
+  end
+end
+puts "gemfile: #{deps.map { |d| "#{d.name} (#{d.requirement})" }.join(", ")}"
+
+versions = Dir.glob("{config,db}/**/*.rb").flat_map do |file|
+  File.read(file).scan(/(?:load_defaults |Migration\[|Schema\[)(\d+\.\d+)/).flatten.map { |v| [ file, v ] }
+end
+abort "no framework version found" if versions.empty?
+versions.each { |file, v| failures << "#{file}: Rails #{v}, expected 8.1" unless v == "8.1" }
+puts "framework versions: #{versions.map(&:last).uniq.join(", ")}"
+
+if failures.any?
+  puts failures
+  exit 1
+end
+puts "ok"
+RUBY
+"$repo/e2e/setup/debian-root-run.sh" "$project" "ruby tmp/static-check.rb"

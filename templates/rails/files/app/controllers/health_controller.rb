@@ -1,0 +1,6 @@
+class HealthController < ApplicationController
+  # GET /health
+  def show
+    render json: { status: "ok" }
+  end
+end

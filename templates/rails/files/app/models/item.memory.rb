@@ -1,0 +1,79 @@
+# A sample resource kept in memory (this app has no database): the items live as long as the
+# server process. It offers the part of the Active Record interface that ItemsController uses.
+class Item
+  include ActiveModel::Model
+  include ActiveModel::Attributes
+  include ActiveModel::Serializers::JSON
+
+  class NotFound < StandardError; end
+
+  attribute :id, :integer
+  attribute :name, :string
+  attribute :description, :string
+  attribute :created_at, :datetime
+  attribute :updated_at, :datetime
+
+  validates :name, presence: true, length: { maximum: 100 }
+  validates :description, length: { maximum: 1000 }
+
+  @store = {}
+  @last_id = 0
+  @lock = Mutex.new
+
+  class << self
+    def order(_attribute)
+      @lock.synchronize { @store.values.sort_by(&:id).map(&:dup) }
+    end
+
+    def find(id)
+      @lock.synchronize { @store.fetch(Integer(id, exception: false)) { raise NotFound }.dup }
+    end
+
+    def create!(attributes)
+      new(attributes).tap { |item| item.save || raise(ArgumentError, item.errors.full_messages.to_sentence) }
+    end
+
+    def count
+      @lock.synchronize { @store.size }
+    end
+
+    def delete_all
+      @lock.synchronize { @store.clear }
+    end
+
+    def store(item)
+      @lock.synchronize do
+        item.id ||= (@last_id += 1)
+        @store[item.id] = item.dup
+      end
+    end
+
+    def remove(id)
+      @lock.synchronize { @store.delete(id) }
+    end
+  end
+
+  def save
+    return false unless valid?
+
+    now = Time.current
+    self.created_at ||= now
+    self.updated_at = now
+    self.class.store(self)
+    true
+  end
+
+  def update(new_attributes)
+    assign_attributes(new_attributes)
+    save
+  end
+
+  def destroy!
+    self.class.remove(id)
+    self
+  end
+
+  def persisted?
+    id.present?
+  end
+end
