@@ -478,3 +478,199 @@ fn help_and_version() {
         .success()
         .stdout(contains("--dry-run").and(contains("--force")));
 }
+
+/// A folder with a fake `npm` that prints a line and exits with `code`, placed first on PATH.
+#[cfg(unix)]
+fn fake_npm(s: &Scratch, code: i32) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = s.join("fakebin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let npm = bin.join("npm");
+    std::fs::write(
+        &npm,
+        format!("#!/bin/sh\necho \"fake npm $*\"\necho 'ERR! something broke' >&2\nexit {code}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn install_runs_the_stacks_install_command_and_keeps_a_log() {
+    let s = Scratch::new();
+    let path = fake_npm(&s, 0);
+    s.new_project("app", STACK, &["--install"])
+        .env("PATH", path)
+        .assert()
+        .success()
+        .stdout(contains("install: done"));
+    let log = std::fs::read_to_string(s.join("app/sprout-install.log")).unwrap();
+    assert!(log.contains("fake npm install"), "{log}");
+    assert!(log.contains("something broke"), "stderr is kept too: {log}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_install_exits_5_but_keeps_the_project() {
+    let s = Scratch::new();
+    let path = fake_npm(&s, 7);
+    s.new_project("app", STACK, &["--install"])
+        .env("PATH", path)
+        .assert()
+        .code(5)
+        .stderr(
+            contains("installing dependencies failed")
+                .and(contains("something broke"))
+                .and(contains("sprout-install.log")),
+        );
+    assert!(s.join("app/package.json").exists());
+}
+
+#[test]
+fn quiet_prints_nothing_on_success_and_errors_still_show() {
+    let s = Scratch::new();
+    s.new_project("app", STACK, &["--quiet"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    s.new_project("app", STACK, &["--quiet"])
+        .assert()
+        .code(3)
+        .stderr(contains("error:"));
+}
+
+#[test]
+fn colour_only_when_asked_off_a_terminal() {
+    let s = Scratch::new();
+    let plain = s
+        .new_project("a", STACK, &["--dry-run"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\u{1b}'));
+    let forced = s
+        .new_project("a", STACK, &["--dry-run", "--color", "always"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&forced.stdout).contains('\u{1b}'));
+    let json = s
+        .new_project("a", STACK, &["--dry-run", "--json", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&json.stdout).contains('\u{1b}'),
+        "JSON never carries colour"
+    );
+}
+
+/// Kill sprout at many moments during generation: afterwards the project is either complete or
+/// absent, and a later run leaves no staging folder behind.
+#[cfg(unix)]
+#[test]
+fn sigkill_at_any_moment_leaves_a_complete_project_or_none() {
+    let s = Scratch::new();
+    let reference = Scratch::new();
+    reference.new_project("app", STACK, &[]).assert().success();
+    let expected = walk(&reference.join("app")).len();
+    for delay_us in (0..30).map(|i| i * 300) {
+        let out = s.join(&format!("run{delay_us}"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
+            .args([
+                "new", "app", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
+            ])
+            .arg(&out)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(delay_us));
+        let _ = child.kill();
+        let _ = child.wait();
+        let app = out.join("app");
+        if app.exists() {
+            assert_eq!(
+                walk(&app).len(),
+                expected,
+                "a partial project at {}",
+                app.display()
+            );
+        }
+        // The next run in the same place cleans any stage of the killed run.
+        if out.exists() {
+            sprout()
+                .args([
+                    "new", "other", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
+                ])
+                .arg(&out)
+                .assert()
+                .success();
+            let leftovers: Vec<_> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".sprout-stage-"))
+                .collect();
+            assert!(leftovers.is_empty(), "{leftovers:?}");
+        }
+    }
+}
+
+/// SIGTERM (and Ctrl-C's SIGINT) during generation: exit 0 if it finished first, else 130 with
+/// nothing left behind.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sigint_cancel_cleanly() {
+    let s = Scratch::new();
+    for (signal, delay_us) in ["TERM", "INT"]
+        .iter()
+        .flat_map(|sig| (0..15).map(move |i| (*sig, i * 500)))
+    {
+        let out = s.join(&format!("run-{signal}-{delay_us}"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
+            .args([
+                "new", "app", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
+            ])
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(delay_us));
+        let _ = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status();
+        let status = child.wait().unwrap();
+        let app = out.join("app");
+        match status.code() {
+            Some(0) => assert!(app.join(".sprout.toml").exists()),
+            // Cancelled while writing: nothing. After the rename (during the report): complete.
+            Some(130) => assert!(
+                !app.exists() || app.join(".sprout.toml").exists(),
+                "partial {}",
+                app.display()
+            ),
+            // Killed before the handler was installed: the default action, nothing written yet.
+            None => assert!(!app.exists()),
+            Some(other) => panic!("unexpected exit code {other} after SIG{signal}"),
+        }
+        if out.exists() {
+            let stages = std::fs::read_dir(&out)
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with(".sprout-stage-")
+                })
+                .count();
+            assert!(
+                status.code() != Some(130) || stages == 0,
+                "a cancelled run cleans its stage"
+            );
+        }
+    }
+}
