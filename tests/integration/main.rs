@@ -3,5 +3,6 @@
 
 mod cli;
 mod common;
+mod fuzz;
 mod interactive;
 mod stacks;
