@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The JDKs for the Spring Boot cases. A machine of this kind has OpenJDK 17 (Debian) and a
+# Temurin 25 beside it under /usr/lib/jvm; JDKs are not in the package registries, so this
+# script only finds them. It prints JDK<major>=<home> for every major version it finds (the
+# newest build of each); e2e/setup/java-run.sh picks one per project from its pom.xml.
+# Maven is not installed here: every project brings its Maven wrapper (./mvnw), which fetches
+# Maven from Maven Central into ~/.m2/wrapper, beside the dependencies in ~/.m2/repository.
+# Both stay on the machine between runs.
+set -euo pipefail
+
+declare -A found
+for home in /usr/lib/jvm/*/ ${JAVA_HOME:+"$JAVA_HOME/"}; do
+  home="${home%/}"
+  [ -x "$home/bin/javac" ] && [ -f "$home/release" ] || continue
+  [ -L "$home" ] && home="$(readlink -f "$home")"
+  version="$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$home/release")"
+  major="${version%%.*}"
+  [[ "$major" =~ ^[0-9]+$ ]] || continue
+  previous="${found[$major]:-}"
+  if [ -z "$previous" ] || [ "$(printf '%s\n%s\n' "${previous%%|*}" "$version" | sort -V | tail -n 1)" = "$version" ]; then
+    found[$major]="$version|$home"
+  fi
+done
+
+if [ "${#found[@]}" -eq 0 ]; then
+  echo "java.sh: no JDK found under /usr/lib/jvm" >&2
+  exit 1
+fi
+for major in $(printf '%s\n' "${!found[@]}" | sort -n); do
+  echo "JDK $major: ${found[$major]%%|*} in ${found[$major]#*|}" >&2
+  echo "JDK$major=${found[$major]#*|}"
+done
