@@ -5,7 +5,10 @@
 #   - every YAML file parses (after its ERB is evaluated), and every ERB template compiles;
 #   - the Gemfile evaluates, and each of its requirements is met by a version listed in
 #     e2e/checks/rails-81-gems.txt (versions known to be published);
-#   - every framework version in the code (load_defaults, Migration[], Schema[]) is 8.1.
+#   - every framework version in the code (load_defaults, Migration[], Schema[]) is 8.1;
+#   - its 7.2 twin (same answers, rails=7.2, generated with the sprout binary; the 7.2 cases run
+#     it for real) differs from it only in the files and lines that must differ, and the 8.1
+#     project lints clean under the twin's RuboCop config (the omakase rules written out).
 set -euo pipefail
 project="$(cd "$1" && pwd)"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -83,6 +86,43 @@ if failures.any?
   puts failures
   exit 1
 end
-puts "ok"
+puts "static checks: ok"
 RUBY
 "$repo/e2e/setup/debian-root-run.sh" "$project" "ruby tmp/static-check.rb"
+
+# The 7.2 twin. The sprout binary: SPROUT_BIN, else the repository's release or debug build.
+sprout="${SPROUT_BIN:-}"
+for candidate in "$repo/target/release/sprout" "$repo/target/debug/sprout"; do
+  if [[ -z "$sprout" && -x "$candidate" ]]; then sprout="$candidate"; fi
+done
+[[ -n "$sprout" ]] || { echo "no sprout binary (cargo build, or set SPROUT_BIN)"; exit 1; }
+twin_dir="$(mktemp -d)"
+trap 'rm -rf "$twin_dir"; rm -f "$project/tmp/known-gems.txt" "$project/tmp/static-check.rb" "$project/tmp/omakase-7.2.yml"' EXIT
+"$sprout" new --answers "$project/.sprout.toml" --set rails=7.2 --yes --no-git -o "$twin_dir" >/dev/null
+twin="$(find "$twin_dir" -mindepth 1 -maxdepth 1 -type d)"
+
+# Files allowed to differ, and how many changed lines each may have (diff's < and > lines).
+declare -A allowed=(
+  [Gemfile]=11 [.rubocop.yml]=140 [README.md]=20 [Dockerfile]=4 [.github/workflows/ci.yml]=2
+  [config/application.rb]=2 [config/database.yml]=2 [config/environments/production.rb]=4
+  [db/migrate/20260101000000_create_items.rb]=2 [db/schema.rb]=4 [.sprout.toml]=2
+)
+status=0
+while IFS= read -r file; do
+  limit="${allowed[$file]:-}"
+  if [[ -z "$limit" ]]; then
+    echo "differs from the 7.2 twin: $file"; status=1; continue
+  fi
+  changed="$(diff "$twin/$file" "$project/$file" | grep -c '^[<>]' || true)"
+  if (( changed > limit )); then
+    echo "differs from the 7.2 twin in $changed lines (at most $limit): $file"; status=1
+  fi
+done < <(cd "$project" && diff -rq -x tmp -x log -x Gemfile.lock . "$twin" | sed -n "s|^Files ./\(.*\) and .* differ\$|\1|p"; \
+         diff -rq -x tmp -x log "$project" "$twin" | sed -n 's|^Only in \(.*\)|only in \1|p')
+echo "7.2 twin: compared"
+[[ $status -eq 0 ]] || exit 1
+
+cp "$twin/.rubocop.yml" "$project/tmp/omakase-7.2.yml"
+"$repo/e2e/setup/debian-root-run.sh" "$project" "rubocop --config tmp/omakase-7.2.yml ." \
+  || { echo "RuboCop (omakase rules) found offenses"; exit 1; }
+echo "ok"
