@@ -293,9 +293,15 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
         generate_log.write_text(str(e))
         return fail("setup", generate_log)
     if case.needs_postgres:
+        db_log = work / "postgres.log"
         if pg is None:
-            return fail("postgres", generate_log)
-        env.update(postgres_database(case, pg))
+            db_log.write_text("PostgreSQL could not be set up (see the setup output above)\n")
+            return fail("postgres", db_log)
+        try:
+            env.update(postgres_database(case, pg))
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
+            db_log.write_text(f"creating the case's database failed: {e}\n")
+            return fail("postgres", db_log)
 
     for step in case.steps:
         log = work / f"{step}.log"
@@ -364,7 +370,8 @@ def main() -> int:
             else:
                 print(f"PASS {case.name}: {', '.join(result.steps)} ({result.seconds:.1f}s)", flush=True)
     finally:
-        if pg is not None:
+        # Stop the server only if this run started it: another run may be using it.
+        if pg is not None and pg.get("E2E_PG_STARTED") == "1":
             subprocess.run(["bash", str(ROOT / "e2e/setup/postgres.sh"), "stop"], cwd=ROOT, check=False)
 
     passed = sum(1 for r in results if not r.failed_step)

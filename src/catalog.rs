@@ -2,7 +2,7 @@
 //!
 //! Only the chosen stack's manifest is parsed for `new`; `list` parses every manifest.
 
-use include_dir::{Dir, include_dir};
+use include_dir::{Dir, File, include_dir};
 
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, SharedOptions, SharedRules};
@@ -17,29 +17,25 @@ const MANIFEST: &str = "sprout.toml";
 pub fn keys() -> Vec<String> {
     TEMPLATES
         .dirs()
+        .filter(|d| file(d, MANIFEST).is_some())
         .filter_map(|d| d.path().file_name()?.to_str())
-        .filter(|name| {
-            !name.starts_with('_') && TEMPLATES.get_file(format!("{name}/{MANIFEST}")).is_some()
-        })
+        .filter(|name| !name.starts_with('_'))
         .map(String::from)
         .collect()
 }
 
 /// Load and check one stack.
 pub fn load(key: &str) -> Result<Stack> {
-    let known = keys();
-    if !known.iter().any(|k| k == key) {
-        return Err(Error::UnknownStack {
+    let dir = child(&TEMPLATES, key)
+        .filter(|_| !key.starts_with('_'))
+        .filter(|d| file(d, MANIFEST).is_some())
+        .ok_or_else(|| Error::UnknownStack {
             given: key.to_string(),
-            known,
-        });
-    }
-    let text = read_text(key, &format!("{key}/{MANIFEST}"))?;
+            known: keys(),
+        })?;
+    let text = read_text(dir, key, MANIFEST)?;
     let manifest: Manifest =
         toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
-    let dir = TEMPLATES
-        .get_dir(key)
-        .ok_or_else(|| broken(key, "folder missing".into()))?;
     Stack::build(key, manifest, &shared_options()?, dir)
 }
 
@@ -51,25 +47,40 @@ pub fn load_all() -> Result<Vec<Stack>> {
 }
 
 pub fn shared_options() -> Result<SharedOptions> {
-    let text = read_text(SHARED, &format!("{SHARED}/options.toml"))?;
+    let text = read_text(shared()?, SHARED, "options.toml")?;
     toml::from_str(text).map_err(|e| broken(SHARED, format!("options.toml: {e}")))
 }
 
 pub fn shared_rules() -> Result<SharedRules> {
-    let text = read_text(SHARED, &format!("{SHARED}/shared.toml"))?;
+    let text = read_text(shared()?, SHARED, "shared.toml")?;
     toml::from_str(text).map_err(|e| broken(SHARED, format!("shared.toml: {e}")))
 }
 
 /// `_shared/` (its `files/` and `partials/`).
 pub fn shared_dir() -> Option<&'static Dir<'static>> {
-    TEMPLATES.get_dir(SHARED)
+    child(&TEMPLATES, SHARED)
 }
 
-fn read_text(stack: &str, path: &str) -> Result<&'static str> {
-    TEMPLATES
-        .get_file(path)
+/// The sub-folder `name` of `dir`. (include_dir's own `get_dir` searches the whole tree.)
+pub fn child(dir: &'static Dir<'static>, name: &str) -> Option<&'static Dir<'static>> {
+    dir.dirs()
+        .find(|d| d.path().file_name().is_some_and(|n| n == name))
+}
+
+/// The file `name` directly in `dir`.
+pub fn file(dir: &'static Dir<'static>, name: &str) -> Option<&'static File<'static>> {
+    dir.files()
+        .find(|f| f.path().file_name().is_some_and(|n| n == name))
+}
+
+fn shared() -> Result<&'static Dir<'static>> {
+    shared_dir().ok_or_else(|| broken(SHARED, "folder missing".into()))
+}
+
+fn read_text(dir: &'static Dir<'static>, stack: &str, name: &str) -> Result<&'static str> {
+    file(dir, name)
         .and_then(|f| f.contents_utf8())
-        .ok_or_else(|| broken(stack, format!("{path} is missing or not UTF-8")))
+        .ok_or_else(|| broken(stack, format!("{name} is missing or not UTF-8")))
 }
 
 fn broken(stack: &str, reason: String) -> Error {

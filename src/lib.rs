@@ -11,6 +11,7 @@ pub mod exit;
 pub mod git;
 pub mod helpers;
 pub mod install;
+pub mod lift;
 pub mod listing;
 pub mod manifest;
 pub mod names;

@@ -1,7 +1,7 @@
 //! The pure render step: a plan in, the project's files (path, bytes, mode) out. No disk access.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use handlebars::Handlebars;
 use include_dir::{Dir, File};
@@ -9,9 +9,13 @@ use serde_json::{Map, Value as Json};
 
 use crate::catalog;
 use crate::error::{Error, Result};
-use crate::helpers;
+use crate::helpers::{self, RawText};
+use crate::lift;
 use crate::manifest::FileRule;
 use crate::plan::Plan;
+
+/// Bytes of template compiled at once (see `lift::pieces`).
+const PIECE_SIZE: usize = 512;
 
 pub const MODE_FILE: u32 = 0o644;
 pub const MODE_EXECUTABLE: u32 = 0o755;
@@ -44,20 +48,25 @@ pub struct Project {
 
 /// Render the whole project in memory.
 pub fn render(plan: &Plan) -> Result<Project> {
+    render_with(plan, true)
+}
+
+/// One file chosen by the rules, before rendering.
+struct Selected<'r> {
+    file: &'static File<'static>,
+    source: &'static str,
+    rules: Vec<&'r FileRule>,
+}
+
+/// `lift_text = false` hands every template to Handlebars whole: the output is the same (a test
+/// checks it), only slower.
+pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
     let stack = plan.stack;
     let broken = |reason: String| Error::Template {
         stack: stack.key.clone(),
         reason,
     };
-    let mut hb = helpers::registry();
-    let shared = catalog::shared_dir();
-    if let Some(partials) = shared.and_then(|d| d.get_dir("_shared/partials")) {
-        register_partials(&mut hb, partials, "_shared/partials/").map_err(broken)?;
-    }
-    let own_partials = format!("{}/partials", stack.key);
-    if let Some(partials) = stack.dir.get_dir(&own_partials) {
-        register_partials(&mut hb, partials, &format!("{own_partials}/")).map_err(broken)?;
-    }
+    let (mut hb, raw) = helpers::registry();
 
     let mut ctx = plan.base_context();
     for (name, expr) in &stack.derived {
@@ -82,40 +91,90 @@ pub fn render(plan: &Plan) -> Result<Project> {
         serde_json::to_value(&commands).unwrap_or(Json::Null),
     );
 
-    let lookup = |key: &str| plan.answer(key);
-    let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
-    let layers: [(Option<&'static Dir<'static>>, String, Vec<FileRule>); 2] = [
+    // Choose the files first, so only the partials they use are parsed.
+    let shared = catalog::shared_dir();
+    let shared_rules = catalog::shared_rules()?.files;
+    let layers = [
         (
-            shared.and_then(|d| d.get_dir("_shared/files")),
-            "_shared/files/".into(),
-            catalog::shared_rules()?.files,
+            shared.and_then(|d| catalog::child(d, "files")),
+            "_shared/files/".to_string(),
+            &shared_rules,
         ),
         (
-            stack.dir.get_dir(format!("{}/files", stack.key)),
+            catalog::child(stack.dir, "files"),
             format!("{}/files/", stack.key),
-            stack.rules.clone(),
+            &stack.rules,
         ),
     ];
-    for (dir, prefix, rules) in layers {
-        let Some(dir) = dir else { continue };
-        let mut layer: BTreeMap<String, OutputFile> = BTreeMap::new();
-        for file in walk(dir) {
-            let full = file.path().to_string_lossy();
-            let source = full.strip_prefix(prefix.as_str()).unwrap_or(&full);
+    let lookup = |key: &str| plan.answer(key);
+    let mut chosen: Vec<Vec<Selected>> = Vec::with_capacity(2);
+    for (dir, prefix, rules) in &layers {
+        let mut layer = Vec::new();
+        for file in dir.map(walk).unwrap_or_default() {
+            let Some(source) = file
+                .path()
+                .to_str()
+                .and_then(|p| p.strip_prefix(prefix.as_str()))
+            else {
+                return Err(broken(format!(
+                    "{} is not a UTF-8 path",
+                    file.path().display()
+                )));
+            };
             let matching: Vec<&FileRule> = rules.iter().filter(|r| r.matches(source)).collect();
-            if !matching.iter().all(|r| r.when.holds(lookup)) {
-                continue;
+            if matching.iter().all(|r| r.when.holds(lookup)) {
+                layer.push(Selected {
+                    file,
+                    source,
+                    rules: matching,
+                });
             }
-            let rendered = render_file(&hb, &ctx, file, source, &matching).map_err(broken)?;
-            if layer.contains_key(&rendered.path) {
+        }
+        chosen.push(layer);
+    }
+
+    let mut partials = partial_sources(
+        shared.and_then(|d| catalog::child(d, "partials")),
+        "_shared/partials/",
+    );
+    let own = format!("{}/partials", stack.key);
+    partials.extend(partial_sources(
+        catalog::child(stack.dir, "partials"),
+        &format!("{own}/"),
+    ));
+    let templates = chosen
+        .iter()
+        .flatten()
+        .filter(|s| s.source.ends_with(".hbs"))
+        .filter_map(|s| s.file.contents_utf8());
+    for name in used_partials(templates, &partials) {
+        if let Some(text) = partials.get(name) {
+            hb.register_partial(name, *text)
+                .map_err(|e| broken(format!("partial {name}: {e}")))?;
+        }
+    }
+
+    let renderer = FileRenderer {
+        hb: &hb,
+        raw: &raw,
+        ctx: &ctx,
+        lift_text,
+    };
+    let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
+    for layer in chosen {
+        let mut rendered_layer: BTreeMap<String, OutputFile> = BTreeMap::new();
+        for selected in layer {
+            let rendered = renderer.render(&selected).map_err(broken)?;
+            if rendered_layer.contains_key(&rendered.path) {
                 return Err(broken(format!(
                     "two files are written to {}",
                     rendered.path
                 )));
             }
-            layer.insert(rendered.path.clone(), rendered);
+            rendered_layer.insert(rendered.path.clone(), rendered);
         }
-        files.extend(layer);
+        // A stack's own file replaces a shared one at the same path.
+        files.extend(rendered_layer);
     }
     Ok(Project {
         files: files.into_values().collect(),
@@ -123,48 +182,119 @@ pub fn render(plan: &Plan) -> Result<Project> {
     })
 }
 
-fn render_file(
-    hb: &Handlebars,
-    ctx: &Map<String, Json>,
-    file: &'static File<'static>,
-    source: &str,
-    rules: &[&FileRule],
-) -> Result<OutputFile, String> {
-    let template = source.ends_with(".hbs");
-    let mut targets = rules.iter().filter_map(|r| r.to.as_deref());
-    let path = match (targets.next(), targets.next()) {
-        (Some(_), Some(_)) => return Err(format!("{source}: more than one rule gives `to`")),
-        (Some(to), None) => to.to_string(),
-        (None, _) => default_path(source),
-    };
-    let path = if path.contains("{{") {
-        hb.render_template(&path, ctx)
-            .map_err(|e| format!("path {source}: {e}"))?
-    } else {
-        path
-    };
-    let path =
-        safe_path(&path).ok_or_else(|| format!("{source}: path `{path}` leaves the project"))?;
-    let contents = if template {
-        let text = file
-            .contents_utf8()
-            .ok_or_else(|| format!("{source}: a template must be UTF-8"))?;
-        let out = hb
-            .render_template(text, ctx)
-            .map_err(|e| format!("{source}: {e}"))?;
-        Cow::Owned(out.into_bytes())
-    } else {
-        Cow::Borrowed(file.contents())
-    };
-    let mode = if rules.iter().any(|r| r.executable) {
-        MODE_EXECUTABLE
-    } else {
-        MODE_FILE
-    };
-    Ok(OutputFile {
-        path,
-        contents,
-        mode,
+struct FileRenderer<'a> {
+    hb: &'a Handlebars<'static>,
+    raw: &'a RawText,
+    ctx: &'a Map<String, Json>,
+    lift_text: bool,
+}
+
+impl FileRenderer<'_> {
+    fn render(&self, selected: &Selected) -> Result<OutputFile, String> {
+        let Selected {
+            file,
+            source,
+            rules,
+        } = selected;
+        let mut targets = rules.iter().filter_map(|r| r.to.as_deref());
+        let path = match (targets.next(), targets.next()) {
+            (Some(_), Some(_)) => return Err(format!("{source}: more than one rule gives `to`")),
+            (Some(to), None) => to.to_string(),
+            (None, _) => default_path(source),
+        };
+        let path = if path.contains("{{") {
+            self.hb
+                .render_template(&path, self.ctx)
+                .map_err(|e| format!("path {source}: {e}"))?
+        } else {
+            path
+        };
+        let path = safe_path(&path)
+            .ok_or_else(|| format!("{source}: path `{path}` leaves the project"))?;
+        let contents = if source.ends_with(".hbs") {
+            let text = file
+                .contents_utf8()
+                .ok_or_else(|| format!("{source}: a template must be UTF-8"))?;
+            Cow::Owned(
+                self.template(text)
+                    .map_err(|e| format!("{source}: {e}"))?
+                    .into_bytes(),
+            )
+        } else {
+            Cow::Borrowed(file.contents())
+        };
+        let mode = if rules.iter().any(|r| r.executable) {
+            MODE_EXECUTABLE
+        } else {
+            MODE_FILE
+        };
+        Ok(OutputFile {
+            path,
+            contents,
+            mode,
+        })
+    }
+
+    fn template(&self, text: &'static str) -> Result<String, handlebars::RenderError> {
+        if !self.lift_text {
+            return self.hb.render_template(text, self.ctx);
+        }
+        let lifted = lift::lift(text);
+        self.raw.set(lifted.chunks);
+        let mut out = String::with_capacity(text.len());
+        for piece in lift::pieces(&lifted.template, PIECE_SIZE) {
+            out.push_str(&self.hb.render_template(piece, self.ctx)?);
+        }
+        Ok(out)
+    }
+}
+
+/// Partials by name (path under `partials/` without `.hbs`).
+fn partial_sources(
+    dir: Option<&'static Dir<'static>>,
+    prefix: &str,
+) -> HashMap<&'static str, &'static str> {
+    let mut out = HashMap::new();
+    for file in dir.map(walk).unwrap_or_default() {
+        let name = file
+            .path()
+            .to_str()
+            .and_then(|p| p.strip_prefix(prefix))
+            .and_then(|p| p.strip_suffix(".hbs"));
+        if let (Some(name), Some(text)) = (name, file.contents_utf8()) {
+            out.insert(name, text);
+        }
+    }
+    out
+}
+
+/// Names of the partials the templates call, directly or through other partials.
+fn used_partials<'a>(
+    templates: impl Iterator<Item = &'a str>,
+    partials: &HashMap<&'static str, &'static str>,
+) -> BTreeSet<&'static str> {
+    let mut used = BTreeSet::new();
+    let mut pending: Vec<&str> = templates.flat_map(partial_calls).collect();
+    while let Some(name) = pending.pop() {
+        if let Some((key, text)) = partials.get_key_value(name)
+            && used.insert(*key)
+        {
+            pending.extend(partial_calls(text));
+        }
+    }
+    used
+}
+
+/// `{{> name}}`, `{{~> name}}` and `{{#> name}}` calls in a template.
+fn partial_calls(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("{{").filter_map(move |(i, _)| {
+        let rest = text[i + 2..].strip_prefix('~').unwrap_or(&text[i + 2..]);
+        let rest = rest.strip_prefix('#').unwrap_or(rest);
+        let name = rest.strip_prefix('>')?.trim_start();
+        let end = name
+            .find(|c: char| c.is_whitespace() || c == '}' || c == '~')
+            .unwrap_or(name.len());
+        Some(&name[..end])
     })
 }
 
@@ -196,28 +326,6 @@ fn walk(dir: &'static Dir<'static>) -> Vec<&'static File<'static>> {
     out
 }
 
-fn register_partials(
-    hb: &mut Handlebars,
-    dir: &'static Dir<'static>,
-    prefix: &str,
-) -> Result<(), String> {
-    for file in walk(dir) {
-        let full = file.path().to_string_lossy();
-        let Some(name) = full
-            .strip_prefix(prefix)
-            .and_then(|p| p.strip_suffix(".hbs"))
-        else {
-            continue;
-        };
-        let text = file
-            .contents_utf8()
-            .ok_or_else(|| format!("partial {name} is not UTF-8"))?;
-        hb.register_partial(name, text)
-            .map_err(|e| format!("partial {name}: {e}"))?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +348,16 @@ mod tests {
         assert_eq!(
             safe_path("src/main/java/com/example/App.java").as_deref(),
             Some("src/main/java/com/example/App.java")
+        );
+    }
+
+    #[test]
+    fn partial_calls_are_found_with_and_without_whitespace_control() {
+        let text = "{{> ci-setup}}\n{{~> readme/docker }}\n{{>license/MIT}}{{x}} {{#> layout}}";
+        let calls: Vec<&str> = partial_calls(text).collect();
+        assert_eq!(
+            calls,
+            vec!["ci-setup", "readme/docker", "license/MIT", "layout"]
         );
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL cluster on 127.0.0.1, from Debian's packages, data in e2e/.cache.
 #   postgres.sh        install if needed, start (or reuse) the cluster, print its PG* settings
+#                      (and E2E_PG_STARTED=1 when this call started it)
 #   postgres.sh stop   stop it
 set -euo pipefail
 cache="$(pwd)/e2e/.cache"
@@ -37,7 +38,9 @@ if [ ! -f "$data/PG_VERSION" ]; then
   as_pg "$pgbin/initdb" -D "$data" -U sprout --pwfile="$pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >&2
   rm -f "$pwfile"
 fi
+started=0
 if ! as_pg "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  started=1
   # A port nobody listens on now (other clusters may run on this machine).
   port="${E2E_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
   as_pg "$pgbin/pg_ctl" -D "$data" -w -t 60 -l "$data/server.log" \
@@ -50,3 +53,4 @@ echo "PGPORT=$port"
 echo "PGUSER=sprout"
 echo "PGPASSWORD=sprout"
 echo "PATH=$pgbin"
+echo "E2E_PG_STARTED=$started"
