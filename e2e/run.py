@@ -285,7 +285,7 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
     report = json.loads(proc.stdout)
     project = Path(report["path"])
     commands = report["commands"]
-    result.steps.append("generate")
+    result.steps.append(("generate", time.monotonic() - started))
 
     try:
         env = merged_env(tools.env_for(case.setup), case.stack_env, case.env)
@@ -305,6 +305,7 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
 
     for step in case.steps:
         log = work / f"{step}.log"
+        step_started = time.monotonic()
         ok = (
             start_and_probe(case, project, commands["start"], env, log)
             if step == "start"
@@ -312,12 +313,13 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
         )
         if not ok:
             return fail(step, log)
-        result.steps.append(step)
+        result.steps.append((step, time.monotonic() - step_started))
     for check in case.checks:
         log = work / f"check-{Path(check).stem}.log"
+        step_started = time.monotonic()
         if not run_step(case, project, f"{ROOT / check} {project}", env, log):
             return fail(f"check {check}", log)
-        result.steps.append(Path(check).stem)
+        result.steps.append((Path(check).stem, time.monotonic() - step_started))
     result.seconds = time.monotonic() - started
     return result
 
@@ -368,12 +370,30 @@ def main() -> int:
                 if result.log and result.log.exists():
                     print(tail(result.log))
             else:
-                print(f"PASS {case.name}: {', '.join(result.steps)} ({result.seconds:.1f}s)", flush=True)
+                steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.steps)
+                print(f"PASS {case.name}: {steps} ({result.seconds:.1f}s)", flush=True)
     finally:
         # Stop the server only if this run started it: another run may be using it.
         if pg is not None and pg.get("E2E_PG_STARTED") == "1":
             subprocess.run(["bash", str(ROOT / "e2e/setup/postgres.sh"), "stop"], cwd=ROOT, check=False)
 
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "summary.json").write_text(
+        json.dumps(
+            [
+                {
+                    "case": r.case.name,
+                    "stack": r.case.stack,
+                    "answers": r.case.answers,
+                    "failed_step": r.failed_step,
+                    "seconds": round(r.seconds, 1),
+                    "steps": {name: round(sec, 1) for name, sec in r.steps},
+                }
+                for r in results
+            ],
+            indent=2,
+        )
+    )
     passed = sum(1 for r in results if not r.failed_step)
     failed = len(results) - passed
     print(f"\ne2e: {len(results)} cases in {time.monotonic() - began:.0f}s")
