@@ -1,0 +1,20 @@
+from django.http import HttpResponseNotAllowed, JsonResponse
+
+
+class HealthCheckMiddleware:
+    """Answers /health before every other middleware.
+
+    Load balancers and container health checks call it by IP address and over
+    plain HTTP: answering here keeps the host name check (ALLOWED_HOSTS) and
+    the redirect to HTTPS from refusing them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != "/health":
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return JsonResponse({"status": "ok"})
