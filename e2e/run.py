@@ -175,12 +175,13 @@ def command_argv(case: Case, project: Path, command: str) -> list[str]:
     return ["bash", "-c", command]
 
 
-def run_step(case: Case, project: Path, command: str, env: dict, log: Path) -> bool:
+def run_step(case: Case, project: Path, command: str, env: dict, log: Path, on_host: bool = False) -> bool:
+    """Run one command in the project; `on_host` bypasses the stack's runner (for checks)."""
     with log.open("w") as out:
         out.write(f"$ {command}\n")
         out.flush()
         proc = subprocess.Popen(
-            command_argv(case, project, command),
+            ["bash", "-c", command] if on_host else command_argv(case, project, command),
             cwd=project,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -317,7 +318,7 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
     for check in case.checks:
         log = work / f"check-{Path(check).stem}.log"
         step_started = time.monotonic()
-        if not run_step(case, project, f"{ROOT / check} {project}", env, log):
+        if not run_step(case, project, f"{ROOT / check} {project}", env, log, on_host=True):
             return fail(f"check {check}", log)
         result.steps.append((Path(check).stem, time.monotonic() - step_started))
     result.seconds = time.monotonic() - started

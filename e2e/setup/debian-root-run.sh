@@ -9,13 +9,6 @@ set -euo pipefail
 project="$(cd "$1" && pwd)"
 command="$2"
 
-# The harness passes a case's `checks` through the runner too, as "<script> <project-dir>":
-# those are this repository's own scripts and run on the host.
-checks="$(cd "$(dirname "$0")/../checks" && pwd)"
-script="${command%% *}"
-if [[ "$script" == "$checks/"* && -x "$script" ]]; then
-  exec bash -c "$command"
-fi
 root="${DEBIAN_ROOT:?run e2e/setup/debian-root.sh first (it prints DEBIAN_ROOT=...)}"
 [[ -x "$root/usr/bin/ruby" ]] || { echo "no Ruby in $root" >&2; exit 1; }
 
