@@ -71,7 +71,7 @@ pub struct NewArgs {
     pub output: PathBuf,
 
     /// Answer one option (repeatable); keys are listed by `sprout show STACK`
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = SetParser, hide_possible_values = true)]
     pub set: Vec<String>,
 
     /// Read answers from a TOML or JSON file (same keys as --set; a project's .sprout.toml works)
@@ -118,6 +118,49 @@ fn stack_names() -> clap::builder::PossibleValuesParser {
             .into_iter()
             .map(clap::builder::PossibleValue::new),
     )
+}
+
+/// `--set` takes any `KEY=VALUE` (checked later against the chosen stack), but offers every
+/// stack's keys and choices to completion scripts.
+#[derive(Clone)]
+struct SetParser;
+
+impl clap::builder::TypedValueParser for SetParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let mut pairs = std::collections::BTreeSet::new();
+        for stack in crate::catalog::load_all().unwrap_or_default() {
+            for option in &stack.options {
+                match &option.kind {
+                    crate::stack::Kind::Choice(choices) => {
+                        pairs.extend(choices.iter().map(|c| format!("{}={c}", option.key)));
+                    }
+                    crate::stack::Kind::Bool => {
+                        pairs.insert(format!("{}=yes", option.key));
+                        pairs.insert(format!("{}=no", option.key));
+                    }
+                    crate::stack::Kind::Text { .. } => {
+                        pairs.insert(format!("{}=", option.key));
+                    }
+                }
+            }
+        }
+        Some(Box::new(
+            pairs.into_iter().map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 #[cfg(test)]
