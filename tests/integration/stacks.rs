@@ -435,3 +435,245 @@ fn every_dockerfile_runs_as_a_non_root_user() {
         );
     }
 }
+
+/// Lifting plain text out of templates (a speed-up) must not change a single byte.
+#[test]
+fn lifted_and_whole_templates_render_the_same_bytes() {
+    use sprout::answers::resolve;
+    use sprout::plan::Plan;
+    use sprout::render::render_with;
+    for stack in stacks() {
+        let mut combos: Vec<Vec<(&str, String)>> = vec![vec![]];
+        for option in &stack.options {
+            for value in values(option) {
+                let mut set = enabling(option);
+                set.push((option.key.as_str(), value));
+                combos.push(set);
+            }
+        }
+        for combo in combos {
+            let mut set = vec![("name".to_string(), "demo-app".to_string())];
+            set.extend(combo.iter().map(|(k, v)| (k.to_string(), v.clone())));
+            let answers = resolve(&stack, &Given { set, file: None }, None).unwrap();
+            let secrets = stack
+                .secrets
+                .iter()
+                .map(|(k, _)| (k.clone(), "fixed-secret-for-comparison".to_string()))
+                .collect();
+            let plan = Plan {
+                stack: &stack,
+                answers,
+                secrets,
+                year: 2026,
+            };
+            let lifted = render_with(&plan, true).unwrap().files;
+            let whole = render_with(&plan, false).unwrap().files;
+            assert_eq!(lifted.len(), whole.len());
+            for (a, b) in lifted.iter().zip(&whole) {
+                assert_eq!(a.path, b.path);
+                assert!(
+                    a.contents == b.contents,
+                    "{} {combo:?}: {} differs when lifted",
+                    stack.key,
+                    a.path
+                );
+            }
+        }
+    }
+}
+
+/// Quoted literals of 12+ characters on lines that speak of a secret or password.
+fn secret_like_literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let lower = line.to_lowercase();
+        if !["secret", "password", "passwd", "token", "private_key"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
+            continue;
+        }
+        for quote in ['"', '\''] {
+            let parts: Vec<&str> = line.split(quote).collect();
+            for literal in parts
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .take(parts.len().saturating_sub(1) / 2)
+            {
+                let placeholder = [
+                    "change",
+                    "example",
+                    "your",
+                    "placeholder",
+                    "dummy",
+                    "replace",
+                    "set-",
+                    "generate",
+                ]
+                .iter()
+                .any(|w| literal.to_lowercase().contains(w));
+                // A secret looks like a token: base64/hex-like characters, mixed letters and digits
+                // or cases (module paths, URLs, variable names do not).
+                let token_chars = literal
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_+=".contains(c));
+                let mixed = literal.chars().any(|c| c.is_ascii_digit()) as u8
+                    + literal.chars().any(|c| c.is_ascii_lowercase()) as u8
+                    + literal.chars().any(|c| c.is_ascii_uppercase()) as u8
+                    >= 2;
+                if literal.len() >= 12 && token_chars && mixed && !placeholder {
+                    out.push(literal.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// No secret-looking literal is the same in two generated projects (CI-only service passwords in
+/// the workflow are not secrets and are left out).
+#[test]
+fn no_constant_secret_in_any_generated_file() {
+    for stack in stacks() {
+        for set in [
+            vec![],
+            vec![
+                ("database", "postgres".to_string()),
+                ("docker", "true".to_string()),
+            ],
+        ] {
+            let set: Vec<(&str, String)> = set
+                .into_iter()
+                .filter(|(k, v)| {
+                    stack
+                        .option(k)
+                        .is_some_and(|o| o.check(sprout::value::Value::Text(v.clone())).is_ok())
+                })
+                .collect();
+            let a = render(&stack, &set);
+            let b = render(&stack, &set);
+            for (x, y) in a.iter().zip(&b) {
+                if x.path.starts_with(".github/") {
+                    continue;
+                }
+                let (Ok(xt), Ok(yt)) = (
+                    std::str::from_utf8(&x.contents),
+                    std::str::from_utf8(&y.contents),
+                ) else {
+                    continue;
+                };
+                let theirs = secret_like_literals(yt);
+                for literal in secret_like_literals(xt) {
+                    assert!(
+                        !theirs.contains(&literal),
+                        "{}: {} holds the same secret-like value `{literal}` in every project",
+                        stack.key,
+                        x.path
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Debug or development mode is never switched on by the committed example settings.
+#[test]
+fn example_settings_keep_debug_off() {
+    for stack in stacks() {
+        let files = render(&stack, &[]);
+        let example = String::from_utf8_lossy(
+            &files
+                .iter()
+                .find(|f| f.path == ".env.example")
+                .unwrap()
+                .contents,
+        )
+        .into_owned();
+        for line in example.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let value = value.trim().trim_matches(['"', '\'']).to_lowercase();
+            if key.to_uppercase().contains("DEBUG") {
+                assert!(
+                    !["1", "true", "yes", "on"].contains(&value.as_str()),
+                    "{}: {line}",
+                    stack.key
+                );
+            }
+        }
+    }
+}
+
+/// No generated file lets every origin through CORS.
+#[test]
+fn cors_is_never_wide_open() {
+    let wide_open = [
+        "Access-Control-Allow-Origin\", \"*\"",
+        "Access-Control-Allow-Origin', '*'",
+        "origin: '*'",
+        "origin: \"*\"",
+        "origins \"*\"",
+        "origins '*'",
+        "allow_origins=[\"*\"]",
+        "CORS_ALLOW_ALL_ORIGINS = True",
+        "allowedOrigins(\"*\")",
+    ];
+    for stack in stacks() {
+        for option in &stack.options {
+            for value in values(option) {
+                let mut set = enabling(option);
+                set.push((option.key.as_str(), value));
+                for file in render(&stack, &set) {
+                    let text = String::from_utf8_lossy(&file.contents);
+                    for pattern in wide_open {
+                        assert!(
+                            !text.contains(pattern),
+                            "{}: {} allows every origin ({pattern})",
+                            stack.key,
+                            file.path
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_secret_detector_finds_tokens_and_skips_names() {
+    assert_eq!(
+        secret_like_literals(r#"SECRET_KEY = "django-insecure-k3yV4lue9""#),
+        vec!["django-insecure-k3yV4lue9"]
+    );
+    assert_eq!(
+        secret_like_literals("  password: 'Sup3rSecretPw'"),
+        vec!["Sup3rSecretPw"]
+    );
+    assert!(secret_like_literals(r#"x = env("EMAIL_HOST_PASSWORD")"#).is_empty());
+    assert!(
+        secret_like_literals(
+            r#"password_validation = "django.contrib.auth.password_validation.X""#
+        )
+        .is_empty()
+    );
+    assert!(secret_like_literals(r#"SECRET_KEY = "change-me-in-production1""#).is_empty());
+    assert!(
+        secret_like_literals(r#"name = "Abc123Def456gh""#).is_empty(),
+        "only lines about secrets"
+    );
+}
+
+/// The default tree of every stack (paths and modes). A snapshot says only that the layout did
+/// not change unnoticed; that the project works is the end-to-end harness's job.
+#[test]
+fn default_trees() {
+    for stack in stacks() {
+        let tree: String = render(&stack, &[])
+            .iter()
+            .map(|f| format!("{:o} {}\n", f.mode, f.path))
+            .collect();
+        insta::assert_snapshot!(format!("tree-{}", stack.key), tree);
+    }
+}
