@@ -82,13 +82,13 @@ def load_cases() -> list[Case]:
                     name=name,
                     answers=raw.get("set", {}),
                     project=raw.get("project", "demo-app"),
-                    env={k: str(v) for k, v in raw.get("env", {}).items()},
+                    env={k: str(v).replace("{root}", str(ROOT)) for k, v in raw.get("env", {}).items()},
                     steps=steps,
                     checks=raw.get("checks", []),
                     timeout=int(raw.get("timeout", DEFAULT_TIMEOUT)),
                     setup=data.get("setup", []),
                     runner=data.get("runner"),
-                    stack_env={k: str(v) for k, v in data.get("env", {}).items()},
+                    stack_env={k: str(v).replace("{root}", str(ROOT)) for k, v in data.get("env", {}).items()},
                 )
             )
     return cases
