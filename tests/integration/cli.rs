@@ -570,6 +570,19 @@ fn colour_only_when_asked_off_a_terminal() {
     );
 }
 
+/// `sprout new app` into `out`, running in the background, its messages discarded.
+#[cfg(unix)]
+fn spawn_generation(out: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
+        .args([
+            "new", "app", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
+        ])
+        .arg(out)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// Kill sprout at many moments during generation: afterwards the project is either complete or
 /// absent, and a later run leaves no staging folder behind.
 #[cfg(unix)]
@@ -581,13 +594,7 @@ fn sigkill_at_any_moment_leaves_a_complete_project_or_none() {
     let expected = walk(&reference.join("app")).len();
     for delay_us in (0..30).map(|i| i * 300) {
         let out = s.join(&format!("run{delay_us}"));
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
-            .args([
-                "new", "app", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
-            ])
-            .arg(&out)
-            .spawn()
-            .unwrap();
+        let mut child = spawn_generation(&out);
         std::thread::sleep(std::time::Duration::from_micros(delay_us));
         let _ = child.kill();
         let _ = child.wait();
@@ -630,14 +637,7 @@ fn sigterm_and_sigint_cancel_cleanly() {
         .flat_map(|sig| (0..15).map(move |i| (*sig, i * 500)))
     {
         let out = s.join(&format!("run-{signal}-{delay_us}"));
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
-            .args([
-                "new", "app", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
-            ])
-            .arg(&out)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_generation(&out);
         std::thread::sleep(std::time::Duration::from_micros(delay_us));
         let _ = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &child.id().to_string()])

@@ -54,6 +54,19 @@ fn values(option: &OptionSpec) -> Vec<String> {
     }
 }
 
+/// The defaults, then every value of every option (with what its condition needs).
+fn combos(stack: &Stack) -> Vec<Vec<(&str, String)>> {
+    let mut out = vec![vec![]];
+    for option in &stack.options {
+        for value in values(option) {
+            let mut set = enabling(option);
+            set.push((option.key.as_str(), value));
+            out.push(set);
+        }
+    }
+    out
+}
+
 fn stacks() -> Vec<Stack> {
     catalog::load_all().unwrap()
 }
@@ -101,12 +114,8 @@ fn every_value_of_every_option_renders() {
             "{}: .env.example",
             stack.key
         );
-        for option in &stack.options {
-            for value in values(option) {
-                let mut set = enabling(option);
-                set.push((option.key.as_str(), value));
-                render(&stack, &set);
-            }
+        for set in combos(&stack) {
+            render(&stack, &set);
         }
     }
 }
@@ -115,12 +124,8 @@ fn every_value_of_every_option_renders() {
 fn every_rule_and_file_is_used_by_some_combination() {
     for stack in stacks() {
         let mut seen: BTreeSet<String> = BTreeSet::new();
-        for option in &stack.options {
-            for value in values(option) {
-                let mut set = enabling(option);
-                set.push((option.key.as_str(), value));
-                seen.extend(render(&stack, &set).into_iter().map(|f| f.path));
-            }
+        for set in combos(&stack) {
+            seen.extend(render(&stack, &set).into_iter().map(|f| f.path));
         }
         assert!(seen.contains(".sprout.toml"));
         // Options that switch files on must produce them: docker adds a Dockerfile, ci a workflow.
@@ -278,15 +283,7 @@ fn xml_strings(text: &str) -> Result<Vec<String>, String> {
 #[test]
 fn hostile_text_keeps_every_structured_file_valid_and_round_trips() {
     for stack in stacks() {
-        let mut combos: Vec<Vec<(&str, String)>> = vec![vec![]];
-        for option in &stack.options {
-            for value in values(option) {
-                let mut set = enabling(option);
-                set.push((option.key.as_str(), value));
-                combos.push(set);
-            }
-        }
-        for combo in combos {
+        for combo in combos(&stack) {
             let plain = render(&stack, &combo);
             let mut hostile_set = combo.clone();
             hostile_set.push(("description", HOSTILE_DESCRIPTION.into()));
@@ -443,15 +440,7 @@ fn lifted_and_whole_templates_render_the_same_bytes() {
     use sprout::plan::Plan;
     use sprout::render::render_with;
     for stack in stacks() {
-        let mut combos: Vec<Vec<(&str, String)>> = vec![vec![]];
-        for option in &stack.options {
-            for value in values(option) {
-                let mut set = enabling(option);
-                set.push((option.key.as_str(), value));
-                combos.push(set);
-            }
-        }
-        for combo in combos {
+        for combo in combos(&stack) {
             let mut set = vec![("name".to_string(), "demo-app".to_string())];
             set.extend(combo.iter().map(|(k, v)| (k.to_string(), v.clone())));
             let answers = resolve(&stack, &Given { set, file: None }, None).unwrap();
@@ -621,20 +610,16 @@ fn cors_is_never_wide_open() {
         "allowedOrigins(\"*\")",
     ];
     for stack in stacks() {
-        for option in &stack.options {
-            for value in values(option) {
-                let mut set = enabling(option);
-                set.push((option.key.as_str(), value));
-                for file in render(&stack, &set) {
-                    let text = String::from_utf8_lossy(&file.contents);
-                    for pattern in wide_open {
-                        assert!(
-                            !text.contains(pattern),
-                            "{}: {} allows every origin ({pattern})",
-                            stack.key,
-                            file.path
-                        );
-                    }
+        for set in combos(&stack) {
+            for file in render(&stack, &set) {
+                let text = String::from_utf8_lossy(&file.contents);
+                for pattern in wide_open {
+                    assert!(
+                        !text.contains(pattern),
+                        "{}: {} allows every origin ({pattern})",
+                        stack.key,
+                        file.path
+                    );
                 }
             }
         }
