@@ -2,8 +2,13 @@
 # docker=yes, without a Docker engine: does what the Dockerfile's last stages do with the jar
 # that the case's steps built (extract its layers, lay them over each other in one folder, run
 # `java -jar` there) and checks GET /health. Also checks that the Dockerfile names those layers.
-#   spring-boot-layers.sh <project-dir>     (run through e2e/setup/java-run.sh)
+#   spring-boot-layers.sh <project-dir>
 set -euo pipefail
+# The harness runs checks on the host: choose the project's JDK through java-run.sh first.
+if [ -z "${JAVA_RUN_RELEASE:-}" ]; then
+  self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+  exec "$(dirname "$self")/../setup/java-run.sh" "$1" "$(printf '%q %q' "$self" "$1")"
+fi
 cd "$1"
 jar="$(ls target/*-0.0.1-SNAPSHOT.jar)"
 layers="dependencies spring-boot-loader snapshot-dependencies application"

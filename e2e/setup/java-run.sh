@@ -4,7 +4,9 @@
 # The project's <java.version> is the release javac compiles for; the oldest JDK found by
 # e2e/setup/java.sh (JDK17=..., JDK21=..., JDK25=...) that is at least that version runs the
 # command, so java=17 is built on JDK 17 and java=21 on JDK 25 with --release 21 when no JDK 21
-# is installed. JAVA_HOME and PATH point at it, for ./mvnw and for `java -jar` alike.
+# is installed. JAVA_HOME and PATH point at it, for ./mvnw and for `java -jar` alike, and
+# JAVA_RUN_RELEASE tells the command that it runs under this script (the checks, which the
+# harness runs on the host, use it to call themselves again through it).
 set -euo pipefail
 
 project="$1"
@@ -24,6 +26,7 @@ done
 
 export JAVA_HOME="$home"
 export PATH="$home/bin:$PATH"
+export JAVA_RUN_RELEASE="$release"
 echo "[java-run] JAVA_HOME=$JAVA_HOME (release $release)"
 cd "$project"
 exec bash -c "$command"
