@@ -225,7 +225,9 @@ impl NameRule {
             .iter()
             .any(|r| *r == name || r.replace('-', "_") == snake)
         {
-            return Some("that name is reserved for this stack".into());
+            return Some(
+                "it is reserved for this stack: it would shadow a module, package or name the project depends on".into(),
+            );
         }
         match self {
             NameRule::Npm if NODE_BUILTINS.contains(&name) => {

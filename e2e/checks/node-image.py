@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""docker=yes for the node and graphql stacks, without a Docker engine: builds what the
+"""docker=yes for the Node.js family (express, node, graphql), without a Docker engine: builds what the
 Dockerfile's final stage would hold in a scratch folder, runs its CMD there and checks the app.
 
     node-image.py <project-dir>      (after the case's install step wrote package-lock.json)
@@ -34,6 +34,7 @@ from pathlib import Path
 
 # A write through the app's API per stack: method, path, JSON body, and what a success contains.
 SAMPLES = {
+    "express": ("POST", "/api/items", {"name": "From the image"}, '"name":"From the image"'),
     "node": ("POST", "/todos", {"title": "From the image"}, '"title":"From the image"'),
     "graphql": (
         "POST",
