@@ -9,6 +9,7 @@ if any case failed.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import signal
@@ -353,7 +354,12 @@ def main() -> int:
 
     tools = Toolchains()
     pg = None
+    pg_lock = None
     if any(c.needs_postgres for c in cases):
+        # Every run using the shared server holds a shared lock; the last one out stops it.
+        (ROOT / "e2e" / ".cache").mkdir(parents=True, exist_ok=True)
+        pg_lock = open(ROOT / "e2e" / ".cache" / "postgres.lock", "w")
+        fcntl.flock(pg_lock, fcntl.LOCK_SH)
         try:
             pg = tools.env_for(["e2e/setup/postgres.sh"])
         except RuntimeError as e:
@@ -374,9 +380,14 @@ def main() -> int:
                 steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.steps)
                 print(f"PASS {case.name}: {steps} ({result.seconds:.1f}s)", flush=True)
     finally:
-        # Stop the server only if this run started it: another run may be using it.
-        if pg is not None and pg.get("E2E_PG_STARTED") == "1":
-            subprocess.run(["bash", str(ROOT / "e2e/setup/postgres.sh"), "stop"], cwd=ROOT, check=False)
+        if pg_lock is not None:
+            try:
+                fcntl.flock(pg_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pass  # another run still uses the server
+            else:
+                subprocess.run(["bash", str(ROOT / "e2e/setup/postgres.sh"), "stop"], cwd=ROOT, check=False)
+            pg_lock.close()
 
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "summary.json").write_text(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL cluster on 127.0.0.1, from Debian's packages, data in e2e/.cache.
 #   postgres.sh        install if needed, start (or reuse) the cluster, print its PG* settings
-#                      (and E2E_PG_STARTED=1 when this call started it)
+
 #   postgres.sh stop   stop it
 set -euo pipefail
 cache="$(pwd)/e2e/.cache"
