@@ -246,7 +246,9 @@ def postgres_database(case: Case, admin: dict) -> dict:
     db = "e2e_" + "".join(c if c.isalnum() else "_" for c in case.name.lower())
     env = merged_env(admin, {"PGDATABASE": "postgres"})
     for sql in (f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', f'CREATE DATABASE "{db}"'):
-        subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], env=env, check=True, timeout=60)
+        proc = subprocess.run(["psql", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], env=env, capture_output=True, text=True, timeout=60)
+        if proc.returncode != 0:
+            raise OSError(f"psql -c '{sql}' failed: {proc.stderr.strip()}")
     user, password, host, port = admin["PGUSER"], admin["PGPASSWORD"], admin["PGHOST"], admin["PGPORT"]
     return {
         "DATABASE_URL": f"postgres://{user}:{password}@{host}:{port}/{db}",

@@ -295,6 +295,10 @@ fn sanitize(name: &str, separator: char) -> String {
 }
 
 fn java_package_problem(name: &str) -> Option<String> {
+    // The JVM refuses to load classes from packages under `java.`.
+    if name == "java" || name.starts_with("java.") {
+        return Some("packages under `java` are reserved for the JDK".into());
+    }
     for segment in name.split('.') {
         if segment.is_empty() {
             return Some("it has an empty segment".into());
@@ -380,6 +384,8 @@ mod tests {
         assert!(!ok(NameRule::JavaPackage, "com.Example"));
         assert!(!ok(NameRule::JavaPackage, "com.class"));
         assert!(!ok(NameRule::JavaPackage, "com.9lives"));
+        assert!(!ok(NameRule::JavaPackage, "java.example"));
+        assert!(ok(NameRule::JavaPackage, "org.java.example"));
         assert_eq!(
             suggestion(NameRule::JavaPackage, "Com.Example.new"),
             Some("com.example.new_".into())

@@ -298,12 +298,19 @@ fn partial_calls(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The stored path with `.hbs` dropped and `gitignore` turned into `.gitignore`.
+/// Files stored without their leading dot, so that they do not act on sprout's own repository.
+const UNDOTTED: &[&str] = &["gitignore", "gitattributes"];
+
+/// The stored path with `.hbs` dropped and `gitignore`/`gitattributes` given their dot.
 fn default_path(source: &str) -> String {
     let path = source.strip_suffix(".hbs").unwrap_or(source);
-    match path.rsplit_once('/') {
-        Some((dir, "gitignore")) => format!("{dir}/.gitignore"),
-        None if path == "gitignore" => ".gitignore".into(),
+    let (dir, name) = match path.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, path),
+    };
+    match (dir, UNDOTTED.contains(&name)) {
+        (Some(dir), true) => format!("{dir}/.{name}"),
+        (None, true) => format!(".{name}"),
         _ => path.to_string(),
     }
 }
@@ -366,6 +373,11 @@ mod tests {
         assert_eq!(default_path("gitignore"), ".gitignore");
         assert_eq!(default_path("gitignore.hbs"), ".gitignore");
         assert_eq!(default_path("web/gitignore"), "web/.gitignore");
+        assert_eq!(default_path("gitattributes"), ".gitattributes");
+        assert_eq!(
+            default_path("docs/gitattributes.md"),
+            "docs/gitattributes.md"
+        );
         assert_eq!(default_path("package.json.hbs"), "package.json");
         assert_eq!(default_path("src/app.js"), "src/app.js");
     }
