@@ -10,8 +10,36 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::{Error, Result};
 use crate::output::Output;
+use crate::render::Commands;
 
 pub const LOG_FILE: &str = "sprout-install.log";
+
+/// Chooses another package manager for `--install` (e.g. `pnpm` for the Node.js stacks).
+pub const MANAGER_ENV: &str = "SPROUT_PACKAGE_MANAGER";
+
+/// The install command to run: the stack's own, or the one for the package manager named by
+/// `SPROUT_PACKAGE_MANAGER`. A manager the stack does not offer is an error, not a fallback.
+pub fn command(commands: &Commands) -> Result<String> {
+    let wanted = std::env::var(MANAGER_ENV).unwrap_or_default();
+    let wanted = wanted.trim();
+    let default_name = commands
+        .install
+        .split_whitespace()
+        .next()
+        .unwrap_or_default();
+    if wanted.is_empty() || wanted == default_name {
+        return Ok(commands.install.clone());
+    }
+    if let Some(command) = commands.install_with.get(wanted) {
+        return Ok(command.clone());
+    }
+    let mut offered = vec![default_name.to_string()];
+    offered.extend(commands.install_with.keys().cloned());
+    Err(Error::Usage(format!(
+        "{MANAGER_ENV}={wanted} is not offered by this stack; choose one of: {}",
+        offered.join(", ")
+    )))
+}
 
 /// Run `command` in `dir`; returns the log's path.
 pub fn run(dir: &Path, command: &str, out: &Output) -> Result<PathBuf> {

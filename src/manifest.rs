@@ -94,6 +94,9 @@ pub struct Commands {
     pub test: String,
     pub start: String,
     pub dev: Option<String>,
+    /// Install commands of other package managers, by name, for `SPROUT_PACKAGE_MANAGER`.
+    #[serde(default)]
+    pub install_with: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -52,6 +52,13 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let given = Given { set, file };
     let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
 
+    // With --install, checked before anything is written: a package manager the stack does not
+    // offer is a usage error. Without it, the next steps name the stack's own command then.
+    let install_command = match install::command(&project.commands) {
+        Ok(command) => command,
+        Err(error) if args.install => return Err(error),
+        Err(_) => project.commands.install.clone(),
+    };
     let target: PathBuf = args.output.join(plan.name());
     let mut outcome = Outcome {
         stack: &stack.key,
@@ -60,7 +67,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         answers: report::answers_json(&plan),
         files: report::file_entries(&project.files),
         commands: &project.commands,
-        next_steps: report::next_steps(&target, &project.commands, stack.port),
+        next_steps: report::next_steps(&target, &install_command, &project.commands, stack.port),
         git: None,
         unchanged: Vec::new(),
         install: None,
@@ -90,7 +97,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     }
     let mut exit = Exit::Success;
     if args.install {
-        match install::run(&target, &project.commands.install, out) {
+        match install::run(&target, &install_command, out) {
             Ok(log) => outcome.install = Some(format!("done (log: {})", log.display())),
             Err(error) => {
                 outcome.install = Some(format!("failed: {error}"));

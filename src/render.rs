@@ -38,6 +38,8 @@ pub struct Commands {
     pub start: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dev: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub install_with: BTreeMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -85,6 +87,12 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         test: command(&stack.commands.test)?,
         start: command(&stack.commands.start)?,
         dev: stack.commands.dev.as_deref().map(command).transpose()?,
+        install_with: stack
+            .commands
+            .install_with
+            .iter()
+            .map(|(name, text)| Ok((name.clone(), command(text)?)))
+            .collect::<Result<_>>()?,
     };
     ctx.insert(
         "commands".into(),

@@ -60,9 +60,9 @@ pub fn file_entries(files: &[OutputFile]) -> Vec<FileEntry<'_>> {
 }
 
 /// The commands a person runs next, in order.
-pub fn next_steps(target: &Path, commands: &Commands, port: u16) -> Vec<String> {
+pub fn next_steps(target: &Path, install: &str, commands: &Commands, port: u16) -> Vec<String> {
     let mut steps = vec![format!("cd {}", shell_quote(&target.to_string_lossy()))];
-    steps.push(commands.install.clone());
+    steps.push(install.to_string());
     steps.push(commands.test.clone());
     steps.push(
         commands

@@ -479,24 +479,32 @@ fn help_and_version() {
         .stdout(contains("--dry-run").and(contains("--force")));
 }
 
-/// A folder with a fake `npm` that prints a line and exits with `code`, placed first on PATH.
+/// A folder with a fake package manager `tool` that prints a line and exits with `code`, placed
+/// first on PATH.
 #[cfg(unix)]
-fn fake_npm(s: &Scratch, code: i32) -> String {
+fn fake_tool(s: &Scratch, tool: &str, code: i32) -> String {
     use std::os::unix::fs::PermissionsExt;
     let bin = s.join("fakebin");
     std::fs::create_dir_all(&bin).unwrap();
-    let npm = bin.join("npm");
+    let path = bin.join(tool);
     std::fs::write(
-        &npm,
-        format!("#!/bin/sh\necho \"fake npm $*\"\necho 'ERR! something broke' >&2\nexit {code}\n"),
+        &path,
+        format!(
+            "#!/bin/sh\necho \"fake {tool} $*\"\necho 'ERR! something broke' >&2\nexit {code}\n"
+        ),
     )
     .unwrap();
-    std::fs::set_permissions(&npm, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     format!(
         "{}:{}",
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     )
+}
+
+#[cfg(unix)]
+fn fake_npm(s: &Scratch, code: i32) -> String {
+    fake_tool(s, "npm", code)
 }
 
 #[cfg(unix)]
@@ -673,4 +681,30 @@ fn sigterm_and_sigint_cancel_cleanly() {
             );
         }
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn another_package_manager_is_chosen_by_the_environment() {
+    let s = Scratch::new();
+    let path = fake_tool(&s, "pnpm", 0);
+    s.new_project("app", STACK, &["--install"])
+        .env("PATH", path)
+        .env("SPROUT_PACKAGE_MANAGER", "pnpm")
+        .assert()
+        .success()
+        .stdout(contains("pnpm install"));
+    let log = std::fs::read_to_string(s.join("app/sprout-install.log")).unwrap();
+    assert!(log.contains("fake pnpm install"), "{log}");
+}
+
+#[test]
+fn a_package_manager_the_stack_lacks_is_refused_before_writing() {
+    let s = Scratch::new();
+    s.new_project("app", STACK, &["--install"])
+        .env("SPROUT_PACKAGE_MANAGER", "bun")
+        .assert()
+        .code(2)
+        .stderr(contains("SPROUT_PACKAGE_MANAGER=bun").and(contains("npm, pnpm, yarn")));
+    assert!(s.entries().is_empty());
 }
