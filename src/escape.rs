@@ -113,25 +113,27 @@ pub fn java(s: &str) -> String {
 /// as written.
 pub fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for line in s.split('\n') {
-        if !out.is_empty() || s.starts_with('\n') {
+    for (index, line) in s.split('\n').enumerate() {
+        if index > 0 {
             out.push('\n');
         }
         let body = line.trim_start();
         out.push_str(&line[..line.len() - body.len()]);
         // Block markers only count at the start of a line.
-        let mut chars = body.char_indices().peekable();
-        if body.starts_with(['-', '+', '=']) {
+        let rest = if body.starts_with(['-', '+', '=']) {
             out.push('\\');
+            body
         } else if let Some(end) = body.find(|c: char| !c.is_ascii_digit())
             && end > 0
             && body[end..].starts_with(['.', ')'])
         {
             out.push_str(&body[..end]);
             out.push('\\');
-            chars = body[end..].char_indices().peekable();
-        }
-        for (_, c) in chars {
+            &body[end..]
+        } else {
+            body
+        };
+        for c in rest.chars() {
             if matches!(
                 c,
                 '\\' | '`'
@@ -227,6 +229,7 @@ mod tests {
         assert_eq!(md("<b>*x*</b>"), "\\<b\\>\\*x\\*\\</b\\>");
         assert_eq!(md("# not a heading"), "\\# not a heading");
         assert_eq!(md("- item\n1. first"), "\\- item\n1\\. first");
+        assert_eq!(md("\nx\n\ny"), "\nx\n\ny");
     }
 
     #[test]
