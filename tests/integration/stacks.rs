@@ -204,6 +204,13 @@ fn strings_of(path: &str, bytes: &[u8]) -> Option<Result<Vec<String>, String>> {
         Err(e) => return Some(Err(e)),
     };
     Some(match ext {
+        _ if name == ".env" || name == ".env.example" => env_values(text),
+        // tsconfig files are JSON with comments, as TypeScript reads them.
+        "json" if name.starts_with("tsconfig") => {
+            serde_json::from_str::<serde_json::Value>(&strip_json_comments(text))
+                .map(|v| json_strings(&v))
+                .map_err(|e| e.to_string())
+        }
         "json" => serde_json::from_str::<serde_json::Value>(text)
             .map(|v| json_strings(&v))
             .map_err(|e| e.to_string()),
@@ -211,12 +218,91 @@ fn strings_of(path: &str, bytes: &[u8]) -> Option<Result<Vec<String>, String>> {
             .parse::<toml::Table>()
             .map(|t| toml_strings(&toml::Value::Table(t)))
             .map_err(|e| e.to_string()),
-        "yaml" | "yml" => serde_yaml::from_str::<serde_yaml::Value>(text)
-            .map(|v| yaml_strings(&v))
-            .map_err(|e| e.to_string()),
+        "yaml" | "yml" => yaml_documents(text),
         "xml" => xml_strings(text),
         _ => return None,
     })
+}
+
+/// `.env` lines: comments, blank lines or `KEY=VALUE`, a double-quoted value closed on its line.
+fn env_values(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line
+            .strip_prefix("export ")
+            .unwrap_or(line)
+            .split_once('=')
+            .ok_or_else(|| format!("line {}: not KEY=VALUE: {line}", n + 1))?;
+        if !key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(format!("line {}: bad key {key:?}", n + 1));
+        }
+        if let Some(quoted) = value.strip_prefix('"') {
+            let mut unescaped = String::new();
+            let mut chars = quoted.chars();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => match chars.next() {
+                        Some('n') => unescaped.push('\n'),
+                        Some(other) => unescaped.push(other),
+                        None => return Err(format!("line {}: dangling backslash", n + 1)),
+                    },
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    c => unescaped.push(c),
+                }
+            }
+            if !closed {
+                return Err(format!("line {}: unterminated quoted value", n + 1));
+            }
+            out.push(unescaped);
+        } else {
+            out.push(value.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// JSON with `//` and `/* */` comments, as plain JSON (comments inside strings are kept).
+fn strip_json_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                out.extend(chars.next());
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            while chars.next_if(|c| *c != '\n').is_some() {}
+        } else if c == '/' && chars.peek() == Some(&'*') {
+            chars.next();
+            let mut last = ' ';
+            for c in chars.by_ref() {
+                if last == '*' && c == '/' {
+                    break;
+                }
+                last = c;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn json_strings(v: &serde_json::Value) -> Vec<String> {
@@ -235,6 +321,17 @@ fn toml_strings(v: &toml::Value) -> Vec<String> {
         toml::Value::Table(t) => t.values().flat_map(toml_strings).collect(),
         _ => vec![],
     }
+}
+
+/// Every document of a YAML stream (Spring's profile files hold several).
+fn yaml_documents(text: &str) -> Result<Vec<String>, String> {
+    use serde::Deserialize;
+    let mut out = Vec::new();
+    for document in serde_yaml::Deserializer::from_str(text) {
+        let value = serde_yaml::Value::deserialize(document).map_err(|e| e.to_string())?;
+        out.extend(yaml_strings(&value));
+    }
+    Ok(out)
 }
 
 fn yaml_strings(v: &serde_yaml::Value) -> Vec<String> {
@@ -295,8 +392,12 @@ fn hostile_text_keeps_every_structured_file_valid_and_round_trips() {
                 .unwrap()
                 .to_string();
             for file in &plain {
-                let Some(Ok(plain_strings)) = strings_of(&file.path, &file.contents) else {
-                    continue;
+                let plain_strings = match strings_of(&file.path, &file.contents) {
+                    None => continue,
+                    Some(Ok(strings)) => strings,
+                    Some(Err(e)) => {
+                        panic!("{} {combo:?}: {} does not parse: {e}", stack.key, file.path)
+                    }
                 };
                 let twin = hostile.iter().find(|f| f.path == file.path).unwrap();
                 let hostile_strings = match strings_of(&twin.path, &twin.contents) {
@@ -660,5 +761,56 @@ fn default_trees() {
             .map(|f| format!("{:o} {}\n", f.mode, f.path))
             .collect();
         insta::assert_snapshot!(format!("tree-{}", stack.key), tree);
+    }
+}
+
+/// Names at the edges of each ecosystem's rules: whichever a stack accepts must render, and every
+/// structured file must still parse.
+#[test]
+fn names_at_the_edges_of_the_rules_render_valid_files() {
+    let long = format!("a{}", "b1-".repeat(21)) + "z";
+    let candidates = [
+        "a",
+        "z9",
+        "a1b2",
+        "my-api",
+        "my_api",
+        "my.api",
+        "a-b_c",
+        "x-1",
+        "api2go",
+        "9lives",
+        long.as_str(),
+    ];
+    for stack in stacks() {
+        let name_option = stack.option("name").unwrap();
+        let accepted: Vec<&str> = candidates
+            .iter()
+            .copied()
+            .filter(|n| name_option.parse(n).is_ok())
+            .collect();
+        assert!(
+            accepted.len() >= 3,
+            "{}: too few edge names accepted: {accepted:?}",
+            stack.key
+        );
+        for name in accepted {
+            let given = Given {
+                set: vec![("name".into(), name.into())],
+                file: None,
+            };
+            let files = match prepare(&stack, &given, None) {
+                Ok((_, project)) => project.files,
+                Err(e) => panic!("{}: name {name:?}: {e}", stack.key),
+            };
+            for file in &files {
+                if let Some(Err(e)) = strings_of(&file.path, &file.contents) {
+                    panic!(
+                        "{}: name {name:?}: {} does not parse: {e}",
+                        stack.key, file.path
+                    );
+                }
+            }
+        }
     }
 }
