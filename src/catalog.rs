@@ -13,13 +13,17 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 const SHARED: &str = "_shared";
 const MANIFEST: &str = "sprout.toml";
 
+/// The key of a stack folder: one with a manifest, whose name does not start with `_`.
+fn stack_key(dir: &'static Dir<'static>) -> Option<&'static str> {
+    let name = dir.path().file_name()?.to_str()?;
+    (!name.starts_with('_') && file(dir, MANIFEST).is_some()).then_some(name)
+}
+
 /// Keys of every embedded stack, in folder order.
 pub fn keys() -> Vec<String> {
     TEMPLATES
         .dirs()
-        .filter(|d| file(d, MANIFEST).is_some())
-        .filter_map(|d| d.path().file_name()?.to_str())
-        .filter(|name| !name.starts_with('_'))
+        .filter_map(stack_key)
         .map(String::from)
         .collect()
 }
@@ -27,8 +31,7 @@ pub fn keys() -> Vec<String> {
 /// Load and check one stack.
 pub fn load(key: &str) -> Result<Stack> {
     let dir = child(&TEMPLATES, key)
-        .filter(|_| !key.starts_with('_'))
-        .filter(|d| file(d, MANIFEST).is_some())
+        .filter(|d| stack_key(d).is_some())
         .ok_or_else(|| Error::UnknownStack {
             given: key.to_string(),
             known: keys(),

@@ -64,7 +64,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         stack: &stack.key,
         path: target.to_string_lossy().into_owned(),
         dry_run: args.dry_run,
-        answers: report::answers_json(&plan),
+        answers: plan.answers_json(),
         files: report::file_entries(&project.files),
         commands: &project.commands,
         next_steps: report::next_steps(&target, &install_command, &project.commands, stack.port),

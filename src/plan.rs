@@ -25,16 +25,23 @@ impl Plan<'_> {
             .unwrap_or_default()
     }
 
+    /// The answers as a JSON object: text as strings, booleans as booleans.
+    pub fn answers_json(&self) -> Map<String, Json> {
+        self.answers
+            .iter()
+            .map(|(key, value)| {
+                let v = match value {
+                    Value::Bool(b) => Json::Bool(*b),
+                    Value::Text(t) => Json::String(t.clone()),
+                };
+                (key.clone(), v)
+            })
+            .collect()
+    }
+
     /// The data templates see, before derived values and commands are added.
     pub fn base_context(&self) -> Map<String, Json> {
-        let mut ctx = Map::new();
-        for (key, value) in &self.answers {
-            let v = match value {
-                Value::Bool(b) => Json::Bool(*b),
-                Value::Text(t) => Json::String(t.clone()),
-            };
-            ctx.insert(key.clone(), v);
-        }
+        let mut ctx = self.answers_json();
         let secrets: Map<String, Json> = self
             .secrets
             .iter()

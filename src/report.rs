@@ -9,7 +9,6 @@ use serde_json::{Map, Value as Json};
 
 use crate::plan::Plan;
 use crate::render::{Commands, OutputFile};
-use crate::value::Value;
 
 #[derive(Serialize)]
 pub struct Outcome<'a> {
@@ -33,19 +32,6 @@ pub struct FileEntry<'a> {
     pub path: &'a str,
     pub size: usize,
     pub mode: String,
-}
-
-pub fn answers_json(plan: &Plan) -> Map<String, Json> {
-    plan.answers
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                Value::Bool(b) => Json::Bool(*b),
-                Value::Text(t) => Json::String(t.clone()),
-            };
-            (k.clone(), v)
-        })
-        .collect()
 }
 
 pub fn file_entries(files: &[OutputFile]) -> Vec<FileEntry<'_>> {
