@@ -8,7 +8,7 @@ use crate::stack::{OptionSpec, Stack};
 use crate::value::Value;
 
 /// Keys an answers file may hold besides option keys (the `.sprout.toml` record has them).
-const FILE_META_KEYS: &[&str] = &["stack", "sprout_version"];
+const FILE_META_KEYS: &[&str] = crate::record::META_KEYS;
 
 /// Asks a person for one answer; the terminal implementation lives in `prompt.rs`.
 pub trait Asker {

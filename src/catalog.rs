@@ -1,8 +1,12 @@
-//! The templates embedded in the binary: which stacks exist, and loading one on demand.
+//! The templates: which stacks exist, and loading one on demand.
 //!
-//! Only the chosen stack's manifest is parsed for `new`; `list` parses every manifest.
+//! The templates are embedded in the binary; [`Catalog::from_folder`] reads the same layout from
+//! a folder instead (tests build two versions of a template that way). Only the chosen stack's
+//! manifest is parsed for `new`; `list` parses every manifest.
 
-use include_dir::{Dir, File, include_dir};
+use std::path::Path;
+
+use include_dir::{Dir, DirEntry, File, include_dir};
 
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, SharedOptions, SharedRules};
@@ -13,55 +17,102 @@ static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 const SHARED: &str = "_shared";
 const MANIFEST: &str = "sprout.toml";
 
-/// The key of a stack folder: one with a manifest, whose name does not start with `_`.
-fn stack_key(dir: &'static Dir<'static>) -> Option<&'static str> {
-    let name = dir.path().file_name()?.to_str()?;
-    (!name.starts_with('_') && file(dir, MANIFEST).is_some()).then_some(name)
+/// A root of templates: `<stack>/sprout.toml` + `files/` + `partials/`, and `_shared/`.
+#[derive(Debug, Clone, Copy)]
+pub struct Catalog {
+    root: &'static Dir<'static>,
+}
+
+impl Catalog {
+    /// The templates embedded in the binary.
+    pub fn embedded() -> Catalog {
+        Catalog { root: &TEMPLATES }
+    }
+
+    /// The templates in a folder on disk, read once and kept for the life of the process.
+    pub fn from_folder(path: &Path) -> Result<Catalog> {
+        let root = read_folder(path, path).map_err(|e| Error::Template {
+            stack: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(Catalog {
+            root: Box::leak(Box::new(root)),
+        })
+    }
+
+    /// Keys of every stack, in folder order.
+    pub fn keys(&self) -> Vec<String> {
+        self.root
+            .dirs()
+            .filter_map(stack_key)
+            .map(String::from)
+            .collect()
+    }
+
+    /// Load and check one stack.
+    pub fn load(&self, key: &str) -> Result<Stack> {
+        let dir = child(self.root, key)
+            .filter(|d| stack_key(d).is_some())
+            .ok_or_else(|| Error::UnknownStack {
+                given: key.to_string(),
+                known: self.keys(),
+            })?;
+        let text = read_text(dir, key, MANIFEST)?;
+        let manifest: Manifest =
+            toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
+        Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)
+    }
+
+    /// Every stack, in the order `list` shows them.
+    pub fn load_all(&self) -> Result<Vec<Stack>> {
+        let mut stacks = self
+            .keys()
+            .iter()
+            .map(|k| self.load(k))
+            .collect::<Result<Vec<_>>>()?;
+        stacks.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.key.cmp(&b.key)));
+        Ok(stacks)
+    }
+
+    pub fn shared_options(&self) -> Result<SharedOptions> {
+        let text = read_text(self.shared()?, SHARED, "options.toml")?;
+        toml::from_str(text).map_err(|e| broken(SHARED, format!("options.toml: {e}")))
+    }
+
+    fn shared(&self) -> Result<&'static Dir<'static>> {
+        child(self.root, SHARED).ok_or_else(|| broken(SHARED, "folder missing".into()))
+    }
 }
 
 /// Keys of every embedded stack, in folder order.
 pub fn keys() -> Vec<String> {
-    TEMPLATES
-        .dirs()
-        .filter_map(stack_key)
-        .map(String::from)
-        .collect()
+    Catalog::embedded().keys()
 }
 
-/// Load and check one stack.
+/// Load and check one embedded stack.
 pub fn load(key: &str) -> Result<Stack> {
-    let dir = child(&TEMPLATES, key)
-        .filter(|d| stack_key(d).is_some())
-        .ok_or_else(|| Error::UnknownStack {
-            given: key.to_string(),
-            known: keys(),
-        })?;
-    let text = read_text(dir, key, MANIFEST)?;
-    let manifest: Manifest =
-        toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
-    Stack::build(key, manifest, &shared_options()?, dir)
+    Catalog::embedded().load(key)
 }
 
-/// Every stack, in the order `list` shows them.
+/// Every embedded stack, in the order `list` shows them.
 pub fn load_all() -> Result<Vec<Stack>> {
-    let mut stacks = keys().iter().map(|k| load(k)).collect::<Result<Vec<_>>>()?;
-    stacks.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.key.cmp(&b.key)));
-    Ok(stacks)
+    Catalog::embedded().load_all()
 }
 
 pub fn shared_options() -> Result<SharedOptions> {
-    let text = read_text(shared()?, SHARED, "options.toml")?;
-    toml::from_str(text).map_err(|e| broken(SHARED, format!("options.toml: {e}")))
+    Catalog::embedded().shared_options()
 }
 
-pub fn shared_rules() -> Result<SharedRules> {
-    let text = read_text(shared()?, SHARED, "shared.toml")?;
+/// The rules for the shared files of a `_shared/` folder.
+pub fn shared_rules(shared: &'static Dir<'static>) -> Result<SharedRules> {
+    let text = read_text(shared, SHARED, "shared.toml")?;
     toml::from_str(text).map_err(|e| broken(SHARED, format!("shared.toml: {e}")))
 }
 
-/// `_shared/` (its `files/` and `partials/`).
-pub fn shared_dir() -> Option<&'static Dir<'static>> {
-    child(&TEMPLATES, SHARED)
+/// The key of a stack folder: one with a manifest, whose name does not start with `_`.
+fn stack_key(dir: &'static Dir<'static>) -> Option<&'static str> {
+    let name = dir.path().file_name()?.to_str()?;
+    (!name.starts_with('_') && file(dir, MANIFEST).is_some()).then_some(name)
 }
 
 /// The sub-folder `name` of `dir`. (include_dir's own `get_dir` searches the whole tree.)
@@ -76,10 +127,6 @@ pub fn file(dir: &'static Dir<'static>, name: &str) -> Option<&'static File<'sta
         .find(|f| f.path().file_name().is_some_and(|n| n == name))
 }
 
-fn shared() -> Result<&'static Dir<'static>> {
-    shared_dir().ok_or_else(|| broken(SHARED, "folder missing".into()))
-}
-
 fn read_text(dir: &'static Dir<'static>, stack: &str, name: &str) -> Result<&'static str> {
     file(dir, name)
         .and_then(|f| f.contents_utf8())
@@ -91,4 +138,31 @@ fn broken(stack: &str, reason: String) -> Error {
         stack: stack.to_string(),
         reason,
     }
+}
+
+/// A folder as include_dir would have embedded it (paths relative to `root`, `/`-separated).
+fn read_folder(root: &Path, dir: &Path) -> std::io::Result<Dir<'static>> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let relative = |p: &Path| {
+        p.strip_prefix(root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let mut entries = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    paths.sort();
+    for path in paths {
+        let meta = std::fs::symlink_metadata(&path)?;
+        if meta.is_dir() {
+            entries.push(DirEntry::Dir(read_folder(root, &path)?));
+        } else if meta.is_file() {
+            let contents: &'static [u8] = Box::leak(std::fs::read(&path)?.into_boxed_slice());
+            entries.push(DirEntry::File(File::new(leak(relative(&path)), contents)));
+        }
+    }
+    let entries: &'static [DirEntry<'static>] = Box::leak(entries.into_boxed_slice());
+    Ok(Dir::new(leak(relative(dir)), entries))
 }

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "sprout",
     version,
     about = "Start a new backend project that installs, passes its tests and serves /health on the first try",
-    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused to overwrite, 4 write failed, 5 install failed, 130 cancelled."
+    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused (existing files, uncommitted changes), 4 write failed, 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 130 cancelled."
 )]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always or never
@@ -47,6 +47,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Merge this sprout's templates into a project made by `sprout new`, keeping your edits
+    Update(UpdateArgs),
+    /// Add a feature to a project: `add docker` is `update --set docker=yes` (see `sprout show STACK`)
+    Add(AddArgs),
+    /// Exit 0 if the project is current with this sprout's templates, 6 if an update is available
+    Check {
+        /// The project's folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// One JSON object on stdout (what an update would do)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the project's install, lint and test commands, start it and check GET /health
+    Verify(VerifyArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -99,6 +114,72 @@ pub struct NewArgs {
     pub install: bool,
 
     /// Print one JSON object on stdout describing the result (files, answers, next steps)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The project's folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Change one recorded answer (repeatable); checked as `sprout new` checks it
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = SetParser, hide_possible_values = true)]
+    pub set: Vec<String>,
+
+    #[command(flatten)]
+    pub flags: UpdateFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// What to add: docker, ci, sqlite, postgres, … (the stack's words: `sprout show STACK`)
+    #[arg(required = true, value_name = "FEATURE")]
+    pub features: Vec<String>,
+
+    /// The project's folder
+    #[arg(short = 'C', long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    #[command(flatten)]
+    pub flags: UpdateFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateFlags {
+    /// Print each file's fate; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Also print a unified diff of every file that changes
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Print one JSON object on stdout (files and fates, conflicts, answers and versions)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Update even with uncommitted changes in the project
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Run `sprout verify` after a successful update
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The project's folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Seconds the started project has to answer GET /health
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub timeout: u64,
+
+    /// One JSON object on stdout (steps, results, timings)
     #[arg(long)]
     pub json: bool,
 }

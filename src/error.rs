@@ -41,6 +41,22 @@ pub enum Error {
     #[error("cannot read answers file {path}: {reason}")]
     AnswersFile { path: PathBuf, reason: String },
 
+    #[error("cannot use the project record {path}: {reason}")]
+    Record { path: PathBuf, reason: String },
+
+    #[error("{path} has uncommitted changes")]
+    DirtyTree { path: PathBuf, status: String },
+
+    #[error("the update wrote {count} conflict(s): {list}")]
+    Conflicts { count: usize, list: String },
+
+    #[error("verify failed at step `{step}` ({status})")]
+    VerifyFailed {
+        step: String,
+        status: String,
+        tail: String,
+    },
+
     #[error("{path} exists and is not empty")]
     TargetNotEmpty { path: PathBuf },
 
@@ -96,7 +112,11 @@ impl Error {
             Error::TargetNotEmpty { .. }
             | Error::TargetNotDirectory { .. }
             | Error::Collisions { .. }
-            | Error::SymlinkInTarget { .. } => Exit::Refused,
+            | Error::SymlinkInTarget { .. }
+            | Error::DirtyTree { .. } => Exit::Refused,
+            Error::Record { .. } => Exit::NoRecord,
+            Error::Conflicts { .. } => Exit::Conflicts,
+            Error::VerifyFailed { .. } => Exit::VerifyFailed,
             Error::Write { .. } | Error::Io(_) => Exit::WriteFailed,
             Error::Cancelled => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
@@ -129,6 +149,16 @@ impl Error {
             ),
             Error::Write { .. } | Error::Io(_) => Some("nothing was written; fix the cause and run again".into()),
             Error::Template { .. } => Some("this is a bug in sprout; please report it".into()),
+            Error::Record { .. } => Some(
+                "run it in a project made by `sprout new` (its .sprout.toml names the stack and answers)".into(),
+            ),
+            Error::DirtyTree { status, .. } => Some(format!(
+                "commit or stash first, so that `git diff` shows exactly what the update did (or pass --allow-dirty):\n{status}"
+            )),
+            Error::Conflicts { .. } => Some(
+                "edit each file at its <<<<<<< ||||||| ======= >>>>>>> markers, keep what you want, then commit".into(),
+            ),
+            Error::VerifyFailed { tail, .. } => Some(format!("last lines:\n{tail}")),
             Error::InstallFailed { log, tail, .. } => Some(format!(
                 "the project itself was generated; last lines:\n{tail}\nfull log: {}",
                 log.display()

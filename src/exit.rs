@@ -11,12 +11,21 @@ pub enum Exit {
     Internal = 1,
     /// Bad command line or answers: unknown stack or option, invalid value, missing answer.
     Usage = 2,
-    /// The target exists and sprout refused to touch it (not empty without `--force`, or a collision).
+    /// The target exists and sprout refused to touch it (not empty without `--force`, a collision,
+    /// a symbolic link, or uncommitted changes before an update).
     Refused = 3,
     /// Writing failed (permissions, full disk, …); nothing was left behind.
     WriteFailed = 4,
     /// The project was generated but `--install` failed.
     InstallFailed = 5,
+    /// `sprout check`: an update is available.
+    UpdateAvailable = 6,
+    /// No project record (`.sprout.toml`) in the folder, or one sprout cannot read.
+    NoRecord = 7,
+    /// `sprout update` wrote conflict markers to resolve.
+    Conflicts = 8,
+    /// `sprout verify` (or `update --verify`): a step of the project failed.
+    VerifyFailed = 9,
     /// Interrupted (Ctrl-C at a prompt or while writing); nothing was left behind.
     Cancelled = 130,
 }

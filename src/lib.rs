@@ -25,5 +25,7 @@ pub mod report;
 pub mod secrets;
 pub mod signals;
 pub mod stack;
+pub mod update;
 pub mod value;
+pub mod verify;
 pub mod writer;

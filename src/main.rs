@@ -8,15 +8,20 @@ use sprout::cli::{Cli, Command};
 use sprout::error::Result;
 use sprout::exit::Exit;
 use sprout::output::Output;
-use sprout::{catalog, listing, new, signals};
+use sprout::{catalog, listing, new, signals, update};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = matches!(&cli.command, Command::New(a) if a.json)
         || matches!(
             &cli.command,
-            Command::List { json: true } | Command::Show { json: true, .. }
-        );
+            Command::List { json: true }
+                | Command::Show { json: true, .. }
+                | Command::Check { json: true, .. }
+        )
+        || matches!(&cli.command, Command::Update(a) if a.flags.json)
+        || matches!(&cli.command, Command::Add(a) if a.flags.json)
+        || matches!(&cli.command, Command::Verify(a) if a.json);
     let out = Output::new(cli.color, cli.quiet, cli.verbose, json);
     match run(cli.command, &out) {
         Ok(exit) => exit.into(),
@@ -51,6 +56,10 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             }
             Ok(Exit::Success)
         }
+        Command::Update(args) => update::command::update(args, out),
+        Command::Add(args) => update::command::add(args, out),
+        Command::Check { dir, json } => update::command::check(&dir, json, out),
+        Command::Verify(args) => update::command::verify(args, out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut std::io::stdout());
             Ok(Exit::Success)

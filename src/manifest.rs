@@ -17,6 +17,12 @@ pub struct Manifest {
     #[serde(default)]
     pub order: i32,
     pub port: u16,
+    /// The template's own version, recorded in a project; `sprout update` applies the
+    /// migrations above a project's recorded version.
+    #[serde(default = "first_version")]
+    pub template_version: u32,
+    #[serde(default, rename = "migration")]
+    pub migrations: Vec<Migration>,
     pub name_rule: NameRule,
     #[serde(default)]
     pub reserved_names: Vec<String>,
@@ -30,6 +36,28 @@ pub struct Manifest {
     pub commands: Commands,
     #[serde(default, rename = "file")]
     pub files: Vec<FileRule>,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+/// `[[migration]]`: what changed at a template version, so that `sprout update` carries an older
+/// project across it before merging (a moved file is a move, not a delete and an add).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Migration {
+    /// Applied to a project recorded with a version below this one.
+    pub version: u32,
+    /// Project paths: old → new.
+    #[serde(default)]
+    pub rename_file: BTreeMap<String, String>,
+    /// Answer keys: old → new.
+    #[serde(default)]
+    pub rename_answer: BTreeMap<String, String>,
+    /// Answer values, per (new) key: old → new.
+    #[serde(default)]
+    pub rename_value: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// `_shared/options.toml`: options asked before (`head`) and after (`tail`) a stack's own.
@@ -64,6 +92,8 @@ pub struct OptionEntry {
     pub multiline: Option<bool>,
     pub max_len: Option<usize>,
     pub rule: Option<NameRule>,
+    /// `sprout add WORD` spellings: word → the value this option takes.
+    pub add: Option<BTreeMap<String, String>>,
 }
 
 impl OptionEntry {
@@ -73,7 +103,7 @@ impl OptionEntry {
             ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
         }
         take!(
-            kind, prompt, help, choices, default, when, multiline, max_len, rule
+            kind, prompt, help, choices, default, when, multiline, max_len, rule, add
         );
     }
 }

@@ -10,11 +10,11 @@ use crate::exit::Exit;
 use crate::output::Output;
 use crate::plan::Plan;
 use crate::prompt::{self, TerminalAsker};
-use crate::record;
+use crate::record::{self, Record};
 use crate::render::{self, MODE_FILE, OutputFile, Project};
 use crate::report::{self, Outcome};
 use crate::stack::Stack;
-use crate::{git, install, secrets, signals, writer};
+use crate::{git, install, secrets, signals, update, writer};
 
 pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
@@ -94,6 +94,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
 
     if !args.no_git {
         outcome.git = Some(git::init(&target));
+        update::base::keep_render(&target, &project.files, &plan.secrets);
     }
     let mut exit = Exit::Success;
     if args.install {
@@ -133,9 +134,10 @@ pub fn prepare<'s>(
         year: secrets::current_year(),
     };
     let mut project = render::render(&plan)?;
+    let ids = update::base::ids(&project.files, &plan.secrets);
     project.files.push(OutputFile {
         path: record::FILE_NAME.to_string(),
-        contents: record::contents(&plan).into_bytes().into(),
+        contents: Record::new(&plan, ids).contents().into_bytes().into(),
         mode: MODE_FILE,
     });
     project.files.sort_by(|a, b| a.path.cmp(&b.path));

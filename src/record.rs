@@ -1,24 +1,220 @@
 //! `.sprout.toml`: how a project was made, in the answers-file format, so that
-//! `sprout new --answers .sprout.toml` makes it again.
+//! `sprout new --answers .sprout.toml` makes it again; and what sprout wrote (one git blob id per
+//! file, secrets masked), the base `sprout update` merges from.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::value::Value;
 
 pub const FILE_NAME: &str = ".sprout.toml";
 
-pub fn contents(plan: &Plan) -> String {
-    let mut table = toml::Table::new();
-    table.insert("sprout_version".into(), env!("CARGO_PKG_VERSION").into());
-    table.insert("stack".into(), plan.stack.key.clone().into());
-    for (key, value) in &plan.answers {
-        let v = match value {
-            Value::Bool(b) => toml::Value::Boolean(*b),
-            Value::Text(t) => toml::Value::String(t.clone()),
-        };
-        table.insert(key.clone(), v);
+/// The record's keys that are not answers.
+pub const META_KEYS: &[&str] = &[
+    "stack",
+    "sprout_version",
+    "template_version",
+    "year",
+    "files",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub sprout_version: Option<String>,
+    pub stack: String,
+    /// `None` in projects made before template versions were recorded.
+    pub template_version: Option<u32>,
+    /// The year the LICENSE names, kept across updates.
+    pub year: Option<i32>,
+    pub answers: Vec<(String, Value)>,
+    /// Path → git blob id of what sprout wrote there (secrets masked). Empty in projects made
+    /// before the record held it.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Record {
+    pub fn new(plan: &Plan, files: BTreeMap<String, String>) -> Record {
+        Record {
+            sprout_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            stack: plan.stack.key.clone(),
+            template_version: Some(plan.stack.template_version),
+            year: Some(plan.year),
+            answers: plan.answers.clone(),
+            files,
+        }
     }
-    format!(
-        "# How this project was generated (secrets are never recorded). To make it again:\n#   sprout new --answers .sprout.toml --yes --output <DIR>\n{}",
-        toml::to_string(&table).unwrap_or_default()
-    )
+
+    /// The record of the project in `dir`.
+    pub fn read(dir: &Path) -> Result<Record> {
+        let path = dir.join(FILE_NAME);
+        let invalid = |reason: String| Error::Record {
+            path: path.clone(),
+            reason,
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(invalid(
+                    "not found: this folder was not made by sprout".into(),
+                ));
+            }
+            Err(e) => return Err(invalid(e.to_string())),
+        };
+        Record::parse(&text).map_err(invalid)
+    }
+
+    pub fn parse(text: &str) -> Result<Record, String> {
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| format!("invalid TOML: {}", e.message()))?;
+        let mut record = Record {
+            sprout_version: None,
+            stack: String::new(),
+            template_version: None,
+            year: None,
+            answers: Vec::new(),
+            files: BTreeMap::new(),
+        };
+        for (key, value) in table {
+            match key.as_str() {
+                "stack" => record.stack = value.as_str().ok_or("`stack` must be text")?.into(),
+                "sprout_version" => record.sprout_version = value.as_str().map(String::from),
+                "template_version" => {
+                    let version = value
+                        .as_integer()
+                        .and_then(|v| u32::try_from(v).ok())
+                        .ok_or("`template_version` must be a whole number")?;
+                    record.template_version = Some(version);
+                }
+                "year" => {
+                    let year = value.as_integer().and_then(|v| i32::try_from(v).ok());
+                    record.year = Some(year.ok_or("`year` must be a whole number")?);
+                }
+                "files" => {
+                    let files = value.as_table().ok_or("`files` must be a table")?;
+                    for (path, id) in files {
+                        let id = id.as_str().filter(|id| is_blob_id(id));
+                        let id = id.ok_or_else(|| format!("files.\"{path}\": not a blob id"))?;
+                        check_path(path)?;
+                        record.files.insert(path.clone(), id.to_string());
+                    }
+                }
+                _ => {
+                    let value = Value::from_toml(&value)
+                        .ok_or_else(|| format!("`{key}` must be text or true/false"))?;
+                    record.answers.push((key, value));
+                }
+            }
+        }
+        if record.stack.is_empty() {
+            return Err("no `stack`".into());
+        }
+        Ok(record)
+    }
+
+    pub fn contents(&self) -> String {
+        let mut table = toml::Table::new();
+        if let Some(version) = &self.sprout_version {
+            table.insert("sprout_version".into(), version.clone().into());
+        }
+        table.insert("stack".into(), self.stack.clone().into());
+        if let Some(version) = self.template_version {
+            table.insert("template_version".into(), i64::from(version).into());
+        }
+        if let Some(year) = self.year {
+            table.insert("year".into(), i64::from(year).into());
+        }
+        for (key, value) in &self.answers {
+            let v = match value {
+                Value::Bool(b) => toml::Value::Boolean(*b),
+                Value::Text(t) => toml::Value::String(t.clone()),
+            };
+            table.insert(key.clone(), v);
+        }
+        let mut text = String::from(
+            "# How this project was generated (secrets are never recorded). To make it again:\n#   sprout new --answers .sprout.toml --yes --output <DIR>\n",
+        );
+        text.push_str(&toml::to_string(&table).unwrap_or_default());
+        if !self.files.is_empty() {
+            let files: toml::Table = self
+                .files
+                .iter()
+                .map(|(path, id)| (path.clone(), toml::Value::String(id.clone())))
+                .collect();
+            let mut outer = toml::Table::new();
+            outer.insert("files".into(), toml::Value::Table(files));
+            text.push_str(
+                "\n# What sprout wrote (git blob ids, secrets masked): the base of `sprout update`.\n",
+            );
+            text.push_str(&toml::to_string(&outer).unwrap_or_default());
+        }
+        text
+    }
+
+    pub fn answer(&self, key: &str) -> Option<&Value> {
+        self.answers.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+fn is_blob_id(id: &str) -> bool {
+    id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A path in the record must stay inside the project: relative, no `..`, no empty segment.
+pub fn check_path(path: &str) -> Result<(), String> {
+    let ok = !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != ".." && s != "." && !s.contains(':'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{path}` is not a path inside the project"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_reads_back_what_it_wrote() {
+        let record = Record {
+            sprout_version: Some("0.1.0".into()),
+            stack: "flask".into(),
+            template_version: Some(3),
+            year: Some(2026),
+            answers: vec![
+                ("name".into(), Value::Text("demo".into())),
+                ("docker".into(), Value::Bool(true)),
+            ],
+            files: [("a/b.txt".to_string(), "0".repeat(40))].into(),
+        };
+        assert_eq!(Record::parse(&record.contents()).unwrap(), record);
+    }
+
+    #[test]
+    fn an_old_record_without_versions_or_files_is_read() {
+        let old = "sprout_version = \"0.1.0\"\nstack = \"express\"\nname = \"x\"\n";
+        let record = Record::parse(old).unwrap();
+        assert_eq!(record.template_version, None);
+        assert!(record.files.is_empty());
+        assert_eq!(record.answers.len(), 1);
+    }
+
+    #[test]
+    fn paths_leaving_the_project_are_refused() {
+        for bad in ["../x", "/etc/passwd", "a//b", "a/../../b", "C:/x", ""] {
+            let text = format!(
+                "stack = \"x\"\n[files]\n\"{bad}\" = \"{}\"\n",
+                "0".repeat(40)
+            );
+            assert!(Record::parse(&text).is_err(), "{bad}");
+        }
+        assert!(Record::parse("name = \"x\"\n").is_err(), "no stack");
+    }
 }

@@ -100,8 +100,8 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
     );
 
     // Choose the files first, so only the partials they use are parsed.
-    let shared = catalog::shared_dir();
-    let shared_rules = catalog::shared_rules()?.files;
+    let shared = Some(stack.shared);
+    let shared_rules = catalog::shared_rules(stack.shared)?.files;
     let layers = [
         (
             shared.and_then(|d| catalog::child(d, "files")),

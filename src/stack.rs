@@ -5,7 +5,9 @@ use include_dir::Dir;
 
 use crate::condition::Condition;
 use crate::error::{Error, Result};
-use crate::manifest::{Commands, FileRule, Manifest, OptionEntry, OptionType, SharedOptions};
+use crate::manifest::{
+    Commands, FileRule, Manifest, Migration, OptionEntry, OptionType, SharedOptions,
+};
 use crate::names::NameRule;
 use crate::value::Value;
 
@@ -19,12 +21,16 @@ pub struct Stack {
     pub description: String,
     pub order: i32,
     pub port: u16,
+    pub template_version: u32,
+    pub migrations: Vec<Migration>,
     pub options: Vec<OptionSpec>,
     pub derived: Vec<(String, String)>,
     pub secrets: Vec<(String, usize)>,
     pub commands: Commands,
     pub rules: Vec<FileRule>,
     pub dir: &'static Dir<'static>,
+    /// The `_shared/` layer of the catalogue the stack was loaded from.
+    pub shared: &'static Dir<'static>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +41,8 @@ pub struct OptionSpec {
     pub help: String,
     pub default: Option<Value>,
     pub when: Condition,
+    /// `sprout add WORD`: word → value (as `--set KEY=value` takes it).
+    pub add: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +197,7 @@ impl OptionSpec {
             kind,
             default: None,
             when: entry.when.unwrap_or_default(),
+            add: entry.add.unwrap_or_default().into_iter().collect(),
             key,
         };
         let default = match &entry.default {
@@ -217,6 +226,7 @@ impl Stack {
         manifest: Manifest,
         shared: &SharedOptions,
         dir: &'static Dir<'static>,
+        shared_dir: &'static Dir<'static>,
     ) -> Result<Stack> {
         let broken = |reason: String| Error::Template {
             stack: key.to_string(),
@@ -293,6 +303,23 @@ impl Stack {
             )));
         }
 
+        for option in &options {
+            for (word, value) in &option.add {
+                option
+                    .parse(value)
+                    .map_err(|e| broken(format!("`add {word}`: {e}")))?;
+                if let Some(other) = options
+                    .iter()
+                    .find(|o| o.key != option.key && o.add.iter().any(|(w, _)| w == word))
+                {
+                    return Err(broken(format!(
+                        "`add {word}` is claimed by `{}` and `{}`",
+                        option.key, other.key
+                    )));
+                }
+            }
+        }
+
         for rule in &manifest.files {
             check_condition(
                 &rule.when,
@@ -308,17 +335,41 @@ impl Stack {
             description: manifest.description,
             order: manifest.order,
             port: manifest.port,
+            template_version: manifest.template_version,
+            migrations: manifest.migrations,
             options,
             derived,
             secrets,
             commands: manifest.commands,
             rules: manifest.files,
             dir,
+            shared: shared_dir,
         })
     }
 
     pub fn option(&self, key: &str) -> Option<&OptionSpec> {
         self.options.iter().find(|o| o.key == key)
+    }
+
+    /// The `--set` pair that `sprout add WORD` stands for.
+    pub fn add(&self, word: &str) -> Option<(String, String)> {
+        self.options.iter().find_map(|o| {
+            o.add
+                .iter()
+                .find(|(w, _)| w == word)
+                .map(|(_, v)| (o.key.clone(), v.clone()))
+        })
+    }
+
+    /// Every `sprout add` word, sorted.
+    pub fn add_words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self
+            .options
+            .iter()
+            .flat_map(|o| o.add.iter().map(|(w, _)| w.clone()))
+            .collect();
+        words.sort();
+        words
     }
 
     pub fn option_keys(&self) -> Vec<String> {

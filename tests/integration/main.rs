@@ -6,3 +6,4 @@ mod common;
 mod fuzz;
 mod interactive;
 mod stacks;
+mod update;

@@ -1,0 +1,261 @@
+//! The merge base: what sprout wrote when it last rendered the project, from the project itself.
+//!
+//! The record holds one git blob id per file (secrets masked). The contents come from the
+//! project's git object store: `refs/sprout/base` (a commit of the pristine render, kept by
+//! `sprout new` and each update when the project is a repository's top folder) keeps them
+//! reachable. A project made before the record held ids has its base in sprout's first commit
+//! ("Initial commit from sprout"). Without git, the ids alone still say which files the user
+//! never touched.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use sha1::{Digest, Sha1};
+
+use crate::record;
+use crate::render::OutputFile;
+
+use super::secret;
+
+pub const BASE_REF: &str = "refs/sprout/base";
+pub const FIRST_COMMIT_MESSAGE: &str = "Initial commit from sprout";
+
+/// git's id of a blob with these contents.
+pub fn blob_id(bytes: &[u8]) -> String {
+    let mut hasher = Sha1::new();
+    hasher.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hasher.update(bytes);
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The record's `[files]`: blob id of each rendered file, secrets masked.
+pub fn ids(files: &[OutputFile], secrets: &[(String, String)]) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter(|f| f.path != record::FILE_NAME)
+        .map(|f| (f.path.clone(), blob_id(&secret::mask(&f.contents, secrets))))
+        .collect()
+}
+
+fn git(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env("GIT_TERMINAL_PROMPT", "0");
+    command
+}
+
+fn git_text(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = git(dir).args(args).stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+}
+
+/// Whether `dir` is inside a git work tree.
+pub fn in_repository(dir: &Path) -> bool {
+    git_text(dir, &["rev-parse", "--is-inside-work-tree"]).is_some_and(|s| s == "true")
+}
+
+/// Whether `dir` is the top folder of a git repository.
+pub fn is_repository_top(dir: &Path) -> bool {
+    in_repository(dir)
+        && git_text(dir, &["rev-parse", "--show-prefix"]).is_some_and(|p| p.is_empty())
+}
+
+/// `git status --porcelain` of the project's folder: empty when clean.
+pub fn uncommitted(dir: &Path) -> Option<String> {
+    git_text(
+        dir,
+        &[
+            "status",
+            "--porcelain",
+            "--untracked-files=normal",
+            "--",
+            ".",
+        ],
+    )
+}
+
+/// The contents of the blobs that the object store has, by id.
+pub fn fetch(dir: &Path, ids: &[&str]) -> HashMap<String, Vec<u8>> {
+    let mut found = HashMap::new();
+    if ids.is_empty() || !in_repository(dir) {
+        return found;
+    }
+    let Ok(mut child) = git(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return found;
+    };
+    let input: String = ids.iter().map(|id| format!("{id}\n")).collect();
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        })
+    });
+    if let Some(stdout) = child.stdout.take() {
+        let mut reader = BufReader::new(stdout);
+        for _ in ids {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                break;
+            }
+            let parts: Vec<&str> = header.split_whitespace().collect();
+            let [id, "blob", size] = parts.as_slice() else {
+                continue;
+            };
+            let Ok(size) = size.parse::<usize>() else {
+                break;
+            };
+            let mut body = vec![0; size + 1];
+            if reader.read_exact(&mut body).is_err() {
+                break;
+            }
+            body.truncate(size);
+            found.insert((*id).to_string(), body);
+        }
+    }
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    let _ = child.wait();
+    found
+}
+
+/// Path → blob id of sprout's first commit, for a project whose record has no `[files]`: the
+/// root commit of HEAD, if its message is sprout's and the project is the repository's top.
+pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
+    if !is_repository_top(dir) {
+        return None;
+    }
+    let roots = git_text(dir, &["rev-list", "--max-parents=0", "HEAD"])?;
+    let root = roots.lines().find(|commit| {
+        git_text(dir, &["log", "-1", "--format=%s", commit])
+            .is_some_and(|s| s == FIRST_COMMIT_MESSAGE)
+    })?;
+    let out = git(dir)
+        .args(["ls-tree", "-r", "-z", root])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let mut ids = BTreeMap::new();
+    for entry in out.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let fields: Vec<&str> = meta.split(' ').collect();
+        if let [_, "blob", id] = fields.as_slice()
+            && path != record::FILE_NAME
+            && record::check_path(path).is_ok()
+        {
+            ids.insert(path.to_string(), (*id).to_string());
+        }
+    }
+    Some(ids)
+}
+
+/// Store the masked render as a commit at `refs/sprout/base` (its parent: the previous base),
+/// so the next update finds its base. Only in a repository's top folder; failures are ignored:
+/// the record's ids still protect the user's edits.
+pub fn keep(dir: &Path, files: &[(String, Vec<u8>, u32)]) {
+    if !is_repository_top(dir) {
+        return;
+    }
+    let previous = git_text(dir, &["rev-parse", "--verify", "--quiet", BASE_REF]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let message = "sprout: the pristine render (base of `sprout update`)\n";
+    let mut stream = Vec::new();
+    stream.extend_from_slice(
+        format!(
+            "commit {BASE_REF}\ncommitter sprout <sprout@localhost> {now} +0000\ndata {}\n{message}",
+            message.len()
+        )
+        .as_bytes(),
+    );
+    if let Some(previous) = previous {
+        stream.extend_from_slice(format!("from {previous}\n").as_bytes());
+    }
+    stream.extend_from_slice(b"deleteall\n");
+    for (path, bytes, mode) in files {
+        let mode = if mode & 0o111 != 0 {
+            "100755"
+        } else {
+            "100644"
+        };
+        stream.extend_from_slice(
+            format!("M {mode} inline {}\ndata {}\n", quote(path), bytes.len()).as_bytes(),
+        );
+        stream.extend_from_slice(bytes);
+        stream.push(b'\n');
+    }
+    let Ok(mut child) = git(dir)
+        .args(["fast-import", "--quiet", "--force"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return;
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(&stream);
+    }
+    let _ = child.wait();
+}
+
+/// A path as fast-import reads it: C-style quoted.
+fn quote(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 2);
+    out.push('"');
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Store the masked files of a freshly generated project as its base (`sprout new`).
+pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)]) {
+    let masked: Vec<(String, Vec<u8>, u32)> = files
+        .iter()
+        .filter(|f| f.path != record::FILE_NAME)
+        .map(|f| (f.path.clone(), secret::mask(&f.contents, secrets), f.mode))
+        .collect();
+    keep(dir, &masked);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_ids_are_gits() {
+        // `printf 'hello\n' | git hash-object --stdin`
+        assert_eq!(
+            blob_id(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
+}

@@ -1,0 +1,97 @@
+//! Carrying a project's record across template versions before the merge: renamed answers and
+//! values, moved files (so a move is a move, not a delete and an add).
+
+use crate::manifest::Migration;
+use crate::record::{self, Record};
+use crate::value::Value;
+
+/// Files to move: (old path, new path), in order.
+pub type Moves = Vec<(String, String)>;
+
+/// Apply every migration above the record's version (a record without one is version 1).
+pub fn apply(record: &mut Record, migrations: &[Migration]) -> Result<Moves, String> {
+    let from = record.template_version.unwrap_or(1);
+    let mut steps: Vec<&Migration> = migrations.iter().filter(|m| m.version > from).collect();
+    steps.sort_by_key(|m| m.version);
+    let mut moves = Vec::new();
+    for step in steps {
+        for (old, new) in &step.rename_answer {
+            for (key, _) in record.answers.iter_mut().filter(|(k, _)| k == old) {
+                key.clone_from(new);
+            }
+        }
+        for (key, values) in &step.rename_value {
+            for (_, value) in record.answers.iter_mut().filter(|(k, _)| k == key) {
+                if let Value::Text(text) = value
+                    && let Some(new) = values.get(text.as_str())
+                {
+                    *text = new.clone();
+                }
+            }
+        }
+        for (old, new) in &step.rename_file {
+            record::check_path(old)?;
+            record::check_path(new)?;
+            if let Some(id) = record.files.remove(old) {
+                record.files.insert(new.clone(), id);
+            }
+            // A file moved twice moves once, from where it was to where it ends.
+            match moves
+                .iter_mut()
+                .find(|(_, to): &&mut (String, String)| to == old)
+            {
+                Some((_, to)) => to.clone_from(new),
+                None => moves.push((old.clone(), new.clone())),
+            }
+        }
+    }
+    Ok(moves)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn steps_above_the_recorded_version_apply_in_order() {
+        let mut record = Record {
+            sprout_version: None,
+            stack: "s".into(),
+            template_version: Some(1),
+            year: None,
+            answers: vec![("db".into(), Value::Text("pg".into()))],
+            files: [("a.txt".to_string(), "1".repeat(40))].into(),
+        };
+        let migrations = vec![
+            Migration {
+                version: 3,
+                rename_file: [("b.txt".to_string(), "c.txt".to_string())].into(),
+                ..Migration::default()
+            },
+            Migration {
+                version: 2,
+                rename_file: [("a.txt".to_string(), "b.txt".to_string())].into(),
+                rename_answer: [("db".to_string(), "database".to_string())].into(),
+                rename_value: [(
+                    "database".to_string(),
+                    BTreeMap::from([("pg".to_string(), "postgres".to_string())]),
+                )]
+                .into(),
+            },
+            Migration {
+                version: 1,
+                rename_answer: [("database".to_string(), "never".to_string())].into(),
+                ..Migration::default()
+            },
+        ];
+        let moves = apply(&mut record, &migrations).unwrap();
+        assert_eq!(moves, vec![("a.txt".to_string(), "c.txt".to_string())]);
+        assert_eq!(
+            record.answers,
+            vec![("database".into(), Value::Text("postgres".into()))]
+        );
+        assert!(record.files.contains_key("c.txt"));
+    }
+}

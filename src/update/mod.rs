@@ -1,0 +1,387 @@
+//! `sprout update` and `sprout add`: re-render a project's recorded stack and answers with the
+//! running sprout's templates and merge the change since the last render into the user's files.
+//!
+//! Three versions of each file: the base (what sprout wrote last time, from `base`), ours (the
+//! project's file) and theirs (today's render). [`prepare`] decides each file's [`Fate`] without
+//! touching the disk; [`run`] writes the result all or nothing.
+
+pub mod apply;
+pub mod base;
+pub mod command;
+pub mod merge;
+pub mod migrate;
+pub mod secret;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::answers::{self, AnswersFile, Given};
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::record::{self, Record};
+use crate::render::{self, MODE_FILE};
+use crate::stack::Stack;
+
+use apply::Change;
+
+/// What happens to one file; the words are the README's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fate {
+    /// Neither side changed it (or both made the same change).
+    Unchanged,
+    /// The template changed it and the user did not: the new version is written.
+    Updated,
+    /// The user changed it and the template did not: left as it is.
+    Kept,
+    /// Both changed it in different places: both changes combined.
+    Merged,
+    /// Both changed the same lines (or the user made a file where the template adds one):
+    /// conflict markers.
+    Conflict,
+    /// The template added it.
+    Added,
+    /// The user deleted it: it stays deleted.
+    DeletedByUser,
+    /// The template removed it and the user never edited it: removed.
+    Removed,
+    /// The template removed it but the user edited it: kept.
+    KeptEdited,
+    /// It holds generated secrets and both sides changed it: the user's file is kept as it is.
+    KeptSecrets,
+    /// A migration moved it (to the path in `to`).
+    Moved,
+}
+
+impl Fate {
+    pub fn word(self) -> &'static str {
+        match self {
+            Fate::Unchanged => "unchanged",
+            Fate::Updated => "updated",
+            Fate::Kept => "kept",
+            Fate::Merged => "merged",
+            Fate::Conflict => "conflict",
+            Fate::Added => "added",
+            Fate::DeletedByUser => "deleted-by-user",
+            Fate::Removed => "removed",
+            Fate::KeptEdited => "kept-edited",
+            Fate::KeptSecrets => "kept-secrets",
+            Fate::Moved => "moved",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileFate {
+    pub path: String,
+    pub fate: Fate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(skip)]
+    pub before: Option<Vec<u8>>,
+    #[serde(skip)]
+    pub after: Option<Vec<u8>>,
+}
+
+/// Everything an update would do, decided in memory.
+#[derive(Debug, Serialize)]
+pub struct Preview {
+    pub dir: PathBuf,
+    pub stack: String,
+    pub template_version: Versions<Option<u32>>,
+    pub sprout_version: Versions<Option<String>>,
+    pub answers: Versions<serde_json::Map<String, serde_json::Value>>,
+    /// Where the base came from: "record", "first-commit" or "none".
+    pub base: &'static str,
+    pub files: Vec<FileFate>,
+    pub conflicts: Vec<String>,
+    #[serde(skip)]
+    pub changes: Vec<Change>,
+    #[serde(skip)]
+    pub record: String,
+    #[serde(skip)]
+    old_record: String,
+    #[serde(skip)]
+    pub stored_base: Vec<(String, Vec<u8>, u32)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Versions<T> {
+    pub before: T,
+    pub after: T,
+}
+
+impl Preview {
+    /// Whether the project is current: nothing to write, and the record would not change.
+    pub fn is_current(&self) -> bool {
+        self.changes.is_empty() && self.record == self.old_record
+    }
+
+    /// Every fate but `unchanged`.
+    pub fn notable(&self) -> impl Iterator<Item = &FileFate> {
+        self.files.iter().filter(|f| f.fate != Fate::Unchanged)
+    }
+}
+
+/// Decide every file's fate. `set` holds `KEY=VALUE` answers to change.
+pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Result<Preview> {
+    let mut record = Record::read(dir)?;
+    let old_record_text = std::fs::read_to_string(dir.join(record::FILE_NAME)).unwrap_or_default();
+    let before_answers = answers_json(&record.answers);
+    let stack = catalog.load(&record.stack)?;
+    let moves = migrate::apply(&mut record, &stack.migrations).map_err(|reason| Error::Record {
+        path: dir.join(record::FILE_NAME),
+        reason,
+    })?;
+    let answers = resolve(&stack, &record, set)?;
+
+    // Today's render, secrets masked.
+    let tokens = secret::tokens(&stack.secrets);
+    let plan = Plan {
+        stack: &stack,
+        answers,
+        secrets: tokens.clone(),
+        year: record.year.unwrap_or_else(crate::secrets::current_year),
+    };
+    let masked = render::render(&plan)?.files;
+    let moved_to: BTreeMap<&str, &str> = moves
+        .iter()
+        .map(|(o, n)| (n.as_str(), o.as_str()))
+        .collect();
+    let read_ours = |path: &str| -> Result<Option<Vec<u8>>> {
+        match apply::read(dir, path)? {
+            None => match moved_to.get(path) {
+                Some(old) => apply::read(dir, old),
+                None => Ok(None),
+            },
+            found => Ok(found),
+        }
+    };
+    let values = secret::recover(&stack.secrets, &masked, &|p| read_ours(p).ok().flatten())?;
+
+    // The base: the record's blob ids, else sprout's first commit.
+    let (base_ids, base_source) = if !record.files.is_empty() {
+        (record.files.clone(), "record")
+    } else if let Some(ids) = base::first_commit_ids(dir) {
+        (ids, "first-commit")
+    } else {
+        (BTreeMap::new(), "none")
+    };
+    let wanted: Vec<&str> = base_ids.values().map(String::as_str).collect();
+    let base_blobs = base::fetch(dir, &wanted);
+
+    let theirs: BTreeMap<&str, &render::OutputFile> =
+        masked.iter().map(|f| (f.path.as_str(), f)).collect();
+    let paths: BTreeSet<&str> = theirs
+        .keys()
+        .copied()
+        .chain(base_ids.keys().map(String::as_str))
+        .filter(|p| *p != record::FILE_NAME)
+        .collect();
+
+    let mut files = Vec::new();
+    let mut changes = Vec::new();
+    let mut new_ids = BTreeMap::new();
+    let mut stored_base = Vec::new();
+    for (old, new) in &moves {
+        if apply::read(dir, new)?.is_none() && apply::read(dir, old)?.is_some() {
+            files.push(FileFate {
+                path: old.clone(),
+                fate: Fate::Moved,
+                to: Some(new.clone()),
+                before: None,
+                after: None,
+            });
+            changes.push(Change::Remove { path: old.clone() });
+        }
+    }
+    for path in paths {
+        let moved = files.iter().any(|f| f.to.as_deref() == Some(path));
+        let ours = read_ours(path)?;
+        let base_id = base_ids.get(path);
+        let base_bytes = base_id
+            .and_then(|id| base_blobs.get(id))
+            .map(|b| secret::unmask(b, &values));
+        let ours_untouched = match (&ours, base_id) {
+            (Some(ours), Some(id)) => base::blob_id(&secret::mask(ours, &values)) == *id,
+            _ => false,
+        };
+        let (fate, after, mode) = match theirs.get(path) {
+            Some(file) => {
+                let masked_id = base::blob_id(&file.contents);
+                new_ids.insert(path.to_string(), masked_id.clone());
+                stored_base.push((path.to_string(), file.contents.to_vec(), file.mode));
+                let theirs_bytes = secret::unmask(&file.contents, &values);
+                let fate = match &ours {
+                    None if base_id.is_some() => (Fate::DeletedByUser, None),
+                    None => (Fate::Added, Some(theirs_bytes)),
+                    Some(ours) if *ours == theirs_bytes => (Fate::Unchanged, None),
+                    Some(_) if ours_untouched => (Fate::Updated, Some(theirs_bytes)),
+                    Some(_) if base_id == Some(&masked_id) => (Fate::Kept, None),
+                    Some(ours) => {
+                        let merged = merge::three_way(base_bytes.as_deref(), ours, &theirs_bytes)?;
+                        if merged.conflicts == 0 {
+                            (Fate::Merged, Some(merged.bytes))
+                        } else if secret::holds_secret(&file.contents, &stack.secrets) {
+                            (Fate::KeptSecrets, None)
+                        } else {
+                            (Fate::Conflict, Some(merged.bytes))
+                        }
+                    }
+                };
+                (fate.0, fate.1, file.mode)
+            }
+            None => match &ours {
+                None => continue,
+                Some(_) if ours_untouched => (Fate::Removed, None, MODE_FILE),
+                Some(_) => (Fate::KeptEdited, None, MODE_FILE),
+            },
+        };
+        // A moved file is written at its new path even when its contents stay.
+        let after = match (after, moved, &ours) {
+            (None, true, Some(ours)) if fate != Fate::DeletedByUser => Some(ours.clone()),
+            (after, _, _) => after,
+        };
+        match (&after, fate) {
+            (Some(bytes), _) => changes.push(Change::Write {
+                path: path.to_string(),
+                bytes: bytes.clone(),
+                mode,
+            }),
+            (None, Fate::Removed) => changes.push(Change::Remove {
+                path: path.to_string(),
+            }),
+            _ => {}
+        }
+        files.push(FileFate {
+            path: path.to_string(),
+            fate,
+            to: None,
+            before: ours,
+            after,
+        });
+    }
+
+    record.template_version = Some(stack.template_version);
+    record.sprout_version = Some(env!("CARGO_PKG_VERSION").to_string());
+    record.year = Some(plan.year);
+    record.answers = plan.answers.clone();
+    record.files = new_ids;
+    let new_record = record.contents();
+    if new_record != old_record_text {
+        changes.push(Change::Write {
+            path: record::FILE_NAME.to_string(),
+            bytes: new_record.clone().into_bytes(),
+            mode: MODE_FILE,
+        });
+    }
+    let conflicts = files
+        .iter()
+        .filter(|f| f.fate == Fate::Conflict)
+        .map(|f| f.path.clone())
+        .collect();
+    let old = Record::parse(&old_record_text).ok();
+    Ok(Preview {
+        dir: dir.to_path_buf(),
+        stack: stack.key.clone(),
+        template_version: Versions {
+            before: old.as_ref().and_then(|r| r.template_version),
+            after: Some(stack.template_version),
+        },
+        sprout_version: Versions {
+            before: old.and_then(|r| r.sprout_version),
+            after: Some(env!("CARGO_PKG_VERSION").to_string()),
+        },
+        answers: Versions {
+            before: before_answers,
+            after: answers_json(&plan.answers),
+        },
+        base: base_source,
+        files,
+        conflicts,
+        changes,
+        record: new_record,
+        old_record: old_record_text,
+        stored_base,
+    })
+}
+
+/// Write what [`prepare`] decided, then keep the new base.
+pub fn write(preview: &Preview) -> Result<()> {
+    apply::apply(&preview.dir, &preview.changes)?;
+    base::keep(&preview.dir, &preview.stored_base);
+    Ok(())
+}
+
+/// The recorded answers with `set` laid over them, checked exactly as `sprout new` checks them.
+pub(crate) fn resolve(
+    stack: &Stack,
+    record: &Record,
+    set: &[(String, String)],
+) -> Result<Vec<(String, crate::value::Value)>> {
+    let mut values = record.answers.clone();
+    // The record holds every option, also those that did not apply; an answer that does not
+    // apply with the new answers is left to its default, as `new` would.
+    loop {
+        let given = Given {
+            set: set.to_vec(),
+            file: Some(AnswersFile {
+                stack: Some(stack.key.clone()),
+                values: values.clone(),
+            }),
+        };
+        match answers::resolve(stack, &given, None) {
+            Err(Error::NotApplicable { key, .. })
+                if values.iter().any(|(k, _)| *k == key) && !set.iter().any(|(k, _)| *k == key) =>
+            {
+                values.retain(|(k, _)| *k != key);
+            }
+            other => return other,
+        }
+    }
+}
+
+fn answers_json(
+    answers: &[(String, crate::value::Value)],
+) -> serde_json::Map<String, serde_json::Value> {
+    answers
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                crate::value::Value::Bool(b) => serde_json::Value::Bool(*b),
+                crate::value::Value::Text(t) => serde_json::Value::String(t.clone()),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// A unified diff of every file the update changes.
+pub fn diff(preview: &Preview) -> String {
+    let mut out = String::new();
+    for file in &preview.files {
+        let (before, after) = match (file.fate, &file.before, &file.after) {
+            (Fate::Removed, Some(before), _) => (before.as_slice(), &b""[..]),
+            (_, before, Some(after)) => (before.as_deref().unwrap_or_default(), after.as_slice()),
+            _ => continue,
+        };
+        let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after))
+        else {
+            out.push_str(&format!("Binary file {} differs\n", file.path));
+            continue;
+        };
+        let old = format!("a/{}", file.path);
+        let new = format!("b/{}", file.path);
+        out.push_str(
+            &similar::TextDiff::from_lines(before, after)
+                .unified_diff()
+                .context_radius(3)
+                .header(&old, &new)
+                .to_string(),
+        );
+    }
+    out
+}
