@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""A generated project's life, for every stack: generate with the defaults (sprout's first
+commit) -> edit as a user would (a route and its test, the README) and commit -> `sprout add
+docker` -> `sprout add ci` -> `sprout verify`; then, where the stack has one, database none ->
+sqlite (h2 on Spring Boot) with `sprout add sqlite` -> `sprout verify` again.
+
+Toolchains, environment and command runner come from the stack's e2e case file
+(e2e/cases/<stack>.toml: `setup`, `[env]`, `runner`), set up by e2e/run.py's own code. After
+each step the user's route, test and README lines must still be there, without conflict markers.
+
+    python3 e2e/lifecycle.py [--stack STACK]... [--binary PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as harness  # noqa: E402  (the e2e harness: toolchain setup and environments)
+
+ROOT = harness.ROOT
+WORK = ROOT / "e2e" / ".work" / "lifecycle"
+NAME = "demo-app"
+README_NOTE = "\n## Our notes\n\nDeploys go through the platform team.\n"
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "E2E",
+    "GIT_AUTHOR_EMAIL": "e2e@example.com",
+    "GIT_COMMITTER_NAME": "E2E",
+    "GIT_COMMITTER_EMAIL": "e2e@example.com",
+}
+
+JS_TEST = """import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startApp } from './helpers.js';
+
+let app;
+before(async () => {
+  app = await startApp(%s);
+});
+after(() => app.close());
+
+test('GET /api/ping answers pong', async () => {
+  const res = await fetch(`${app.url}/api/ping`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { pong: true });
+});
+"""
+
+# Per stack: answers for `new`, edits (file, anchor line, text inserted before it), files the
+# user creates, and whether the stack has a database to add (and the word for it).
+STACKS: dict[str, dict] = {
+    "express": {
+        "insert": [("src/app.js", "  app.use(notFound);", "  app.get('/api/ping', (req, res) => {\n    res.json({ pong: true });\n  });\n")],
+        "create": {
+            "test/ping.test.js": """import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startApp } from './helpers.js';
+
+let app;
+before(async () => {
+  app = await startApp();
+});
+after(() => app.close());
+
+test('GET /api/ping answers pong', async () => {
+  const res = await app.request('GET', '/api/ping');
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { pong: true });
+});
+"""
+        },
+        "database": "sqlite",
+    },
+    "node": {
+        "insert": [("src/app.js", "  todoRoutes(router, store);", "  router.get('/api/ping', () => ({ status: 200, body: { pong: true } }));\n")],
+        "create": {"test/ping.test.js": JS_TEST % "{}"},
+    },
+    "graphql": {
+        "insert": [
+            (
+                "src/app.js",
+                "      } else if (url.pathname === '/health') {",
+                "      } else if (url.pathname === '/api/ping') {\n        sendJson(res, 200, { pong: true });\n",
+            )
+        ],
+        "create": {"test/ping.test.js": JS_TEST % "{ env: {} }"},
+    },
+    "flask": {
+        "insert": [("{package}/health.py", '@bp.get("/health")', '@bp.get("/api/ping")\ndef ping() -> dict[str, bool]:\n    return {"pong": True}\n\n\n')],
+        "create": {
+            "tests/test_ping.py": """from flask.testing import FlaskClient
+
+
+def test_ping(client: FlaskClient) -> None:
+    response = client.get("/api/ping")
+    assert response.status_code == 200
+    assert response.json == {"pong": True}
+"""
+        },
+        "database": "sqlite",
+    },
+    "django": {
+        "insert": [
+            ("{package}/urls.py", "urlpatterns = [", "from django.http import JsonResponse\n\n\ndef ping(request):\n    return JsonResponse({\"pong\": True})\n\n\n"),
+            ("{package}/urls.py", '    path("admin/", admin.site.urls),', '    path("api/ping", ping),\n'),
+        ],
+        "create": {
+            "{package}/test_ping.py": """def test_ping(client):
+    response = client.get("/api/ping")
+    assert response.status_code == 200
+    assert response.json() == {"pong": True}
+"""
+        },
+        # Django always has a database (SQLite by default): nothing to add.
+    },
+    "spring-boot": {
+        "create": {
+            "src/main/java/com/example/demoapp/ping/PingController.java": """package com.example.demoapp.ping;
+
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Answers pong. */
+@RestController
+public class PingController {
+
+    @GetMapping("/api/ping")
+    public Map<String, Boolean> ping() {
+        return Map.of("pong", true);
+    }
+}
+""",
+            "src/test/java/com/example/demoapp/ping/PingControllerTests.java": """package com.example.demoapp.ping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+
+/** The ping route. */
+@WebMvcTest(PingController.class)
+@ActiveProfiles("test")
+class PingControllerTests {
+
+    @Autowired
+    private MockMvcTester mvc;
+
+    @Test
+    void pingAnswersPong() {
+        assertThat(mvc.get().uri("/api/ping")).hasStatus(HttpStatus.OK);
+    }
+}
+""",
+        },
+        "database": "sqlite",
+    },
+    "rails": {
+        # Debian's Rails 7.2 is what runs here (see e2e/cases/rails.toml).
+        "set": {"rails": "7.2", "database": "sqlite"},
+        "insert": [("config/routes.rb", '  get "health" => "health#show"', '  get "api/ping" => "ping#show"\n')],
+        "create": {
+            "app/controllers/ping_controller.rb": """class PingController < ApplicationController
+  def show
+    render json: { pong: true }
+  end
+end
+""",
+            "test/controllers/ping_controller_test.rb": """require "test_helper"
+
+class PingControllerTest < ActionDispatch::IntegrationTest
+  test "ping answers pong" do
+    get "/api/ping"
+    assert_response :ok
+    assert_equal({ "pong" => true }, response.parsed_body)
+  end
+end
+""",
+        },
+    },
+}
+
+
+class Failed(Exception):
+    pass
+
+
+def sh(argv: list, cwd: Path, env: dict, log: Path, ok_codes=(0,)) -> subprocess.CompletedProcess:
+    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600)
+    with log.open("a") as out:
+        out.write(f"$ {' '.join(map(str, argv))}\n{proc.stdout}{proc.stderr}[exit {proc.returncode}]\n\n")
+    if proc.returncode not in ok_codes:
+        raise Failed(f"`{' '.join(map(str, argv[:4]))}` exited {proc.returncode}; see {log}")
+    return proc
+
+
+def commit(project: Path, env: dict, log: Path, message: str) -> None:
+    sh(["git", "add", "--all"], project, env, log)
+    status = sh(["git", "status", "--porcelain"], project, env, log).stdout
+    if status.strip():
+        sh(["git", "commit", "--quiet", "--no-verify", "-m", message], project, env, log)
+
+
+def package_of(project: Path) -> str:
+    return NAME.replace("-", "_")
+
+
+def user_edits(stack: str, project: Path) -> list[tuple[Path, str]]:
+    """Apply the user's edits; return (file, text) pairs that must survive every update."""
+    spec = STACKS[stack]
+    keep: list[tuple[Path, str]] = []
+    pkg = package_of(project)
+    for rel, anchor, text in spec.get("insert", []):
+        path = project / rel.format(package=pkg)
+        body = path.read_text()
+        if anchor not in body:
+            raise Failed(f"{path}: the line {anchor!r} to edit is not there")
+        path.write_text(body.replace(anchor, text + anchor, 1))
+        keep.append((path, text.strip().splitlines()[0]))
+    for rel, text in spec.get("create", {}).items():
+        path = project / rel.format(package=pkg)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        keep.append((path, text.strip().splitlines()[0]))
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + README_NOTE)
+    keep.append((readme, README_NOTE.strip().splitlines()[-1]))
+    return keep
+
+
+def check_kept(keep: list[tuple[Path, str]], after: str) -> None:
+    for path, line in keep:
+        text = path.read_text() if path.exists() else ""
+        if line not in text:
+            raise Failed(f"after {after}: {path} lost the user's line {line!r}")
+        if "<<<<<<<" in text:
+            raise Failed(f"after {after}: {path} has conflict markers")
+
+
+def run_stack(stack: str, binary: Path, tools: harness.Toolchains) -> list[tuple[str, float]]:
+    case_file = tomllib.loads((ROOT / "e2e" / "cases" / f"{stack}.toml").read_text())
+    work = WORK / stack
+    if work.exists():
+        subprocess.run(["rm", "-rf", "--one-file-system", str(work)], check=True)
+    work.mkdir(parents=True)
+    log = work / "lifecycle.log"
+    stack_env = {k: str(v).replace("{root}", str(ROOT)) for k, v in case_file.get("env", {}).items()}
+    env = harness.merged_env(tools.env_for(case_file.get("setup", [])), stack_env, GIT_IDENTITY)
+    if case_file.get("runner"):
+        env["SPROUT_VERIFY_RUNNER"] = str(ROOT / case_file["runner"])
+    spec = STACKS[stack]
+    timings: list[tuple[str, float]] = []
+
+    def step(name: str, fn) -> None:
+        started = time.monotonic()
+        fn()
+        timings.append((name, time.monotonic() - started))
+        print(f"  {stack}: {name} ok ({timings[-1][1]:.1f}s)", flush=True)
+
+    project = work / NAME
+    argv = [binary, "new", NAME, "--stack", stack, "--yes", "-o", work]
+    for key, value in spec.get("set", {}).items():
+        argv += ["--set", f"{key}={value}"]
+    step("generate", lambda: sh(argv, work, env, log))
+    commit(project, env, log, "Initial commit from sprout")
+    keep: list = []
+
+    def edit() -> None:
+        keep.extend(user_edits(stack, project))
+        commit(project, env, log, "A ping route, its test, notes in the README")
+
+    step("edit", edit)
+
+    def add(word: str) -> None:
+        sh([binary, "add", word, "-C", project], project, env, log)
+        check_kept(keep, f"add {word}")
+        commit(project, env, log, f"sprout add {word}")
+
+    def verify() -> None:
+        proc = sh([binary, "verify", project, "--json"], project, env, log, ok_codes=(0, 9))
+        report = json.loads(proc.stdout)
+        for s in report["steps"]:
+            timings.append((f"  {s['name']}", s["seconds"]))
+        if not report["ok"]:
+            failed = next(s for s in report["steps"] if not s["ok"])
+            raise Failed(f"verify failed at {failed['name']}: {failed.get('note', '')}\n{report.get('tail', '')}")
+
+    step("add docker", lambda: add("docker"))
+    step("add ci", lambda: add("ci"))
+    step("verify", verify)
+    sh([binary, "check", project], project, env, log)
+    # What the install made that belongs in the repository (a lock file) is committed, as a user would.
+    commit(project, env, log, "Lock file")
+    if spec.get("database"):
+        step(f"add {spec['database']}", lambda: add(spec["database"]))
+        step("verify (database)", verify)
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stack", action="append", choices=sorted(STACKS), help="only this stack (repeatable)")
+    parser.add_argument("--binary", type=Path, help="sprout binary (default: build and use target/debug/sprout)")
+    args = parser.parse_args()
+    binary = args.binary
+    if binary is None:
+        subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
+        binary = ROOT / "target" / "debug" / "sprout"
+    tools = harness.Toolchains()
+    results = []
+    for stack in args.stack or sorted(STACKS):
+        started = time.monotonic()
+        try:
+            timings = run_stack(stack, binary.resolve(), tools)
+            results.append((stack, None, time.monotonic() - started, timings))
+        except (Failed, RuntimeError, subprocess.TimeoutExpired) as e:
+            results.append((stack, str(e), time.monotonic() - started, []))
+            print(f"FAIL {stack}: {e}", flush=True)
+    print("\nlifecycle:")
+    for stack, error, seconds, timings in results:
+        mark = "ok  " if error is None else "FAIL"
+        print(f"  {mark} {stack:12} {seconds:7.1f}s")
+        for name, sec in timings:
+            print(f"         {name:20} {sec:6.1f}s")
+    failed = sum(1 for r in results if r[1])
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
