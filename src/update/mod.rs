@@ -266,11 +266,15 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     }
 
     record.template_version = Some(stack.template_version);
-    record.sprout_version = Some(env!("CARGO_PKG_VERSION").to_string());
     record.year = Some(plan.year);
     record.answers = plan.answers.clone();
     record.files = new_ids;
-    let new_record = record.contents();
+    // A newer sprout whose templates change nothing leaves the record alone.
+    let mut new_record = record.contents();
+    if !changes.is_empty() || new_record != old_record_text {
+        record.sprout_version = Some(env!("CARGO_PKG_VERSION").to_string());
+        new_record = record.contents();
+    }
     if new_record != old_record_text {
         changes.push(Change::Write {
             path: record::FILE_NAME.to_string(),

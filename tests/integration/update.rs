@@ -668,3 +668,132 @@ proptest! {
         prop_assert_eq!(merged.conflicts > 0, result.contains("<<<<<<<"));
     }
 }
+
+const SERVER: &str = r#"import http.server, json, os
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"status": "ok"}).encode()
+        self.send_response(200 if self.path == "/health" else 404)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+"#;
+
+fn verify_fixture(test_command: &str) -> (Fixture, PathBuf) {
+    let fx = Fixture::new();
+    fx.manifest(
+        &MANIFEST
+            .replace("test = \"true\"", &format!("test = \"{test_command}\""))
+            .replace(
+                "start = \"exec python3 -m http.server $PORT\"",
+                "start = \"sleep 300 & echo $! > sleeper.pid; exec python3 server.py\"",
+            ),
+    );
+    fx.template("server.py", SERVER);
+    let dir = fx.generate(false);
+    (fx, dir)
+}
+
+fn gone(pid: &str) -> bool {
+    // The process may linger as a zombie for an instant; give it a moment.
+    for _ in 0..50 {
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if status.is_empty() || status.contains("State:\tZ") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn verify_runs_each_step_checks_health_and_stops_the_whole_process_group() {
+    let (fx, dir) = verify_fixture("true");
+    let report = sprout::verify::run(
+        &fx.catalog(),
+        &dir,
+        std::time::Duration::from_secs(60),
+        &|_| {},
+    )
+    .unwrap();
+    assert!(report.ok, "{report:?}");
+    let names: Vec<&str> = report.steps.iter().map(|s| s.name).collect();
+    assert_eq!(names, ["install", "lint", "test", "start"]);
+    assert!(
+        report.steps[3]
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("200 ok")
+    );
+    let pid = read(&dir, "sleeper.pid").trim().to_string();
+    assert!(
+        gone(&pid),
+        "a process the server started ({pid}) outlived verify"
+    );
+}
+
+#[test]
+fn verify_stops_at_the_failing_step_with_its_log_tail() {
+    let (fx, dir) = verify_fixture("echo the assertion broke; exit 3");
+    let report = sprout::verify::run(
+        &fx.catalog(),
+        &dir,
+        std::time::Duration::from_secs(60),
+        &|_| {},
+    )
+    .unwrap();
+    assert!(!report.ok);
+    assert_eq!(report.steps.last().unwrap().name, "test");
+    assert_eq!(report.steps.len(), 3, "nothing runs after the failure");
+    assert!(
+        report
+            .tail
+            .as_deref()
+            .unwrap_or_default()
+            .contains("the assertion broke")
+    );
+    let error = sprout::verify::failure(&report).unwrap();
+    assert_eq!(error.exit(), sprout::exit::Exit::VerifyFailed);
+}
+
+#[test]
+fn verify_reports_a_server_that_never_answers() {
+    let fx = Fixture::new();
+    fx.manifest(&MANIFEST.replace(
+        "start = \"exec python3 -m http.server $PORT\"",
+        "start = \"exit 0\"",
+    ));
+    let dir = fx.generate(false);
+    let report = sprout::verify::run(
+        &fx.catalog(),
+        &dir,
+        std::time::Duration::from_secs(20),
+        &|_| {},
+    )
+    .unwrap();
+    assert!(!report.ok);
+    let start = report.steps.last().unwrap();
+    assert_eq!(start.name, "start");
+    assert!(
+        start.note.as_deref().unwrap_or_default().contains("exited"),
+        "{start:?}"
+    );
+}
+
+#[test]
+fn cli_verify_without_a_record_exits_7() {
+    let tmp = tempfile::tempdir().unwrap();
+    sprout()
+        .arg("verify")
+        .arg(tmp.path())
+        .assert()
+        .code(7)
+        .stderr(predicates::str::contains(".sprout.toml"));
+    sprout().arg("update").arg(tmp.path()).assert().code(7);
+}
