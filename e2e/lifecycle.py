@@ -108,15 +108,21 @@ def test_ping(client: FlaskClient) -> None:
     },
     "django": {
         "insert": [
-            ("{package}/urls.py", "urlpatterns = [", "from django.http import JsonResponse\n\n\ndef ping(request):\n    return JsonResponse({\"pong\": True})\n\n\n"),
+            ("{package}/urls.py", "urlpatterns = [", "from .ping import ping\n\n"),
             ("{package}/urls.py", '    path("admin/", admin.site.urls),', '    path("api/ping", ping),\n'),
         ],
         "create": {
+            "{package}/ping.py": """from django.http import JsonResponse
+
+
+def ping(request):
+    return JsonResponse({"pong": True})
+""",
             "{package}/test_ping.py": """def test_ping(client):
     response = client.get("/api/ping")
     assert response.status_code == 200
     assert response.json() == {"pong": True}
-"""
+""",
         },
         # Django always has a database (SQLite by default): nothing to add.
     },

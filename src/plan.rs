@@ -27,16 +27,7 @@ impl Plan<'_> {
 
     /// The answers as a JSON object: text as strings, booleans as booleans.
     pub fn answers_json(&self) -> Map<String, Json> {
-        self.answers
-            .iter()
-            .map(|(key, value)| {
-                let v = match value {
-                    Value::Bool(b) => Json::Bool(*b),
-                    Value::Text(t) => Json::String(t.clone()),
-                };
-                (key.clone(), v)
-            })
-            .collect()
+        crate::value::to_json(&self.answers)
     }
 
     /// The data templates see, before derived values and commands are added.

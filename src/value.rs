@@ -32,6 +32,20 @@ impl Value {
     }
 }
 
+/// Answers as a JSON object: text as strings, booleans as booleans.
+pub fn to_json(answers: &[(String, Value)]) -> serde_json::Map<String, serde_json::Value> {
+    answers
+        .iter()
+        .map(|(key, value)| {
+            let v = match value {
+                Value::Bool(b) => serde_json::Value::Bool(*b),
+                Value::Text(t) => serde_json::Value::String(t.clone()),
+            };
+            (key.clone(), v)
+        })
+        .collect()
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

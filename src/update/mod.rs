@@ -130,7 +130,7 @@ impl Preview {
 pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Result<Preview> {
     let mut record = Record::read(dir)?;
     let old_record_text = std::fs::read_to_string(dir.join(record::FILE_NAME)).unwrap_or_default();
-    let before_answers = answers_json(&record.answers);
+    let before_answers = crate::value::to_json(&record.answers);
     let stack = catalog.load(&record.stack)?;
     let moves = migrate::apply(&mut record, &stack.migrations).map_err(|reason| Error::Record {
         path: dir.join(record::FILE_NAME),
@@ -209,37 +209,26 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
             (Some(ours), Some(id)) => base::blob_id(&secret::mask(ours, &values)) == *id,
             _ => false,
         };
-        let (fate, after, mode) = match theirs.get(path) {
-            Some(file) => {
-                let masked_id = base::blob_id(&file.contents);
-                new_ids.insert(path.to_string(), masked_id.clone());
-                stored_base.push((path.to_string(), file.contents.to_vec(), file.mode));
-                let theirs_bytes = secret::unmask(&file.contents, &values);
-                let fate = match &ours {
-                    None if base_id.is_some() => (Fate::DeletedByUser, None),
-                    None => (Fate::Added, Some(theirs_bytes)),
-                    Some(ours) if *ours == theirs_bytes => (Fate::Unchanged, None),
-                    Some(_) if ours_untouched => (Fate::Updated, Some(theirs_bytes)),
-                    Some(_) if base_id == Some(&masked_id) => (Fate::Kept, None),
-                    Some(ours) => {
-                        let merged = merge::three_way(base_bytes.as_deref(), ours, &theirs_bytes)?;
-                        if merged.conflicts == 0 {
-                            (Fate::Merged, Some(merged.bytes))
-                        } else if secret::holds_secret(&file.contents, &stack.secrets) {
-                            (Fate::KeptSecrets, None)
-                        } else {
-                            (Fate::Conflict, Some(merged.bytes))
-                        }
-                    }
-                };
-                (fate.0, fate.1, file.mode)
-            }
-            None => match &ours {
-                None => continue,
-                Some(_) if ours_untouched => (Fate::Removed, None, MODE_FILE),
-                Some(_) => (Fate::KeptEdited, None, MODE_FILE),
-            },
+        let theirs_file = theirs.get(path);
+        let theirs_bytes = theirs_file.map(|f| secret::unmask(&f.contents, &values));
+        let theirs_id = theirs_file.map(|f| base::blob_id(&f.contents));
+        if let (Some(file), Some(id)) = (theirs_file, &theirs_id) {
+            new_ids.insert(path.to_string(), id.clone());
+            stored_base.push((path.to_string(), file.contents.to_vec(), file.mode));
+        }
+        let Some((fate, after)) = decide(&Sides {
+            base_id: base_id.map(String::as_str),
+            base: base_bytes.as_deref(),
+            untouched: ours_untouched,
+            ours: ours.as_deref(),
+            theirs: theirs_id.as_deref().zip(theirs_bytes.as_deref()),
+            holds_secret: theirs_file
+                .is_some_and(|f| secret::holds_secret(&f.contents, &stack.secrets)),
+        })?
+        else {
+            continue;
         };
+        let mode = theirs_file.map_or(MODE_FILE, |f| f.mode);
         // A moved file is written at its new path even when its contents stay.
         let after = match (after, moved, &ours) {
             (None, true, Some(ours)) if fate != Fate::DeletedByUser => Some(ours.clone()),
@@ -301,7 +290,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         },
         answers: Versions {
             before: before_answers,
-            after: answers_json(&plan.answers),
+            after: plan.answers_json(),
         },
         base: base_source,
         files,
@@ -311,6 +300,50 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         old_record: old_record_text,
         stored_base,
     })
+}
+
+/// One file's versions, secrets filled in.
+struct Sides<'a> {
+    /// The recorded blob id (secrets masked), if sprout wrote this path last time.
+    base_id: Option<&'a str>,
+    /// What sprout wrote then, if the object store has it.
+    base: Option<&'a [u8]>,
+    /// Whether the user's file, masked, still has the recorded id.
+    untouched: bool,
+    ours: Option<&'a [u8]>,
+    /// Today's render: its blob id (masked) and contents.
+    theirs: Option<(&'a str, &'a [u8])>,
+    holds_secret: bool,
+}
+
+/// A file's fate and its new contents (`None`: left as it is, or removed). `None` for a path
+/// that is neither sprout's nor in the project.
+fn decide(sides: &Sides) -> Result<Option<(Fate, Option<Vec<u8>>)>> {
+    let Some((theirs_id, theirs)) = sides.theirs else {
+        return Ok(match sides.ours {
+            None => None,
+            Some(_) if sides.untouched => Some((Fate::Removed, None)),
+            Some(_) => Some((Fate::KeptEdited, None)),
+        });
+    };
+    let decided = match sides.ours {
+        None if sides.base_id.is_some() => (Fate::DeletedByUser, None),
+        None => (Fate::Added, Some(theirs.to_vec())),
+        Some(ours) if ours == theirs => (Fate::Unchanged, None),
+        Some(_) if sides.untouched => (Fate::Updated, Some(theirs.to_vec())),
+        Some(_) if sides.base_id == Some(theirs_id) => (Fate::Kept, None),
+        Some(ours) => {
+            let merged = merge::three_way(sides.base, ours, theirs)?;
+            if merged.conflicts == 0 {
+                (Fate::Merged, Some(merged.bytes))
+            } else if sides.holds_secret {
+                (Fate::KeptSecrets, None)
+            } else {
+                (Fate::Conflict, Some(merged.bytes))
+            }
+        }
+    };
+    Ok(Some(decided))
 }
 
 /// Write what [`prepare`] decided, then keep the new base.
@@ -346,21 +379,6 @@ pub(crate) fn resolve(
             other => return other,
         }
     }
-}
-
-fn answers_json(
-    answers: &[(String, crate::value::Value)],
-) -> serde_json::Map<String, serde_json::Value> {
-    answers
-        .iter()
-        .map(|(k, v)| {
-            let v = match v {
-                crate::value::Value::Bool(b) => serde_json::Value::Bool(*b),
-                crate::value::Value::Text(t) => serde_json::Value::String(t.clone()),
-            };
-            (k.clone(), v)
-        })
-        .collect()
 }
 
 /// A unified diff of every file the update changes.
