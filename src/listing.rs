@@ -67,6 +67,17 @@ pub fn show_text(stack: &Stack) -> String {
             .and_then(|o| o.default.as_ref())
             .map_or("yes".into(), Value::to_string)
     ));
+    let words: Vec<String> = stack
+        .options
+        .iter()
+        .flat_map(|o| o.add.iter().map(|(w, v)| format!("{w} ({}={v})", o.key)))
+        .collect();
+    if !words.is_empty() {
+        out.push_str(&format!(
+            "In an existing project, sprout add WORD: {}\n",
+            words.join(", ")
+        ));
+    }
     out
 }
 
@@ -88,6 +99,14 @@ pub fn show_json(stack: &Stack) -> Json {
             if !o.when.is_empty() {
                 entry["when"] = json!(o.when.describe());
             }
+            if !o.add.is_empty() {
+                entry["add"] = json!(
+                    o.add
+                        .iter()
+                        .cloned()
+                        .collect::<std::collections::BTreeMap<_, _>>()
+                );
+            }
             entry
         })
         .collect();
@@ -96,6 +115,7 @@ pub fn show_json(stack: &Stack) -> Json {
         "title": stack.title,
         "description": stack.description,
         "port": stack.port,
+        "template_version": stack.template_version,
         "options": options,
         "commands": stack.commands_json(),
     })
