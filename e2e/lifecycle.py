@@ -81,6 +81,7 @@ test('GET /api/ping answers pong', async () => {
     "node": {
         "insert": [("src/app.js", "  todoRoutes(router, store);", "  router.get('/api/ping', () => ({ status: 200, body: { pong: true } }));\n")],
         "create": {"test/ping.test.js": JS_TEST % "{}"},
+        "database": "sqlite",
     },
     "graphql": {
         "insert": [
@@ -91,6 +92,7 @@ test('GET /api/ping answers pong', async () => {
             )
         ],
         "create": {"test/ping.test.js": JS_TEST % "{ env: {} }"},
+        "database": "sqlite",
     },
     "flask": {
         "insert": [("{package}/health.py", '@bp.get("/health")', '@bp.get("/api/ping")\ndef ping() -> dict[str, bool]:\n    return {"pong": True}\n\n\n')],
