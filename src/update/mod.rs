@@ -407,3 +407,53 @@ pub fn diff(preview: &Preview) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sides<'a>(
+        base: Option<&'a [u8]>,
+        ours: Option<&'a [u8]>,
+        theirs: Option<&'a [u8]>,
+        ids: &'a [String; 2],
+    ) -> Sides<'a> {
+        Sides {
+            base_id: base.map(|_| ids[0].as_str()),
+            base,
+            untouched: base.is_some() && ours == base,
+            ours,
+            theirs: theirs.map(|t| (ids[1].as_str(), t)),
+            holds_secret: false,
+        }
+    }
+
+    fn fate(base: Option<&str>, ours: Option<&str>, theirs: Option<&str>) -> Option<Fate> {
+        let ids = [
+            base::blob_id(base.unwrap_or_default().as_bytes()),
+            base::blob_id(theirs.unwrap_or_default().as_bytes()),
+        ];
+        let s = sides(
+            base.map(str::as_bytes),
+            ours.map(str::as_bytes),
+            theirs.map(str::as_bytes),
+            &ids,
+        );
+        decide(&s).unwrap().map(|(fate, _)| fate)
+    }
+
+    #[test]
+    fn each_case_has_its_fate() {
+        let (a, b, c) = (Some("a\n"), Some("b\n"), Some("c\n"));
+        assert_eq!(fate(a, a, a), Some(Fate::Unchanged));
+        assert_eq!(fate(a, a, b), Some(Fate::Updated));
+        assert_eq!(fate(a, b, a), Some(Fate::Kept));
+        assert_eq!(fate(a, b, c), Some(Fate::Conflict));
+        assert_eq!(fate(None, None, b), Some(Fate::Added));
+        assert_eq!(fate(None, a, b), Some(Fate::Conflict));
+        assert_eq!(fate(a, None, b), Some(Fate::DeletedByUser));
+        assert_eq!(fate(a, a, None), Some(Fate::Removed));
+        assert_eq!(fate(a, b, None), Some(Fate::KeptEdited));
+        assert_eq!(fate(a, None, None), None);
+    }
+}
