@@ -698,6 +698,11 @@ fn verify_fixture(test_command: &str) -> (Fixture, PathBuf) {
     (fx, dir)
 }
 
+fn run_verify(fx: &Fixture, dir: &Path, seconds: u64) -> sprout::verify::Report {
+    let timeout = std::time::Duration::from_secs(seconds);
+    sprout::verify::run(&fx.catalog(), dir, timeout, &|_| {}).unwrap()
+}
+
 fn gone(pid: &str) -> bool {
     // The process may linger as a zombie for an instant; give it a moment.
     for _ in 0..50 {
@@ -714,13 +719,7 @@ fn gone(pid: &str) -> bool {
 #[test]
 fn verify_runs_each_step_checks_health_and_stops_the_whole_process_group() {
     let (fx, dir) = verify_fixture("true");
-    let report = sprout::verify::run(
-        &fx.catalog(),
-        &dir,
-        std::time::Duration::from_secs(60),
-        &|_| {},
-    )
-    .unwrap();
+    let report = run_verify(&fx, &dir, 60);
     assert!(report.ok, "{report:?}");
     let names: Vec<&str> = report.steps.iter().map(|s| s.name).collect();
     assert_eq!(names, ["install", "lint", "test", "start"]);
@@ -741,13 +740,7 @@ fn verify_runs_each_step_checks_health_and_stops_the_whole_process_group() {
 #[test]
 fn verify_stops_at_the_failing_step_with_its_log_tail() {
     let (fx, dir) = verify_fixture("echo the assertion broke; exit 3");
-    let report = sprout::verify::run(
-        &fx.catalog(),
-        &dir,
-        std::time::Duration::from_secs(60),
-        &|_| {},
-    )
-    .unwrap();
+    let report = run_verify(&fx, &dir, 60);
     assert!(!report.ok);
     assert_eq!(report.steps.last().unwrap().name, "test");
     assert_eq!(report.steps.len(), 3, "nothing runs after the failure");
@@ -770,13 +763,7 @@ fn verify_reports_a_server_that_never_answers() {
         "start = \"exit 0\"",
     ));
     let dir = fx.generate(false);
-    let report = sprout::verify::run(
-        &fx.catalog(),
-        &dir,
-        std::time::Duration::from_secs(20),
-        &|_| {},
-    )
-    .unwrap();
+    let report = run_verify(&fx, &dir, 20);
     assert!(!report.ok);
     let start = report.steps.last().unwrap();
     assert_eq!(start.name, "start");
