@@ -56,6 +56,10 @@ fn run(
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
     }
+    // Written first: what is printed is what happened.
+    if !flags.dry_run {
+        write(&preview)?;
+    }
     if flags.json {
         out.json(&Json {
             dry_run: flags.dry_run,
@@ -71,7 +75,6 @@ fn run(
     if flags.dry_run {
         return Ok(Exit::Success);
     }
-    write(&preview)?;
     if !preview.conflicts.is_empty() {
         let error = Error::Conflicts {
             count: preview.conflicts.len(),
