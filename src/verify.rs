@@ -61,7 +61,7 @@ pub fn commands(catalog: &Catalog, dir: &Path) -> Result<(String, render::Comman
     Ok((stack.key.clone(), render::render(&plan)?.commands))
 }
 
-/// Run every step, stopping at the first failure.
+/// Run every step, stopping at the first failure; `progress` sees each step as it ends.
 pub fn run(
     catalog: &Catalog,
     dir: &Path,
@@ -287,24 +287,32 @@ pub fn tail(log: &Path) -> String {
         .join("\n")
 }
 
-/// The report for people: one line per step with its time.
-pub fn text(report: &Report) -> String {
-    let mut out = format!("Verify {} ({})\n", report.dir.display(), report.stack);
-    for step in &report.steps {
-        let mark = if step.ok { "ok  " } else { "FAIL" };
-        out.push_str(&format!(
-            "  {mark} {:<8} {:>7.1}s  {}\n",
-            step.name, step.seconds, step.command
-        ));
-        if let Some(note) = &step.note {
-            out.push_str(&format!("       {note}\n"));
-        }
-    }
-    let total: f64 = report.steps.iter().map(|s| s.seconds).sum();
-    if report.ok {
-        out.push_str(&format!("Verified in {total:.1}s\n"));
+/// The first line for people, printed before the steps run.
+pub fn heading(dir: &Path) -> String {
+    format!("Verify {}\n", dir.display())
+}
+
+/// One step for people, printed as soon as it ends: its result, time and command.
+pub fn step_text(step: &Step) -> String {
+    let mark = if step.ok { "ok  " } else { "FAIL" };
+    let mut out = format!(
+        "  {mark} {:<8} {:>7.1}s  {}\n",
+        step.name, step.seconds, step.command
+    );
+    if let Some(note) = &step.note {
+        out.push_str(&format!("       {note}\n"));
     }
     out
+}
+
+/// The last line for people.
+pub fn summary(report: &Report) -> String {
+    let total: f64 = report.steps.iter().map(|s| s.seconds).sum();
+    if report.ok {
+        format!("Verified in {total:.1}s ({})\n", report.stack)
+    } else {
+        String::new()
+    }
 }
 
 /// The error for a failed report.

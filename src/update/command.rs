@@ -220,21 +220,19 @@ fn run_verify(
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
+    if !json {
+        out.result(&verify::heading(dir));
+    }
     let progress = |step: &verify::Step| {
         if !json {
-            out.detail(&format!(
-                "{} {} ({:.1}s)",
-                step.name,
-                if step.ok { "ok" } else { "failed" },
-                step.seconds
-            ));
+            out.result(&verify::step_text(step));
         }
     };
     let report = verify::run(catalog, dir, timeout, &progress)?;
     if json {
         out.json(&report);
     } else {
-        out.result(&verify::text(&report));
+        out.result(&verify::summary(&report));
     }
     match verify::failure(&report) {
         Some(error) => {
