@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use sprout::cli::{Cli, Command};
-use sprout::error::Result;
+use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
 use sprout::{catalog, listing, new, signals};
@@ -28,36 +28,41 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command, out: &Output) -> Result<Exit> {
-    match command {
+    let printed = match command {
         Command::New(args) => {
             signals::install();
-            new::run(args, out)
+            return new::run(args, out);
         }
         Command::List { json } => {
             let stacks = catalog::load_all()?;
             if json {
-                out.json(&listing::list_json(&stacks));
+                out.json(&listing::list_json(&stacks))
             } else {
-                out.result(&listing::list_text(&stacks));
+                out.result(&listing::list_text(&stacks))
             }
-            Ok(Exit::Success)
         }
         Command::Show { stack, json } => {
             let stack = catalog::load(&stack)?;
             if json {
-                out.json(&listing::show_json(&stack));
+                out.json(&listing::show_json(&stack))
             } else {
-                out.result(&listing::show_text(&stack));
+                out.result(&listing::show_text(&stack))
             }
-            Ok(Exit::Success)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut std::io::stdout());
-            Ok(Exit::Success)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut script);
+            out.bytes(&script)
         }
         Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
-            Ok(Exit::Success)
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            out.bytes(&page)
         }
-    }
+    };
+    printed.map_err(|source| Error::Output {
+        source,
+        written: None,
+    })?;
+    Ok(Exit::Success)
 }
