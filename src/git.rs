@@ -35,6 +35,9 @@ pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
 /// `git init` in `dir` and a first commit of `files` (paths relative to `dir`, all written by
 /// sprout); what happened, in words for the summary.
 pub fn init(dir: &Path, files: &[String]) -> String {
+    if files.is_empty() {
+        return "not used: no file was added".into();
+    }
     if let Some(repo) = enclosing_repository(dir) {
         return format!(
             "not touched: inside the repository at {}; nothing committed",

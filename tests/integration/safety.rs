@@ -694,3 +694,29 @@ fn no_escape_sequence_reaches_a_file() {
         String::from_utf8_lossy(&written)
     );
 }
+
+// The exit codes, as README and --help give them.
+
+#[test]
+fn every_exit_code_is_documented_in_readme_and_help() {
+    let codes: Vec<i32> = sprout::exit::Exit::ALL.iter().map(|e| *e as i32).collect();
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme.split("### Exit codes").nth(1).unwrap();
+    let table = table.split("\n#").next().unwrap();
+    let in_readme: Vec<i32> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(' ').next()?.parse().ok())
+        .collect();
+    assert_eq!(in_readme, codes, "README's table");
+
+    let help = sprout().arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let line = help.split("Exit codes:").nth(1).unwrap();
+    let line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = line.split('.').next().unwrap();
+    let in_help: Vec<i32> = line
+        .split(", ")
+        .filter_map(|part| part.split(' ').next()?.parse().ok())
+        .collect();
+    assert_eq!(in_help, codes, "--help: {line}");
+}
