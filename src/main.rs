@@ -1,5 +1,6 @@
 //! sprout: start a new backend project from templates embedded in the binary.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -11,7 +12,10 @@ use sprout::output::Output;
 use sprout::{catalog, listing, new, signals};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(&error),
+    };
     let json = matches!(&cli.command, Command::New(a) if a.json)
         || matches!(
             &cli.command,
@@ -21,6 +25,32 @@ fn main() -> ExitCode {
     match run(cli.command, &out) {
         Ok(exit) => exit.into(),
         Err(error) => {
+            out.error(&error);
+            error.exit().into()
+        }
+    }
+}
+
+/// `--help`, `--version` and command-line errors, as clap would print them, except that a help
+/// text that cannot be written to stdout (a full disk) is an error, not a silent success.
+fn clap_exit(error: &clap::Error) -> ExitCode {
+    if error.use_stderr() {
+        let _ = error.print();
+        return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+    }
+    let text = if std::io::stdout().is_terminal() {
+        error.render().ansi().to_string()
+    } else {
+        error.render().to_string()
+    };
+    let out = Output::new(sprout::cli::ColorChoice::Auto, false, false, false);
+    match out.bytes(text.as_bytes()) {
+        Ok(()) => Exit::Success.into(),
+        Err(source) => {
+            let error = Error::Output {
+                source,
+                written: None,
+            };
             out.error(&error);
             error.exit().into()
         }

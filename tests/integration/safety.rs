@@ -516,6 +516,7 @@ fn a_closed_stdout_is_a_quiet_success() {
     for args in [
         &["completions", "bash"][..],
         &["man"],
+        &["--help"],
         &["list"],
         &["list", "--json"],
         &["show", STACK],
@@ -528,7 +529,13 @@ fn a_closed_stdout_is_a_quiet_success() {
 
 #[test]
 fn a_full_stdout_is_an_error() {
-    for args in [&["list", "--json"][..], &["completions", "bash"], &["man"]] {
+    for args in [
+        &["list", "--json"][..],
+        &["completions", "bash"],
+        &["man"],
+        &["--help"],
+        &["--version"],
+    ] {
         let out = Process::new(bin())
             .args(args)
             .stdout(dev_full())
