@@ -210,6 +210,42 @@ fn without_an_identity_git_does_not_guess_one() {
     assert!(!out.status.success(), "no commit under a made-up name");
 }
 
+// 14. Errors name the user's paths.
+
+#[test]
+fn a_full_disk_is_reported_at_the_users_path_never_the_stage() {
+    let s = Scratch::new();
+    for existing in [false, true] {
+        for nth in 2..=4 {
+            let out = s.join(&format!("run-{existing}-{nth}"));
+            fs::create_dir_all(&out).unwrap();
+            if existing {
+                fs::create_dir(out.join("app")).unwrap();
+            }
+            let failed = under_strace(
+                "mkdir",
+                &format!("error=ENOSPC:when={nth}"),
+                &["new", "app", "-s", STACK, "--yes", "--no-git"],
+                &out,
+            );
+            let err = String::from_utf8_lossy(&failed.stderr);
+            assert_eq!(failed.status.code(), Some(4), "{err}");
+            let app = out.join("app").display().to_string();
+            assert!(err.contains(&format!("writing {app}")), "{err}");
+            assert!(err.contains("No space left on device"), "{err}");
+            assert!(!err.contains(".sprout-"), "{err}");
+            assert!(err.contains("nothing was written"), "{err}");
+            // Nothing left: an existing target is empty again, a new one is not there.
+            let folder = if existing {
+                out.join("app")
+            } else {
+                out.clone()
+            };
+            assert_eq!(fs::read_dir(&folder).unwrap().count(), 0, "{err}");
+        }
+    }
+}
+
 // 2. Symbolic links on the way.
 
 #[test]
@@ -310,24 +346,36 @@ fn concurrent_force_runs_leave_a_complete_project() {
 
 // 5. A kill during --force is rolled back by the next run; a signal rolls back at once.
 
-/// `sprout new svc -s express --force -o out`, sent `signal` by strace when it makes its
-/// `nth` rename (the moves into the target are renames).
-fn force_run_signalled_at_rename(out: &Path, signal: &str, nth: usize) -> std::process::Output {
+/// sprout with `args`, its system call `syscall` tampered with by strace as `inject` says
+/// (`signal=KILL:when=3`, `error=ENOSPC:when=2`, …).
+fn under_strace(syscall: &str, inject: &str, args: &[&str], out: &Path) -> std::process::Output {
     let found = Process::new("strace").arg("-V").output();
     assert!(
         found.is_ok_and(|o| o.status.success()),
         "strace is needed for this test (apt-get install strace; .ci/run installs it)"
     );
     Process::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat2"])
-        .arg(format!("--inject=renameat2:signal={signal}:when={nth}"))
+        .args(["-f", "-qq", "-o", "/dev/null", "-e"])
+        .arg(format!("trace={syscall}"))
+        .arg(format!("--inject={syscall}:{inject}"))
         .arg(bin())
-        .args([
-            "new", "svc", "-s", STACK, "--yes", "--no-git", "--force", "-o",
-        ])
+        .args(args)
+        .arg("-o")
         .arg(out)
+        .env("NO_COLOR", "1")
         .output()
         .unwrap()
+}
+
+/// `sprout new svc -s express --force -o out`, sent `signal` by strace when it makes its
+/// `nth` rename (the moves into the target are renames).
+fn force_run_signalled_at_rename(out: &Path, signal: &str, nth: usize) -> std::process::Output {
+    under_strace(
+        "renameat2",
+        &format!("signal={signal}:when={nth}"),
+        &["new", "svc", "-s", STACK, "--yes", "--no-git", "--force"],
+        out,
+    )
 }
 
 fn folder_with_notes(s: &Scratch, name: &str) -> PathBuf {
