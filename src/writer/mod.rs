@@ -40,6 +40,8 @@ pub struct Written {
 /// How one file's bytes reach the disk; tests swap it to inject failures.
 pub type WriteFn<'a> = dyn FnMut(&Path, &[u8]) -> io::Result<()> + 'a;
 
+/// Write `files` to `target` (see the module's rules). `force` allows an existing non-empty
+/// folder; `cancel` set by a signal stops the run and rolls back what it did.
 pub fn write(
     target: &Path,
     files: &[OutputFile],
@@ -54,6 +56,7 @@ pub fn check(target: &Path, files: &[OutputFile], force: bool) -> Result<()> {
     inspect::inspect(target, files, force).map(|_| ())
 }
 
+/// [`write`], with the function that puts each file's bytes on disk (tests inject faults).
 pub fn write_with(
     target: &Path,
     files: &[OutputFile],
