@@ -47,7 +47,7 @@ pub enum Error {
     #[error("{path} exists and is not a directory")]
     TargetNotDirectory { path: PathBuf },
 
-    #[error("{count} file(s) in {path} differ from what sprout would write: {list}")]
+    #[error("{count} path(s) in {path} are in the way of what sprout would write: {list}")]
     Collisions {
         path: PathBuf,
         count: usize,
@@ -137,7 +137,7 @@ impl Error {
                 "choose another name or --output, or pass --force to add the files beside what is there (nothing existing is changed)".into(),
             ),
             Error::Collisions { .. } => Some(
-                "--force never overwrites a file that differs; move those files away or generate elsewhere".into(),
+                "--force never replaces what is there (a file that differs, a file where a folder goes); move those away or generate elsewhere".into(),
             ),
             Error::Write { .. } => Some("nothing was written; fix the cause and run again".into()),
             Error::Output {

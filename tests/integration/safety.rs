@@ -515,7 +515,10 @@ fn a_file_where_a_folder_is_needed_is_a_collision() {
     s.new_project("c1", STACK, &["--force"])
         .assert()
         .code(3)
-        .stderr(contains("differ from what sprout would write: src\n"));
+        .stderr(
+            contains("1 path(s) in")
+                .and(contains("are in the way of what sprout would write: src\n")),
+        );
     assert_eq!(fs::read_dir(s.join("c1")).unwrap().count(), 1);
 }
 
