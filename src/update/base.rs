@@ -235,8 +235,12 @@ fn quote(path: &str) -> String {
     out
 }
 
-/// Store the masked files of a freshly generated project as its base (`sprout new`).
+/// Store the masked files of a freshly generated project as its base (`sprout new`), when sprout
+/// made its repository (a `.git` folder at its top; none when `git init` failed or was skipped).
 pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)]) {
+    if !std::fs::symlink_metadata(dir.join(".git")).is_ok_and(|m| m.is_dir()) {
+        return;
+    }
     let masked: Vec<(String, Vec<u8>, u32)> = files
         .iter()
         .filter(|f| f.path != record::FILE_NAME)

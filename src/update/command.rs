@@ -60,16 +60,20 @@ fn run(
     if !flags.dry_run {
         write(&preview)?;
     }
+    let written = (!flags.dry_run).then_some(dir);
     if flags.json {
-        out.json(&Json {
-            dry_run: flags.dry_run,
-            current: preview.is_current(),
-            preview: &preview,
-        });
+        printed(
+            out.json(&Json {
+                dry_run: flags.dry_run,
+                current: preview.is_current(),
+                preview: &preview,
+            }),
+            written,
+        )?;
     } else {
-        out.result(&text(&preview, flags.dry_run));
+        printed(out.result(&text(&preview, flags.dry_run)), written)?;
         if flags.diff {
-            out.result(&diff(&preview));
+            printed(out.result(&diff(&preview)), written)?;
         }
     }
     if flags.dry_run {
@@ -102,6 +106,14 @@ fn refuse_dirty(dir: &std::path::Path) -> Result<()> {
         }),
         _ => Ok(()),
     }
+}
+
+/// A result that could not be printed is an error (exit 4), naming the project if it was written.
+fn printed(result: std::io::Result<()>, written: Option<&std::path::Path>) -> Result<()> {
+    result.map_err(|source| Error::Output {
+        source,
+        written: written.map(std::path::Path::to_path_buf),
+    })
 }
 
 #[derive(serde::Serialize)]
@@ -184,22 +196,25 @@ pub fn status(catalog: &Catalog, dir: &std::path::Path) -> Result<(Exit, Preview
 pub fn check(dir: &std::path::Path, json: bool, out: &Output) -> Result<Exit> {
     let (exit, preview) = status(&Catalog::embedded(), dir)?;
     let current = exit == Exit::Success;
-    if json {
+    let result = if json {
         out.json(&Json {
             dry_run: true,
             current,
             preview: &preview,
-        });
+        })
     } else if current {
         out.result(&format!(
             "{} is current ({})\n",
             dir.display(),
             preview.stack
-        ));
+        ))
     } else {
-        out.result(&text(&preview, true));
-        out.result("Run `sprout update` to apply.\n");
-    }
+        out.result(&format!(
+            "{}Run `sprout update` to apply.\n",
+            text(&preview, true)
+        ))
+    };
+    printed(result, None)?;
     Ok(exit)
 }
 
@@ -221,19 +236,21 @@ fn run_verify(
     out: &Output,
 ) -> Result<Exit> {
     if !json {
-        out.result(&verify::heading(dir));
+        printed(out.result(&verify::heading(dir)), None)?;
     }
     let progress = |step: &verify::Step| {
         if !json {
-            out.result(&verify::step_text(step));
+            // A failure to print shows again at the summary.
+            let _ = out.result(&verify::step_text(step));
         }
     };
     let report = verify::run(catalog, dir, timeout, &progress)?;
-    if json {
-        out.json(&report);
+    let result = if json {
+        out.json(&report)
     } else {
-        out.result(&verify::summary(&report));
-    }
+        out.result(&verify::summary(&report))
+    };
+    printed(result, None)?;
     match verify::failure(&report) {
         Some(error) => {
             out.error(&error);

@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod fuzz;
 mod interactive;
+mod safety;
 mod stacks;
 mod update;
