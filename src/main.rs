@@ -51,6 +51,8 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             }
             Ok(Exit::Success)
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => sprout::serve::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut std::io::stdout());
             Ok(Exit::Success)
