@@ -6,7 +6,7 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::problem::Problem;
@@ -41,7 +41,7 @@ pub fn headers(mut router: Router) -> Router {
 /// Allow one other origin to call the API (e.g. a developer portal), never `*`.
 pub fn cors(origin: HeaderValue) -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(origin)
+        .allow_origin(AllowOrigin::list([origin]))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
         .expose_headers([header::CONTENT_DISPOSITION, header::RETRY_AFTER])

@@ -5,4 +5,6 @@ mod cli;
 mod common;
 mod fuzz;
 mod interactive;
+#[cfg(feature = "serve")]
+mod serve;
 mod stacks;
