@@ -636,3 +636,16 @@ fn sigterm_finishes_the_download_in_flight_and_logs_json_lines() {
     assert!(entry["ms"].is_u64());
     assert!(!rest.contains("Jane"), "answers never reach the log");
 }
+
+#[test]
+fn a_request_slower_than_the_timeout_gets_408() {
+    let server = Server::start(Config {
+        timeout: Duration::from_millis(500),
+        ..Config::default()
+    });
+    let mut held = held_request(server.addr, "stack=flask&name=slow");
+    let mut reply = String::new();
+    held.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("application/problem+json"));
+}
