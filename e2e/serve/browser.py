@@ -327,6 +327,8 @@ def main():
         session.get(base + f"/?stack={stacks[0]['key']}&name=phone-app")
         wait_preview(session, stacks[0]["key"])
         session.screenshot(screens / "phone.png")
+        session.script("document.getElementById('options-heading').scrollIntoView();")
+        session.screenshot(screens / "phone-form.png")
         session.window_size(1280, 1000)
     finally:
         if session:

@@ -92,8 +92,16 @@ def main():
                     with lock:
                         errors.append(f"{key}: {error}")
 
+        samples = []  # (seconds since start, RSS KiB), twice a second
+
+        def sample():
+            while time.monotonic() < deadline:
+                samples.append((time.monotonic() - started, rss_kib(server.pid)))
+                time.sleep(0.5)
+
         started = time.monotonic()
         threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        threads.append(threading.Thread(target=sample))
         for t in threads:
             t.start()
         for t in threads:
@@ -117,9 +125,19 @@ def main():
         "p90_ms": round(pct(90), 1) if latencies else None,
         "p99_ms": round(pct(99), 1) if latencies else None,
         "mean_ms": round(statistics.mean(latencies), 1) if latencies else None,
-        "rss_kib": {"start": rss_start, "after_warm_up": rss_warm, "end": rss_end},
+        # Flat memory: the second half of the run peaks no higher than the first half.
+        "rss_kib": {
+            "start": rss_start,
+            "after_warm_up": rss_warm,
+            "peak_first_half": max((r for t, r in samples if t < elapsed / 2), default=0),
+            "peak_second_half": max((r for t, r in samples if t >= elapsed / 2), default=0),
+            "end": rss_end,
+        },
     }
     print(json.dumps(report, indent=2))
+    rss = report["rss_kib"]
+    if rss["peak_second_half"] > rss["peak_first_half"] * 1.25 + 2048:
+        errors.append(f"memory grew: {rss}")
     if errors:
         print("\n".join(errors[:10]), file=sys.stderr)
         sys.exit(f"{len(errors)} downloads were wrong or failed")

@@ -9,7 +9,6 @@ use crate::new;
 use crate::plan::Plan;
 use crate::render::Project;
 use crate::report::shell_quote;
-use crate::stack::Stack;
 
 /// The largest file whose text the preview carries.
 pub const MAX_FILE_TEXT: usize = 64 * 1024;
@@ -39,7 +38,7 @@ pub fn preview(plan: &Plan, project: &Project) -> Json {
 /// `sprout new NAME --stack KEY --set KEY=VALUE… --yes`, naming only the answers that differ
 /// from their defaults (and apply), each value quoted for a POSIX shell when needed.
 pub fn command(plan: &Plan) -> String {
-    let stack: &Stack = plan.stack;
+    let stack = plan.stack;
     let mut words = vec![
         "sprout new".to_string(),
         shell_quote(plan.name()),

@@ -87,8 +87,12 @@ fn generate(
                 .format
                 .or_else(|| accept.and_then(Format::from_accept))
                 .unwrap_or(Format::Zip);
-            let bytes = archive::pack(format, plan.name(), &project.files)
-                .map_err(|e| Problem::from(crate::error::Error::Io(e)))?;
+            let bytes = archive::pack(format, plan.name(), &project.files).map_err(|e| {
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("packing the archive failed: {e}"),
+                )
+            })?;
             let disposition = format!(
                 "attachment; filename=\"{}.{}\"",
                 plan.name(),

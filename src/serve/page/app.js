@@ -15,7 +15,7 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 
-const state = { stack: null, options: [], files: [], selected: null, seq: 0, timer: 0 };
+const state = { picked: null, stack: null, options: [], files: [], selected: null, seq: 0, timer: 0 };
 const initial = new URLSearchParams(location.search);
 
 async function getJson(url) {
@@ -37,7 +37,8 @@ async function loadStacks() {
   for (const stack of body) {
     const id = `stack-${stack.key}`;
     const input = el("input", { type: "radio", name: "stack", id, value: stack.key });
-    input.addEventListener("change", () => chooseStack(stack.key, null));
+    // Answers the stacks share (name, description, author, …) carry over to the next stack.
+    input.addEventListener("change", () => chooseStack(stack.key, state.stack ? query() : null));
     box.append(el("label", { class: "card", for: id, "data-key": stack.key },
       input,
       el("span", { class: "card-head" },
@@ -53,7 +54,9 @@ async function loadStacks() {
 }
 
 async function chooseStack(key, answers) {
+  state.picked = key;
   const { ok, body } = await getJson(`/api/stacks/${encodeURIComponent(key)}`);
+  if (state.picked !== key) return;
   if (!ok) {
     showStatus(body);
     return;
