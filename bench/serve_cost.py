@@ -50,7 +50,7 @@ def main():
         [str(binaries["with"]), "list", "--json"], capture_output=True, check=True).stdout)]
 
     cases = [("sprout --help", lambda b, _: [str(b), "--help"])]
-    cases += [(f"sprout new --stack {s}", lambda b, d, s=s: [str(b), "new", "app", "--stack", s, "--yes", "--no-git", "-o", d])
+    cases += [(f"sprout new --stack {s}", lambda b, d, s=s: [str(b), "new", "bench-app", "--stack", s, "--yes", "--no-git", "-o", d])
               for s in stacks]
     times = {(name, which): [] for name, _ in cases for which in binaries}
     with tempfile.TemporaryDirectory() as tmp:

@@ -295,6 +295,8 @@ def main():
         sys.exit("chromium and chromedriver are needed: run e2e/setup/chromium.sh")
     screens = Path(args.screens)
     screens.mkdir(parents=True, exist_ok=True)
+    for old in screens.glob("*.png"):
+        old.unlink()
     work = Path(tempfile.mkdtemp(prefix="sprout-browser-"))
     downloads = work / "downloads"
     downloads.mkdir()
