@@ -80,7 +80,7 @@ fn generate(
 ) -> Result<Response, Problem> {
     let stack = catalog::load(&request.stack)?;
     let (plan, project) = new::prepare(&stack, &request.given, None)?;
-    let response = match output {
+    let mut response = match output {
         Output::Preview => Json(preview::preview(&plan, &project)).into_response(),
         Output::Archive => {
             let format = request
@@ -115,5 +115,9 @@ fn generate(
                 .into_response()
         }
     };
+    // Every answer holds fresh secrets: no cache may keep or share it.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

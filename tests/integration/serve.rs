@@ -328,6 +328,7 @@ fn archives_hold_what_new_writes_for_every_stack() {
         let zip = server.get(&format!("{query}&format=zip"));
         assert_eq!(zip.status, 200);
         assert_eq!(zip.header("content-type"), "application/zip");
+        assert_eq!(zip.header("cache-control"), "no-store");
         assert_eq!(
             zip.header("content-disposition"),
             "attachment; filename=\"demo-app.zip\""
