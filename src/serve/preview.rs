@@ -60,3 +60,37 @@ pub fn command(plan: &Plan) -> String {
     words.push("--yes".to_string());
     words.join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Given;
+    use crate::catalog;
+
+    #[test]
+    fn the_command_names_only_changed_answers_quoted_for_a_shell() {
+        let key = catalog::keys().into_iter().next().unwrap();
+        let stack = catalog::load(&key).unwrap();
+        let given = |set: &[(&str, &str)]| Given {
+            set: set
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            file: None,
+        };
+        let (plan, _) = crate::new::prepare(&stack, &given(&[("name", "demo")]), None).unwrap();
+        assert_eq!(
+            command(&plan),
+            format!("sprout new demo --stack {key} --yes")
+        );
+
+        let answers = [("name", "demo"), ("author", "O'Brien <ob@example.com>")];
+        let (plan, _) = crate::new::prepare(&stack, &given(&answers), None).unwrap();
+        assert_eq!(
+            command(&plan),
+            format!(
+                "sprout new demo --stack {key} --set author='O'\\''Brien <ob@example.com>' --yes"
+            )
+        );
+    }
+}
