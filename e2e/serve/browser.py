@@ -332,6 +332,13 @@ def main():
         session.script("document.getElementById('options-heading').scrollIntoView();")
         session.screenshot(screens / "phone-form.png")
         session.window_size(1280, 1000)
+        # The dark colour scheme, with a refused answer shown.
+        session.call("POST", "/chromium/send_command", {
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}})
+        session.get(base + f"/?stack={stacks[0]['key']}&name=Bad%20Name")
+        session.wait("the refusal", lambda: session.find("#opt-name-error").displayed())
+        session.screenshot(screens / "dark-refused.png")
     finally:
         if session:
             session.quit()
