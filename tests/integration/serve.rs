@@ -664,3 +664,22 @@ fn a_request_slower_than_the_timeout_gets_408() {
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(reply.contains("application/problem+json"));
 }
+
+#[test]
+fn headers_too_large_get_431() {
+    let server = Server::start(Config::default());
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    let big = "a".repeat(512 * 1024);
+    // The server may answer and close before all of it is sent.
+    let _ = write!(
+        stream,
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n"
+    );
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    assert!(
+        reply.starts_with("HTTP/1.1 431"),
+        "{}",
+        &reply[..reply.len().min(200)]
+    );
+}
