@@ -88,6 +88,8 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
         Command::Add(args) => return update::command::add(args, out),
         Command::Check { dir, json } => return update::command::check(&dir, json, out),
         Command::Verify(args) => return update::command::verify(args, out),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => return sprout::serve::run(args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut script);

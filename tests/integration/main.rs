@@ -6,5 +6,7 @@ mod common;
 mod fuzz;
 mod interactive;
 mod safety;
+#[cfg(feature = "serve")]
+mod serve;
 mod stacks;
 mod update;
