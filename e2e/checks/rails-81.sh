@@ -103,22 +103,25 @@ twin="$(find "$twin_dir" -mindepth 1 -maxdepth 1 -type d)"
 
 # Files allowed to differ, and how many changed lines each may have (diff's < and > lines).
 declare -A allowed=(
-  [Gemfile]=19 [.rubocop.yml]=140 [README.md]=20 [Dockerfile]=4 [.github/workflows/ci.yml]=2
+  [Gemfile]=19 [.rubocop.yml]=140 [README.md]=40 [Dockerfile]=4 [.github/workflows/ci.yml]=2
   [config/application.rb]=2 [config/database.yml]=2 [config/environments/production.rb]=4
   [db/migrate/20260101000000_create_items.rb]=2 [db/schema.rb]=4 [.sprout.toml]=2
+  [app/controllers/items_controller.rb]=8
 )
-# Files only the 8.1 project has (Debian packages none of their gems).
-declare -A only_81=(
+# Files only one of the two has: 8.1's tools whose gems Debian does not package, and 7.2's
+# work-around for Debian's sqlite3 1.x gem.
+declare -A only_one=(
   [./bin/ci]=1 [./bin/brakeman]=1 [./bin/bundler-audit]=1 [./config/ci.rb]=1
-  [./config/bundler-audit.yml]=1 [./.ruby-version]=1
+  [./config/bundler-audit.yml]=1 [./.ruby-version]=1 [./config/initializers/sqlite_busy_handler.rb]=1
 )
 status=0
 while IFS= read -r file; do
   if [[ "$file" == "only in "* ]]; then
     rest="${file#only in }"
     dir="${rest%%: *}"
-    path="${dir#"$project"}/${rest#*: }"
-    if [[ -n "${only_81[./${path#/}]:-}" ]]; then continue; fi
+    path="${dir#"$project"}"
+    path="${path#"$twin"}/${rest#*: }"
+    if [[ -n "${only_one[./${path#/}]:-}" ]]; then continue; fi
     echo "$file"; status=1; continue
   fi
   limit="${allowed[$file]:-}"

@@ -1,17 +1,15 @@
 # Answers what no route or action answers: unknown paths (the last route), other methods on the
-# items paths, and every error raised outside a controller (config.exceptions_app).
+# paths of the API, and every error raised outside a controller (config.exceptions_app).
 class ErrorsController < ApplicationController
-  ALLOWED = { collection: "GET, POST", member: "GET, PUT, PATCH, DELETE" }.freeze
-
   # Any method on a path that has no route.
   def not_found
     render_problem :not_found, "Nothing is at this path"
   end
 
-  # A method an items path does not have: 405 with the methods it has.
+  # A method the path does not have: 405 with the methods it has (from config/routes.rb).
   def method_not_allowed
     render_problem :method_not_allowed, "#{request.method} is not allowed on this path",
-      headers: { "Allow" => ALLOWED.fetch(params[:id] ? :member : :collection) }
+      headers: { "Allow" => params.fetch(:allow) }
   end
 
   # config.exceptions_app: the error's status is the path (/404, /500, ...).
