@@ -69,8 +69,12 @@ class Item
     true
   end
 
+  # Like Active Record: an update that changes nothing stores nothing (updated_at stays).
   def update(new_attributes)
+    before = attributes
     assign_attributes(new_attributes)
+    return valid? if attributes == before
+
     save
   end
 
