@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "sprout",
     version,
     about = "Start a new backend project that installs, passes its tests and serves /health on the first try",
-    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused to overwrite, 4 write failed, 5 install failed, 130 cancelled."
+    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link; nothing written), 4 writing the project or the output failed, 5 install failed, 130 interrupted."
 )]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always or never

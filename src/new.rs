@@ -74,11 +74,17 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     };
 
     if args.dry_run {
-        if args.json {
-            out.json(&outcome);
+        // The same refusal, and exit code, as the real run.
+        writer::check(&target, &project.files, args.force)?;
+        let printed = if args.json {
+            out.json(&outcome)
         } else {
-            out.result(&report::tree(&outcome.path, &project.files));
-        }
+            out.result(&report::tree(&outcome.path, &project.files))
+        };
+        printed.map_err(|source| Error::Output {
+            source,
+            written: None,
+        })?;
         return Ok(Exit::Success);
     }
 
@@ -93,7 +99,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     outcome.unchanged = written.unchanged;
 
     if !args.no_git {
-        outcome.git = Some(git::init(&target));
+        outcome.git = Some(git::init(&target, &written.added));
     }
     let mut exit = Exit::Success;
     if args.install {
@@ -102,16 +108,20 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             Err(error) => {
                 outcome.install = Some(format!("failed: {error}"));
                 out.error(&error);
-                exit = Exit::InstallFailed;
+                exit = error.exit();
             }
         }
     }
 
-    if args.json {
-        out.json(&outcome);
+    let printed = if args.json {
+        out.json(&outcome)
     } else {
-        out.result(&created_text(&outcome, written.added.len()));
-    }
+        out.result(&created_text(&outcome, written.added.len()))
+    };
+    printed.map_err(|source| Error::Output {
+        source,
+        written: Some(target.clone()),
+    })?;
     Ok(exit)
 }
 

@@ -5,4 +5,5 @@ mod cli;
 mod common;
 mod fuzz;
 mod interactive;
+mod safety;
 mod stacks;
