@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "sprout",
     version,
     about = "Start a new backend project that installs, passes its tests and serves /health on the first try",
-    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused to overwrite, 4 write failed, 5 install failed, 130 cancelled."
+    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused to overwrite, 4 write failed, 5 install failed, 6 a tool is missing or too old (doctor), 130 cancelled."
 )]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always or never
@@ -43,6 +43,15 @@ pub enum Command {
         /// The stack's key, as `sprout list` prints it
         #[arg(value_parser = stack_names())]
         stack: String,
+        /// One JSON object on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check this machine's tools (versions) against what each stack needs, with the fixes
+    Doctor {
+        /// Check only this stack
+        #[arg(value_parser = stack_names())]
+        stack: Option<String>,
         /// One JSON object on stdout
         #[arg(long)]
         json: bool,
@@ -97,6 +106,10 @@ pub struct NewArgs {
     /// Run the stack's install command afterwards, with progress shown
     #[arg(long)]
     pub install: bool,
+
+    /// Do not check the tools the project needs (as `sprout doctor` does) before writing
+    #[arg(long)]
+    pub no_preflight: bool,
 
     /// Print one JSON object on stdout describing the result (files, answers, next steps)
     #[arg(long)]

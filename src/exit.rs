@@ -17,6 +17,8 @@ pub enum Exit {
     WriteFailed = 4,
     /// The project was generated but `--install` failed.
     InstallFailed = 5,
+    /// `sprout doctor`: a tool a stack needs is missing, too old or did not answer.
+    ToolchainShort = 6,
     /// Interrupted (Ctrl-C at a prompt or while writing); nothing was left behind.
     Cancelled = 130,
 }

@@ -8,14 +8,16 @@ use sprout::cli::{Cli, Command};
 use sprout::error::Result;
 use sprout::exit::Exit;
 use sprout::output::Output;
-use sprout::{catalog, listing, new, signals};
+use sprout::{catalog, doctor, listing, new, signals};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = matches!(&cli.command, Command::New(a) if a.json)
         || matches!(
             &cli.command,
-            Command::List { json: true } | Command::Show { json: true, .. }
+            Command::List { json: true }
+                | Command::Show { json: true, .. }
+                | Command::Doctor { json: true, .. }
         );
     let out = Output::new(cli.color, cli.quiet, cli.verbose, json);
     match run(cli.command, &out) {
@@ -51,6 +53,7 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             }
             Ok(Exit::Success)
         }
+        Command::Doctor { stack, json } => doctor::run(stack.as_deref(), json, out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut std::io::stdout());
             Ok(Exit::Success)

@@ -1,10 +1,11 @@
 //! `sprout new`: resolve the answers, render in memory, write, then git and next steps.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::answers::{self, AnswersFile, Asker, Given};
 use crate::catalog;
 use crate::cli::NewArgs;
+use crate::doctor::{self, Finding};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
@@ -12,7 +13,7 @@ use crate::plan::Plan;
 use crate::prompt::{self, TerminalAsker};
 use crate::record;
 use crate::render::{self, MODE_FILE, OutputFile, Project};
-use crate::report::{self, Outcome};
+use crate::report::{self, NextSteps, Outcome};
 use crate::stack::Stack;
 use crate::{git, install, secrets, signals, writer};
 
@@ -59,7 +60,26 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         Err(error) if args.install => return Err(error),
         Err(_) => project.commands.install.clone(),
     };
+    let manager = std::env::var(install::MANAGER_ENV).ok();
+    let commands = project.commands.of_manager(manager.as_deref());
+    let findings = (!args.no_preflight).then(|| doctor::preflight(&plan));
+    let shortfalls = findings
+        .as_deref()
+        .map(doctor::shortfalls)
+        .unwrap_or_default();
     let target: PathBuf = args.output.join(plan.name());
+    let next = |installed: bool, uncommitted: &[String]| {
+        report::next_steps(&NextSteps {
+            target: &target,
+            commands,
+            steps: &project.steps,
+            port: stack.port,
+            installed,
+            uncommitted,
+            shortfalls: &shortfalls,
+            os: std::env::consts::OS,
+        })
+    };
     let mut outcome = Outcome {
         stack: &stack.key,
         path: target.to_string_lossy().into_owned(),
@@ -67,23 +87,36 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         answers: plan.answers_json(),
         files: report::file_entries(&project.files),
         commands: &project.commands,
-        next_steps: report::next_steps(&target, &install_command, &project.commands, stack.port),
+        next_steps: next(false, &[]),
         git: None,
         unchanged: Vec::new(),
         install: None,
+        not_committed: Vec::new(),
+        preflight: findings
+            .as_ref()
+            .map(|f| f.iter().map(Finding::json).collect()),
     };
 
     if args.dry_run {
         if args.json {
             out.json(&outcome);
         } else {
-            out.result(&report::tree(&outcome.path, &project.files));
+            out.result(&format!(
+                "{}{}",
+                report::tree(&outcome.path, &project.files),
+                report::shortfalls_text(&shortfalls)
+            ));
         }
         return Ok(Exit::Success);
     }
 
     if let Some(asker) = asker.as_mut() {
-        asker.confirm(&report::summary(&plan), &outcome.path)?;
+        let summary = format!(
+            "{}{}",
+            report::summary(&plan),
+            report::shortfalls_text(&shortfalls)
+        );
+        asker.confirm(&summary, &outcome.path)?;
     }
 
     let written = {
@@ -96,9 +129,22 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         outcome.git = Some(git::init(&target));
     }
     let mut exit = Exit::Success;
+    let mut installed = false;
     if args.install {
+        let locks_before = present(&target, &stack.lock_files);
         match install::run(&target, &install_command, out) {
-            Ok(log) => outcome.install = Some(format!("done (log: {})", log.display())),
+            Ok(log) => {
+                installed = true;
+                outcome.install = Some(format!("done (log: {})", log.display()));
+                // The first commit was made before the install, so the lock files it wrote
+                // are not in it.
+                if outcome.git.is_some() {
+                    outcome.not_committed = present(&target, &stack.lock_files)
+                        .into_iter()
+                        .filter(|f| !locks_before.contains(f))
+                        .collect();
+                }
+            }
             Err(error) => {
                 outcome.install = Some(format!("failed: {error}"));
                 out.error(&error);
@@ -106,13 +152,23 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             }
         }
     }
+    outcome.next_steps = next(installed, &outcome.not_committed);
 
     if args.json {
         out.json(&outcome);
     } else {
-        out.result(&created_text(&outcome, written.added.len()));
+        out.result(&created_text(&outcome, written.added.len(), &shortfalls));
     }
     Ok(exit)
+}
+
+/// Which of `files` (paths in the project) exist in `dir`.
+fn present(dir: &Path, files: &[String]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| dir.join(f).is_file())
+        .cloned()
+        .collect()
 }
 
 /// Everything before the disk: resolve the answers, make the secrets, render, add the record.
@@ -142,7 +198,7 @@ pub fn prepare<'s>(
     Ok((plan, project))
 }
 
-fn created_text(outcome: &Outcome, added: usize) -> String {
+fn created_text(outcome: &Outcome, added: usize, shortfalls: &[Finding]) -> String {
     use console::style;
     let mut text = format!(
         "{} {} ({}), {added} files\n",
@@ -162,6 +218,13 @@ fn created_text(outcome: &Outcome, added: usize) -> String {
     if let Some(install) = &outcome.install {
         text.push_str(&format!("  install: {install}\n"));
     }
+    if !outcome.not_committed.is_empty() {
+        text.push_str(&format!(
+            "  not in the first commit: {} (see the next steps)\n",
+            outcome.not_committed.join(", ")
+        ));
+    }
+    text.push_str(&report::shortfalls_text(shortfalls));
     text.push_str(&format!("\n{}\n", style("Next steps").bold()));
     for step in &outcome.next_steps {
         text.push_str(&format!("  {step}\n"));

@@ -5,8 +5,11 @@ use include_dir::Dir;
 
 use crate::condition::Condition;
 use crate::error::{Error, Result};
-use crate::manifest::{Commands, FileRule, Manifest, OptionEntry, OptionType, SharedOptions};
+use crate::manifest::{
+    Commands, FileRule, Manifest, OptionEntry, OptionType, SharedOptions, StepEntry,
+};
 use crate::names::NameRule;
+use crate::requires::Requirement;
 use crate::value::Value;
 
 /// Keys a template sees besides the options; no option or derived value may take them.
@@ -24,6 +27,9 @@ pub struct Stack {
     pub secrets: Vec<(String, usize)>,
     pub commands: Commands,
     pub rules: Vec<FileRule>,
+    pub requires: Vec<Requirement>,
+    pub steps: Vec<StepEntry>,
+    pub lock_files: Vec<String>,
     pub dir: &'static Dir<'static>,
 }
 
@@ -302,6 +308,34 @@ impl Stack {
             )?;
         }
 
+        let requires = check_requirements(manifest.requires, &options, key)?;
+        for step in &manifest.steps {
+            let what = match (&step.run, &step.note) {
+                (Some(run), None) => format!("step `{run}`"),
+                (None, Some(note)) => format!("step `# {note}`"),
+                _ => {
+                    return Err(broken(
+                        "a [[step]] needs exactly one of `run` and `note`".into(),
+                    ));
+                }
+            };
+            check_condition(&step.when, &options, key, &what)?;
+        }
+        if let Some(bad) = manifest
+            .lock_files
+            .iter()
+            .find(|p| crate::render::safe_path(p).as_deref() != Some(p.as_str()))
+        {
+            return Err(broken(format!(
+                "lock file `{bad}` is not a plain path inside the project"
+            )));
+        }
+        if let Some(name) = manifest.commands.with.keys().find(|n| !is_key(n)) {
+            return Err(broken(format!(
+                "package manager `{name}` in [commands.with]: use lowercase letters and digits"
+            )));
+        }
+
         Ok(Stack {
             key: key.to_string(),
             title: manifest.title,
@@ -313,6 +347,9 @@ impl Stack {
             secrets,
             commands: manifest.commands,
             rules: manifest.files,
+            requires,
+            steps: manifest.steps,
+            lock_files: manifest.lock_files,
             dir,
         })
     }
@@ -324,6 +361,29 @@ impl Stack {
     pub fn option_keys(&self) -> Vec<String> {
         self.options.iter().map(|o| o.key.clone()).collect()
     }
+}
+
+/// Each requirement checked, its condition naming the stack's options.
+fn check_requirements(
+    entries: Vec<crate::manifest::RequireEntry>,
+    options: &[OptionSpec],
+    stack: &str,
+) -> Result<Vec<Requirement>> {
+    let mut requires = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let requirement = Requirement::from_entry(entry).map_err(|reason| Error::Template {
+            stack: stack.to_string(),
+            reason,
+        })?;
+        check_condition(
+            &requirement.when,
+            options,
+            stack,
+            &format!("requirement `{}`", requirement.tool),
+        )?;
+        requires.push(requirement);
+    }
+    Ok(requires)
 }
 
 /// A condition may only name options asked before it, with values those options accept.
