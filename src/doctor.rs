@@ -227,3 +227,53 @@ fn report_text(per_stack: &[(&Stack, Vec<Finding>)]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::manifest::RequireEntry;
+
+    fn requirement(tool: &str, check: &str) -> Requirement {
+        Requirement::from_entry(RequireEntry {
+            tool: tool.into(),
+            check: check.into(),
+            min: Some("3.12".into()),
+            when: Default::default(),
+            fix: "f".into(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_missing_tool_is_one_shortfall_even_when_another_check_needs_it() {
+        let python = requirement("python", "uv python find --show-version >=3.12");
+        let uv = requirement("uv", "uv --version");
+        let node = requirement("node", "node --version");
+        let findings = [
+            Finding {
+                requirement: &python,
+                status: Status::Missing,
+            },
+            Finding {
+                requirement: &uv,
+                status: Status::Missing,
+            },
+            Finding {
+                requirement: &node,
+                status: Status::Ok(None),
+            },
+        ];
+        let short: Vec<&str> = shortfalls(&findings)
+            .iter()
+            .map(|f| f.requirement.tool.as_str())
+            .collect();
+        assert_eq!(short, ["uv"]);
+        // With uv there, python found too old by it is a shortfall of its own.
+        let findings = [Finding {
+            requirement: &python,
+            status: Status::Failed("no interpreter".into()),
+        }];
+        assert_eq!(shortfalls(&findings).len(), 1);
+    }
+}

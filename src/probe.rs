@@ -13,7 +13,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// What a tool said when asked for its version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Probe {
-    /// It exited 0; its stdout and stderr, in that order (`java -version` writes to stderr).
+    /// It exited 0; what it printed on stdout and stderr (`java -version` writes to stderr).
     Answered(String),
     /// The program is not on PATH.
     Missing,

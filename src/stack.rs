@@ -421,3 +421,81 @@ pub fn is_key(key: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    static NO_FILES: Dir<'static> = Dir::new("", &[]);
+
+    /// Build a stack from a manifest that is valid but for `extra`.
+    fn build(extra: &str) -> Result<Stack> {
+        let text = format!(
+            "title = \"T\"\ndescription = \"D\"\nport = 3000\nname_rule = \"npm\"\n\
+             [commands]\ninstall = \"i\"\nlint = \"l\"\ntest = \"t\"\nstart = \"s\"\n{extra}"
+        );
+        let manifest: Manifest = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        Stack::build("t", manifest, &crate::catalog::shared_options()?, &NO_FILES)
+    }
+
+    fn refusal(extra: &str) -> String {
+        match build(extra) {
+            Err(Error::Template { reason, .. }) => reason,
+            other => panic!("{extra}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn requirements_and_steps_are_checked_when_loaded() {
+        let ok = build(
+            "[[requires]]\ntool = \"node\"\ncheck = \"node --version\"\nmin = \"22.18\"\n\
+             when = { database = \"sqlite\" }\nfix = \"f\"\n\
+             [[step]]\nrun = \"cp .env.example .env\"\nwhen = { database = \"postgres\" }\n",
+        )
+        .unwrap();
+        assert_eq!(ok.requires[0].check, ["node", "--version"]);
+        assert_eq!(ok.steps.len(), 1);
+
+        assert!(
+            refusal(
+                "[[requires]]\ntool = \"node\"\ncheck = \"node -v\"\nmin = \">=22\"\nfix = \"f\"\n"
+            )
+            .contains("not a version")
+        );
+        assert!(
+            refusal(
+                "[[requires]]\ntool = \"node\"\ncheck = \"node -v\"\nwhen = { flavour = \"x\" }\nfix = \"f\"\n"
+            )
+            .contains("requirement `node`: condition on `flavour`")
+        );
+        assert!(
+            refusal("[[requires]]\ntool = \"node\"\ncheck = \"node -v\"\nwhen = { database = \"mysql\" }\nfix = \"f\"\n")
+                .contains("mysql")
+        );
+        assert!(refusal("[[step]]\nrun = \"a\"\nnote = \"b\"\n").contains("exactly one"));
+        assert!(refusal("[[step]]\nwhen = { database = \"sqlite\" }\n").contains("exactly one"));
+        assert!(refusal("[commands.with.Yarn]\ninstall = \"yarn\"\n").contains("package manager"));
+    }
+
+    #[test]
+    fn lock_files_stay_inside_the_project() {
+        let with_locks = |locks: &str| {
+            let text = format!(
+                "title = \"T\"\ndescription = \"D\"\nport = 3000\nname_rule = \"npm\"\n\
+                 lock_files = {locks}\n[commands]\ninstall = \"i\"\nlint = \"l\"\ntest = \"t\"\nstart = \"s\"\n"
+            );
+            let manifest: Manifest = toml::from_str(&text).unwrap();
+            Stack::build(
+                "t",
+                manifest,
+                &crate::catalog::shared_options().unwrap(),
+                &NO_FILES,
+            )
+        };
+        assert!(with_locks("[\"package-lock.json\"]").is_ok());
+        for bad in ["[\"../x.lock\"]", "[\"/etc/x\"]", "[\"\"]"] {
+            assert!(with_locks(bad).is_err(), "{bad}");
+        }
+    }
+}
