@@ -136,9 +136,9 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             Ok(log) => {
                 installed = true;
                 outcome.install = Some(format!("done (log: {})", log.display()));
-                // The first commit was made before the install, so the lock files it wrote
-                // are not in it.
-                if outcome.git.is_some() {
+                // The repository's first commit was made before the install, so the lock
+                // files it wrote are not in it.
+                if target.join(".git").is_dir() {
                     outcome.not_committed = present(&target, &stack.lock_files)
                         .into_iter()
                         .filter(|f| !locks_before.contains(f))
