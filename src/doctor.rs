@@ -17,31 +17,43 @@ use crate::stack::Stack;
 #[derive(Debug, Clone)]
 pub struct Finding<'r> {
     pub requirement: &'r Requirement,
+    /// The command that was run (the check, or the program in the `home` variable's folder).
+    pub command: Vec<String>,
     pub status: Status,
 }
 
 /// Ask each distinct check command once (all at once, each within [`probe::TIMEOUT`]) and judge
 /// every requirement by its answer.
 pub fn examine<'r>(requirements: &[&'r Requirement]) -> Vec<Finding<'r>> {
-    let mut commands: Vec<Vec<String>> = Vec::new();
-    let mut asked = Vec::with_capacity(requirements.len());
-    for requirement in requirements {
-        let at = match commands.iter().position(|c| *c == requirement.check) {
-            Some(at) => at,
-            None => {
-                commands.push(requirement.check.clone());
-                commands.len() - 1
-            }
-        };
-        asked.push(at);
+    let checks: Vec<Vec<String>> = requirements
+        .iter()
+        .map(|r| {
+            let home = r.home.as_deref().and_then(|var| std::env::var(var).ok());
+            r.check_with_home(home.as_deref())
+        })
+        .collect();
+    let mut commands: Vec<&Vec<String>> = Vec::new();
+    for check in &checks {
+        if !commands.contains(&check) {
+            commands.push(check);
+        }
     }
-    let answers = probe::run_all(&commands, probe::TIMEOUT);
+    let owned: Vec<Vec<String>> = commands.iter().map(|c| (*c).clone()).collect();
+    let answers = probe::run_all(&owned, probe::TIMEOUT);
     requirements
         .iter()
-        .zip(asked)
-        .map(|(requirement, at)| Finding {
-            requirement,
-            status: requirement.judge(answers.get(at).unwrap_or(&Probe::Missing)),
+        .zip(checks.iter())
+        .map(|(requirement, check)| {
+            let answer = owned
+                .iter()
+                .position(|c| c == check)
+                .and_then(|at| answers.get(at))
+                .unwrap_or(&Probe::Missing);
+            Finding {
+                requirement,
+                command: check.clone(),
+                status: requirement.judge(answer),
+            }
         })
         .collect()
 }
@@ -66,10 +78,10 @@ pub fn shortfalls<'r>(findings: &[Finding<'r>]) -> Vec<Finding<'r>> {
         .filter(|f| !f.is_ok())
         .filter(|f| {
             !(missing(f)
-                && f.requirement.tool != f.requirement.check[0]
+                && f.requirement.tool != f.command[0]
                 && findings
                     .iter()
-                    .any(|o| missing(o) && o.requirement.tool == f.requirement.check[0]))
+                    .any(|o| missing(o) && o.requirement.tool == f.command[0]))
         })
         .cloned()
         .collect()
@@ -101,7 +113,7 @@ impl Finding<'_> {
         let r = self.requirement;
         FindingJson {
             tool: r.tool.clone(),
-            check: r.command(),
+            check: self.command.join(" "),
             min: r.min.as_ref().map(ToString::to_string),
             when: (!r.when.is_empty()).then(|| r.when.describe()),
             status: self.status.key(),
@@ -125,8 +137,13 @@ impl Finding<'_> {
             Status::Ok(Some(found)) => format!("{} {found}{needs}", r.tool),
             Status::Ok(None) => format!("{} is installed", r.tool),
             Status::TooOld(found) => format!("{} {found} is too old: needs {}", r.tool, r.needed()),
-            Status::Missing => format!("{}: `{}` is not on PATH{needs}", r.tool, r.check[0]),
-            Status::Failed(reason) => format!("{}: `{}` failed: {reason}", r.tool, r.command()),
+            Status::Missing if self.command[0].contains('/') => {
+                format!("{}: there is no `{}`{needs}", r.tool, self.command[0])
+            }
+            Status::Missing => format!("{}: `{}` is not on PATH{needs}", r.tool, self.command[0]),
+            Status::Failed(reason) => {
+                format!("{}: `{}` failed: {reason}", r.tool, self.command.join(" "))
+            }
         }
     }
 }
@@ -238,11 +255,20 @@ mod tests {
         Requirement::from_entry(RequireEntry {
             tool: tool.into(),
             check: check.into(),
+            home: None,
             min: Some("3.12".into()),
             when: Default::default(),
             fix: "f".into(),
         })
         .unwrap()
+    }
+
+    fn finding(requirement: &Requirement, status: Status) -> Finding<'_> {
+        Finding {
+            requirement,
+            command: requirement.check.clone(),
+            status,
+        }
     }
 
     #[test]
@@ -251,18 +277,9 @@ mod tests {
         let uv = requirement("uv", "uv --version");
         let node = requirement("node", "node --version");
         let findings = [
-            Finding {
-                requirement: &python,
-                status: Status::Missing,
-            },
-            Finding {
-                requirement: &uv,
-                status: Status::Missing,
-            },
-            Finding {
-                requirement: &node,
-                status: Status::Ok(None),
-            },
+            finding(&python, Status::Missing),
+            finding(&uv, Status::Missing),
+            finding(&node, Status::Ok(None)),
         ];
         let short: Vec<&str> = shortfalls(&findings)
             .iter()
@@ -270,10 +287,7 @@ mod tests {
             .collect();
         assert_eq!(short, ["uv"]);
         // With uv there, python found too old by it is a shortfall of its own.
-        let findings = [Finding {
-            requirement: &python,
-            status: Status::Failed("no interpreter".into()),
-        }];
+        let findings = [finding(&python, Status::Failed("no interpreter".into()))];
         assert_eq!(shortfalls(&findings).len(), 1);
     }
 }

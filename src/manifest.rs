@@ -125,6 +125,9 @@ pub struct ManagerCommands {
 pub struct RequireEntry {
     pub tool: String,
     pub check: String,
+    /// A variable naming the tool's home folder (`JAVA_HOME`): when set, the check's program
+    /// is the one in its `bin/`.
+    pub home: Option<String>,
     pub min: Option<String>,
     #[serde(default)]
     pub when: Condition,

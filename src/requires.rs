@@ -16,6 +16,8 @@ pub struct Requirement {
     pub tool: String,
     /// The program and its arguments that print the version (`python3 --version`); no shell.
     pub check: Vec<String>,
+    /// A variable naming the tool's home folder (`JAVA_HOME`), whose `bin/` wins over PATH.
+    pub home: Option<String>,
     /// The oldest version that works; `None` when any version does.
     pub min: Option<Version>,
     pub when: Condition,
@@ -50,6 +52,7 @@ impl Requirement {
         Ok(Requirement {
             tool,
             check,
+            home: entry.home,
             min,
             when: entry.when,
             fix: entry.fix,
@@ -59,6 +62,16 @@ impl Requirement {
     /// The check command as one line, as people would type it.
     pub fn command(&self) -> String {
         self.check.join(" ")
+    }
+
+    /// The check to run, given the value of the `home` variable: its program is then
+    /// `<home>/bin/<program>`, as the tools that read that variable use it.
+    pub fn check_with_home(&self, home: Option<&str>) -> Vec<String> {
+        let mut check = self.check.clone();
+        if let (Some(dir), Some(program)) = (home.filter(|h| !h.is_empty()), check.first_mut()) {
+            *program = format!("{}/bin/{program}", dir.trim_end_matches('/'));
+        }
+        check
     }
 
     /// What is needed, in words: `3.12 or newer`, or `any version`.
@@ -211,6 +224,7 @@ mod tests {
         Requirement::from_entry(RequireEntry {
             tool: "node".into(),
             check: "node --version".into(),
+            home: None,
             min: min.map(String::from),
             when: Condition::default(),
             fix: "install Node.js 24".into(),
@@ -288,10 +302,23 @@ mod tests {
     }
 
     #[test]
+    fn a_home_variable_names_the_program_in_its_bin_folder() {
+        let mut req = requirement(None);
+        req.check = vec!["javac".into(), "-version".into()];
+        assert_eq!(
+            req.check_with_home(Some("/opt/jdk-21/")),
+            ["/opt/jdk-21/bin/javac", "-version"]
+        );
+        assert_eq!(req.check_with_home(Some("")), ["javac", "-version"]);
+        assert_eq!(req.check_with_home(None), ["javac", "-version"]);
+    }
+
+    #[test]
     fn broken_entries_are_refused_with_the_reason() {
         let entry = |tool: &str, check: &str, min: Option<&str>, fix: &str| RequireEntry {
             tool: tool.into(),
             check: check.into(),
+            home: None,
             min: min.map(String::from),
             when: Condition::default(),
             fix: fix.into(),

@@ -469,3 +469,40 @@ fn next_steps_of_every_stack_and_option_lead_to_a_running_app() {
     }
     assert!(checked > 50, "only {checked} combinations");
 }
+
+#[test]
+fn java_home_wins_over_path_as_it_does_for_the_maven_wrapper() {
+    let on_path = Toolchain::new().tool("javac", "javac 17.0.15");
+    let home = Toolchain::new();
+    std::fs::create_dir(home.path().join("bin")).unwrap();
+    let jdk21 = home.path().join("bin/javac");
+    std::fs::write(&jdk21, "#!/bin/sh\necho 'javac 21.0.9'\n").unwrap();
+    std::fs::set_permissions(&jdk21, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = sprout()
+        .args(["doctor", "spring-boot", "--json"])
+        .env("PATH", on_path.path())
+        .env("JAVA_HOME", home.path())
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let java21 = &report["stacks"][0]["requirements"][1];
+    assert_eq!(java21["status"], "ok", "{report}");
+    assert_eq!(java21["found"], "21.0.9");
+    assert!(
+        on_path.call_lines().is_empty(),
+        "javac on PATH was not asked"
+    );
+
+    // A JAVA_HOME without a JDK is said as such.
+    let empty = Toolchain::new();
+    sprout()
+        .args(["doctor", "spring-boot"])
+        .env("PATH", on_path.path())
+        .env("JAVA_HOME", empty.path())
+        .assert()
+        .code(6)
+        .stdout(contains(format!(
+            "there is no `{}/bin/javac`",
+            empty.path().display()
+        )));
+}
