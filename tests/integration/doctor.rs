@@ -506,3 +506,70 @@ fn java_home_wins_over_path_as_it_does_for_the_maven_wrapper() {
             empty.path().display()
         )));
 }
+
+/// The version a requirement asks for is the one the generated project itself declares, for
+/// every combination of options: `engines` in package.json, `requires-python` in pyproject.toml,
+/// `java.version` in pom.xml. Bump one without the other and this fails.
+#[test]
+fn requirements_match_what_each_project_declares() {
+    let mut compared = 0;
+    for stack in catalog::load_all().unwrap() {
+        for set in choice_combos(&stack) {
+            let mut pairs = vec![("name".to_string(), "demo-app".to_string())];
+            pairs.extend(set.iter().cloned());
+            let given = Given {
+                set: pairs,
+                file: None,
+            };
+            let Ok((plan, project)) = prepare(&stack, &given, None) else {
+                continue;
+            };
+            let file = |path: &str| {
+                project
+                    .files
+                    .iter()
+                    .find(|f| f.path == path)
+                    .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
+            };
+            for requirement in stack
+                .requires
+                .iter()
+                .filter(|r| r.when.holds(|k| plan.answer(k)))
+            {
+                let Some(min) = &requirement.min else {
+                    continue;
+                };
+                let declared = match requirement.tool.as_str() {
+                    "node" => file("package.json").map(|text| {
+                        let json: Value = serde_json::from_str(&text).unwrap();
+                        json["engines"]["node"].as_str().unwrap().to_string()
+                    }),
+                    "python" => file("pyproject.toml").map(|text| {
+                        let toml: toml::Value = toml::from_str(&text).unwrap();
+                        toml["project"]["requires-python"]
+                            .as_str()
+                            .unwrap()
+                            .to_string()
+                    }),
+                    "JDK" => file("pom.xml").map(|text| {
+                        let start = text.find("<java.version>").unwrap() + "<java.version>".len();
+                        let end = text[start..].find('<').unwrap();
+                        format!(">={}", &text[start..start + end])
+                    }),
+                    _ => None,
+                };
+                if let Some(declared) = declared {
+                    assert_eq!(
+                        declared,
+                        format!(">={min}"),
+                        "{} {set:?}: {} needs {min}",
+                        stack.key,
+                        requirement.tool
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 40, "only {compared} comparisons");
+}
