@@ -32,27 +32,26 @@ pub fn examine<'r>(requirements: &[&'r Requirement]) -> Vec<Finding<'r>> {
             r.check_with_home(home.as_deref())
         })
         .collect();
-    let mut commands: Vec<&Vec<String>> = Vec::new();
+    let mut distinct: Vec<Vec<String>> = Vec::new();
     for check in &checks {
-        if !commands.contains(&check) {
-            commands.push(check);
+        if !distinct.contains(check) {
+            distinct.push(check.clone());
         }
     }
-    let owned: Vec<Vec<String>> = commands.iter().map(|c| (*c).clone()).collect();
-    let answers = probe::run_all(&owned, probe::TIMEOUT);
+    let answers = probe::run_all(&distinct, probe::TIMEOUT);
     requirements
         .iter()
-        .zip(checks.iter())
-        .map(|(requirement, check)| {
-            let answer = owned
+        .zip(checks)
+        .map(|(requirement, command)| {
+            let answer = distinct
                 .iter()
-                .position(|c| c == check)
+                .position(|c| *c == command)
                 .and_then(|at| answers.get(at))
                 .unwrap_or(&Probe::Missing);
             Finding {
                 requirement,
-                command: check.clone(),
                 status: requirement.judge(answer),
+                command,
             }
         })
         .collect()
