@@ -68,6 +68,17 @@ pub fn preflight<'s>(plan: &Plan<'s>) -> Vec<Finding<'s>> {
     examine(&applying)
 }
 
+/// With `--verbose`: each command run and what came of it.
+pub fn detail(findings: &[Finding], out: &Output) {
+    for finding in findings {
+        out.detail(&format!(
+            "checked `{}`: {}",
+            finding.command.join(" "),
+            finding.status.key()
+        ));
+    }
+}
+
 /// The findings that fall short, for `new`: a tool that is missing is named once, even when
 /// another requirement is checked through it (`uv python find` when uv is missing).
 pub fn shortfalls<'r>(findings: &[Finding<'r>]) -> Vec<Finding<'r>> {
@@ -154,7 +165,9 @@ pub fn run(stack: Option<&str>, json: bool, out: &Output) -> Result<Exit> {
         None => catalog::load_all()?,
     };
     let all: Vec<&Requirement> = stacks.iter().flat_map(|s| &s.requires).collect();
-    let mut findings = examine(&all).into_iter();
+    let examined = examine(&all);
+    detail(&examined, out);
+    let mut findings = examined.into_iter();
     let per_stack: Vec<(&Stack, Vec<Finding>)> = stacks
         .iter()
         .map(|s| (s, findings.by_ref().take(s.requires.len()).collect()))

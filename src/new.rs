@@ -63,6 +63,9 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let manager = std::env::var(install::MANAGER_ENV).ok();
     let commands = project.commands.of_manager(manager.as_deref());
     let findings = (!args.no_preflight).then(|| doctor::preflight(&plan));
+    if let Some(findings) = &findings {
+        doctor::detail(findings, out);
+    }
     let shortfalls = findings
         .as_deref()
         .map(doctor::shortfalls)
