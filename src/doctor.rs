@@ -5,7 +5,7 @@ use console::style;
 use serde::Serialize;
 
 use crate::catalog;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
 use crate::plan::Plan;
@@ -173,11 +173,15 @@ pub fn run(stack: Option<&str>, json: bool, out: &Output) -> Result<Exit> {
         .map(|s| (s, findings.by_ref().take(s.requires.len()).collect()))
         .collect();
     let ok = per_stack.iter().flat_map(|(_, f)| f).all(Finding::is_ok);
-    if json {
-        out.json(&report_json(&per_stack, ok));
+    let printed = if json {
+        out.json(&report_json(&per_stack, ok))
     } else {
-        out.result(&report_text(&per_stack));
-    }
+        out.result(&report_text(&per_stack))
+    };
+    printed.map_err(|source| Error::Output {
+        source,
+        written: None,
+    })?;
     Ok(if ok {
         Exit::Success
     } else {

@@ -26,6 +26,8 @@ pub mod render;
 pub mod report;
 pub mod requires;
 pub mod secrets;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod signals;
 pub mod stack;
 pub mod value;

@@ -38,19 +38,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     };
     let stack = catalog::load(&key)?;
 
-    let mut set = Vec::with_capacity(args.set.len() + 1);
-    for raw in &args.set {
-        set.push(answers::parse_set(raw)?);
-    }
-    if let Some(name) = &args.name {
-        if let Some((_, other)) = set.iter().find(|(k, v)| k == "name" && v != name) {
-            return Err(Error::Usage(format!(
-                "two names given: `{name}` and --set name={other}"
-            )));
-        }
-        set.insert(0, ("name".to_string(), name.clone()));
-    }
-    let given = Given { set, file };
+    let given = given(args.name.as_deref(), &args.set, file)?;
     let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
 
     // With --install, checked before anything is written: a package manager the stack does not
@@ -71,45 +59,39 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         .map(doctor::shortfalls)
         .unwrap_or_default();
     let target: PathBuf = args.output.join(plan.name());
-    let next = |installed: bool, uncommitted: &[String]| {
+    let next = |installed: bool| {
         report::next_steps(&NextSteps {
             target: &target,
             commands,
             steps: &project.steps,
             port: stack.port,
             installed,
-            uncommitted,
             shortfalls: &shortfalls,
             os: std::env::consts::OS,
         })
     };
-    let mut outcome = Outcome {
-        stack: &stack.key,
-        path: target.to_string_lossy().into_owned(),
-        dry_run: args.dry_run,
-        answers: plan.answers_json(),
-        files: report::file_entries(&project.files),
-        commands: &project.commands,
-        next_steps: next(false, &[]),
-        git: None,
-        unchanged: Vec::new(),
-        install: None,
-        not_committed: Vec::new(),
-        preflight: findings
-            .as_ref()
-            .map(|f| f.iter().map(Finding::json).collect()),
-    };
+    let mut outcome = outcome(&plan, &project, &target, args.dry_run);
+    outcome.next_steps = next(false);
+    outcome.preflight = findings
+        .as_ref()
+        .map(|f| f.iter().map(Finding::json).collect());
 
     if args.dry_run {
-        if args.json {
-            out.json(&outcome);
+        // The same refusal, and exit code, as the real run.
+        writer::check(&target, &project.files, args.force)?;
+        let printed = if args.json {
+            out.json(&outcome)
         } else {
             out.result(&format!(
                 "{}{}",
                 report::tree(&outcome.path, &project.files),
                 report::shortfalls_text(&shortfalls)
-            ));
-        }
+            ))
+        };
+        printed.map_err(|source| Error::Output {
+            source,
+            written: None,
+        })?;
         return Ok(Exit::Success);
     }
 
@@ -128,40 +110,45 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     };
     outcome.unchanged = written.unchanged;
 
-    if !args.no_git {
-        outcome.git = Some(git::init(&target));
-    }
     let mut exit = Exit::Success;
     let mut installed = false;
+    // The first commit holds what sprout wrote and, after a successful `--install`, the lock
+    // files the install wrote.
+    let added = written.added.len();
+    let mut to_commit = written.added;
     if args.install {
         let locks_before = present(&target, &stack.lock_files);
         match install::run(&target, &install_command, out) {
             Ok(log) => {
                 installed = true;
                 outcome.install = Some(format!("done (log: {})", log.display()));
-                // The repository's first commit was made before the install, so the lock
-                // files it wrote are not in it.
-                if target.join(".git").is_dir() {
-                    outcome.not_committed = present(&target, &stack.lock_files)
+                to_commit.extend(
+                    present(&target, &stack.lock_files)
                         .into_iter()
-                        .filter(|f| !locks_before.contains(f))
-                        .collect();
-                }
+                        .filter(|f| !locks_before.contains(f)),
+                );
             }
             Err(error) => {
                 outcome.install = Some(format!("failed: {error}"));
                 out.error(&error);
-                exit = Exit::InstallFailed;
+                exit = error.exit();
             }
         }
     }
-    outcome.next_steps = next(installed, &outcome.not_committed);
-
-    if args.json {
-        out.json(&outcome);
-    } else {
-        out.result(&created_text(&outcome, written.added.len(), &shortfalls));
+    if !args.no_git {
+        outcome.git = Some(git::init(&target, &to_commit));
     }
+    outcome.next_steps = next(installed);
+
+    let printed = if args.json {
+        out.json(&outcome)
+    } else {
+        out.result(&created_text(&outcome, added, &shortfalls))
+    };
+    printed.map_err(|source| Error::Output {
+        source,
+        written: Some(target.clone()),
+    })?;
     Ok(exit)
 }
 
@@ -172,6 +159,55 @@ fn present(dir: &Path, files: &[String]) -> Vec<String> {
         .filter(|f| dir.join(f).is_file())
         .cloned()
         .collect()
+}
+
+/// The answers given before any prompt: the positional NAME, each `--set KEY=VALUE` as typed,
+/// and the answers file.
+pub fn given(name: Option<&str>, raw_set: &[String], file: Option<AnswersFile>) -> Result<Given> {
+    let mut set = Vec::with_capacity(raw_set.len() + 1);
+    for raw in raw_set {
+        set.push(answers::parse_set(raw)?);
+    }
+    if let Some(name) = name {
+        if let Some((_, other)) = set.iter().find(|(k, v)| k == "name" && v != name) {
+            return Err(Error::Usage(format!(
+                "two names given: `{name}` and --set name={other}"
+            )));
+        }
+        set.insert(0, ("name".to_string(), name.to_string()));
+    }
+    Ok(Given { set, file })
+}
+
+/// What `new` reports (before writing): the files, the answers and the next steps (with the
+/// stack's own commands, before any check of the machine).
+pub fn outcome<'a>(
+    plan: &'a Plan,
+    project: &'a Project,
+    target: &Path,
+    dry_run: bool,
+) -> Outcome<'a> {
+    Outcome {
+        stack: &plan.stack.key,
+        path: target.to_string_lossy().into_owned(),
+        dry_run,
+        answers: plan.answers_json(),
+        files: report::file_entries(&project.files),
+        commands: &project.commands,
+        next_steps: report::next_steps(&NextSteps {
+            target,
+            commands: &project.commands,
+            steps: &project.steps,
+            port: plan.stack.port,
+            installed: false,
+            shortfalls: &[],
+            os: std::env::consts::OS,
+        }),
+        git: None,
+        unchanged: Vec::new(),
+        install: None,
+        preflight: None,
+    }
 }
 
 /// Everything before the disk: resolve the answers, make the secrets, render, add the record.
@@ -220,12 +256,6 @@ fn created_text(outcome: &Outcome, added: usize, shortfalls: &[Finding]) -> Stri
     }
     if let Some(install) = &outcome.install {
         text.push_str(&format!("  install: {install}\n"));
-    }
-    if !outcome.not_committed.is_empty() {
-        text.push_str(&format!(
-            "  not in the first commit: {} (see the next steps)\n",
-            outcome.not_committed.join(", ")
-        ));
     }
     text.push_str(&report::shortfalls_text(shortfalls));
     text.push_str(&format!("\n{}\n", style("Next steps").bold()));

@@ -26,9 +26,6 @@ pub struct Outcome<'a> {
     pub unchanged: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub install: Option<String>,
-    /// Files the install wrote that the first commit does not hold.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub not_committed: Vec<String>,
     /// The tools the project needs and what this machine has (absent with --no-preflight).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preflight: Option<Vec<FindingJson>>,
@@ -62,8 +59,6 @@ pub struct NextSteps<'a> {
     pub port: u16,
     /// `--install` ran and succeeded: installing is not a next step.
     pub installed: bool,
-    /// Files the install wrote that the first commit does not hold.
-    pub uncommitted: &'a [String],
     /// The tools that fall short of the project's needs.
     pub shortfalls: &'a [Finding<'a>],
     /// The operating system (`std::env::consts::OS`): `open` exists only on macOS.
@@ -86,13 +81,6 @@ pub fn next_steps(next: &NextSteps) -> Vec<String> {
     }
     if !next.installed {
         steps.push(next.commands.install.clone());
-    }
-    if !next.uncommitted.is_empty() {
-        let files: Vec<String> = next.uncommitted.iter().map(|f| shell_quote(f)).collect();
-        steps.push(format!(
-            "git add {} && git commit -m \"Add the lock file\"",
-            files.join(" ")
-        ));
     }
     for step in next.steps {
         steps.push(match step {

@@ -6,4 +6,7 @@ mod common;
 mod doctor;
 mod fuzz;
 mod interactive;
+mod safety;
+#[cfg(feature = "serve")]
+mod serve;
 mod stacks;
