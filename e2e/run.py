@@ -296,6 +296,10 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
     except RuntimeError as e:
         generate_log.write_text(str(e))
         return fail("setup", generate_log)
+    # What sprout's own check says of this case's toolchain: logged, never a failure by itself.
+    doctor = subprocess.run([str(binary), "doctor", case.stack], capture_output=True, text=True, env=env, timeout=60)
+    (work / "doctor.log").write_text(f"$ sprout doctor {case.stack}  (exit {doctor.returncode})\n{doctor.stdout}{doctor.stderr}")
+    print(f"doctor {case.stack}: exit {doctor.returncode}, {(doctor.stdout.strip().splitlines() or ['?'])[-1]}", flush=True)
     if case.needs_postgres:
         db_log = work / "postgres.log"
         if pg is None:

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "sprout",
     version,
     about = "Start a new backend project that installs, passes its tests and serves /health on the first try",
-    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing the project or the output failed, 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 130 interrupted."
+    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing the project or the output failed, 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 130 interrupted."
 )]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always or never
@@ -62,6 +62,15 @@ pub enum Command {
     },
     /// Run the project's install, lint and test commands, start it and check GET /health
     Verify(VerifyArgs),
+    /// Check this machine's tools (versions) against what each stack needs, with the fixes
+    Doctor {
+        /// Check only this stack
+        #[arg(value_parser = stack_names())]
+        stack: Option<String>,
+        /// One JSON object on stdout
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the web page and HTTP API that generate projects (see README "sprout serve")
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
@@ -115,6 +124,10 @@ pub struct NewArgs {
     /// Run the stack's install command afterwards, with progress shown
     #[arg(long)]
     pub install: bool,
+
+    /// Do not check the tools the project needs (as `sprout doctor` does) before writing
+    #[arg(long)]
+    pub no_preflight: bool,
 
     /// Print one JSON object on stdout describing the result (files, answers, next steps)
     #[arg(long)]

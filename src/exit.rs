@@ -28,6 +28,8 @@ pub enum Exit {
     Conflicts = 8,
     /// `sprout verify` (or `update --verify`): a step of the project failed.
     VerifyFailed = 9,
+    /// `sprout doctor`: a tool a stack needs is missing, too old or did not answer.
+    ToolchainShort = 10,
     /// Interrupted: at a prompt or while writing (nothing was left behind), or during `--install`
     /// (the install is stopped, the project stays).
     Cancelled = 130,
@@ -35,7 +37,7 @@ pub enum Exit {
 
 impl Exit {
     /// Every code, in order: README and `--help` document each of them.
-    pub const ALL: [Exit; 11] = [
+    pub const ALL: [Exit; 12] = [
         Exit::Success,
         Exit::Internal,
         Exit::Usage,
@@ -46,6 +48,7 @@ impl Exit {
         Exit::NoRecord,
         Exit::Conflicts,
         Exit::VerifyFailed,
+        Exit::ToolchainShort,
         Exit::Cancelled,
     ];
 }

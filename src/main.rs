@@ -9,7 +9,7 @@ use sprout::cli::{Cli, Command};
 use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
-use sprout::{catalog, listing, new, signals, update};
+use sprout::{catalog, doctor, listing, new, signals, update};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
             Command::List { json: true }
                 | Command::Show { json: true, .. }
                 | Command::Check { json: true, .. }
+                | Command::Doctor { json: true, .. }
         )
         || matches!(&cli.command, Command::Update(a) if a.flags.json)
         || matches!(&cli.command, Command::Add(a) if a.flags.json)
@@ -88,6 +89,7 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
         Command::Add(args) => return update::command::add(args, out),
         Command::Check { dir, json } => return update::command::check(&dir, json, out),
         Command::Verify(args) => return update::command::verify(args, out),
+        Command::Doctor { stack, json } => return doctor::run(stack.as_deref(), json, out),
         #[cfg(feature = "serve")]
         Command::Serve(args) => return sprout::serve::run(args),
         Command::Completions { shell } => {

@@ -36,6 +36,15 @@ pub struct Manifest {
     pub commands: Commands,
     #[serde(default, rename = "file")]
     pub files: Vec<FileRule>,
+    /// What the project needs on the machine (`sprout doctor`, the check before `new`).
+    #[serde(default)]
+    pub requires: Vec<RequireEntry>,
+    /// Steps between installing and running, printed as next steps.
+    #[serde(default, rename = "step")]
+    pub steps: Vec<StepEntry>,
+    /// Lock files the install command may write (committed with the project, or named).
+    #[serde(default)]
+    pub lock_files: Vec<String>,
 }
 
 fn first_version() -> u32 {
@@ -124,9 +133,45 @@ pub struct Commands {
     pub test: String,
     pub start: String,
     pub dev: Option<String>,
-    /// Install commands of other package managers, by name, for `SPROUT_PACKAGE_MANAGER`.
+    /// Other package managers, by name, for `SPROUT_PACKAGE_MANAGER`.
     #[serde(default)]
-    pub install_with: BTreeMap<String, String>,
+    pub with: BTreeMap<String, ManagerCommands>,
+}
+
+/// `[commands.with.<manager>]`: that package manager's commands; one left out is the stack's own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagerCommands {
+    pub install: String,
+    pub lint: Option<String>,
+    pub test: Option<String>,
+    pub start: Option<String>,
+    pub dev: Option<String>,
+}
+
+/// One `[[requires]]`: a tool the project needs, checked by `requires.rs`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequireEntry {
+    pub tool: String,
+    pub check: String,
+    /// A variable naming the tool's home folder (`JAVA_HOME`): when set, the check's program
+    /// is the one in its `bin/`.
+    pub home: Option<String>,
+    pub min: Option<String>,
+    #[serde(default)]
+    pub when: Condition,
+    pub fix: String,
+}
+
+/// One `[[step]]`: a command to run (`run`) or a thing to do by hand (`note`), both rendered.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepEntry {
+    pub run: Option<String>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub when: Condition,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::answers::{self, AnswersFile, Asker, Given};
 use crate::catalog;
 use crate::cli::NewArgs;
+use crate::doctor::{self, Finding};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
@@ -12,7 +13,7 @@ use crate::plan::Plan;
 use crate::prompt::{self, TerminalAsker};
 use crate::record::{self, Record};
 use crate::render::{self, MODE_FILE, OutputFile, Project};
-use crate::report::{self, Outcome};
+use crate::report::{self, NextSteps, Outcome};
 use crate::stack::Stack;
 use crate::{git, install, secrets, signals, update, writer};
 
@@ -47,8 +48,33 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         Err(error) if args.install => return Err(error),
         Err(_) => project.commands.install.clone(),
     };
+    let manager = std::env::var(install::MANAGER_ENV).ok();
+    let commands = project.commands.of_manager(manager.as_deref());
+    let findings = (!args.no_preflight).then(|| doctor::preflight(&plan));
+    if let Some(findings) = &findings {
+        doctor::detail(findings, out);
+    }
+    let shortfalls = findings
+        .as_deref()
+        .map(doctor::shortfalls)
+        .unwrap_or_default();
     let target: PathBuf = args.output.join(plan.name());
-    let mut outcome = outcome(&plan, &project, &target, &install_command, args.dry_run);
+    let next = |installed: bool| {
+        report::next_steps(&NextSteps {
+            target: &target,
+            commands,
+            steps: &project.steps,
+            port: stack.port,
+            installed,
+            shortfalls: &shortfalls,
+            os: std::env::consts::OS,
+        })
+    };
+    let mut outcome = outcome(&plan, &project, &target, args.dry_run);
+    outcome.next_steps = next(false);
+    outcome.preflight = findings
+        .as_ref()
+        .map(|f| f.iter().map(Finding::json).collect());
 
     if args.dry_run {
         // The same refusal, and exit code, as the real run.
@@ -56,7 +82,11 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         let printed = if args.json {
             out.json(&outcome)
         } else {
-            out.result(&report::tree(&outcome.path, &project.files))
+            out.result(&format!(
+                "{}{}",
+                report::tree(&outcome.path, &project.files),
+                report::shortfalls_text(&shortfalls)
+            ))
         };
         printed.map_err(|source| Error::Output {
             source,
@@ -66,7 +96,12 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     }
 
     if let Some(asker) = asker.as_mut() {
-        asker.confirm(&report::summary(&plan), &outcome.path)?;
+        let summary = format!(
+            "{}{}",
+            report::summary(&plan),
+            report::shortfalls_text(&shortfalls)
+        );
+        asker.confirm(&summary, &outcome.path)?;
     }
 
     let written = {
@@ -75,14 +110,24 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     };
     outcome.unchanged = written.unchanged;
 
-    if !args.no_git {
-        outcome.git = Some(git::init(&target, &written.added));
-        update::base::keep_render(&target, &project.files, &plan.secrets);
-    }
     let mut exit = Exit::Success;
+    let mut installed = false;
+    // The first commit holds what sprout wrote and, after a successful `--install`, the lock
+    // files the install wrote.
+    let added = written.added.len();
+    let mut to_commit = written.added;
     if args.install {
+        let locks_before = present(&target, &stack.lock_files);
         match install::run(&target, &install_command, out) {
-            Ok(log) => outcome.install = Some(format!("done (log: {})", log.display())),
+            Ok(log) => {
+                installed = true;
+                outcome.install = Some(format!("done (log: {})", log.display()));
+                to_commit.extend(
+                    present(&target, &stack.lock_files)
+                        .into_iter()
+                        .filter(|f| !locks_before.contains(f)),
+                );
+            }
             Err(error) => {
                 outcome.install = Some(format!("failed: {error}"));
                 out.error(&error);
@@ -90,17 +135,36 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             }
         }
     }
+    if !args.no_git {
+        // The pristine render is kept for `sprout update` only in a repository sprout made:
+        // a user's own repository gets no object or ref it did not ask for.
+        let made_here = git::enclosing_repository(&target).is_none();
+        outcome.git = Some(git::init(&target, &to_commit));
+        if made_here {
+            update::base::keep_render(&target, &project.files, &plan.secrets);
+        }
+    }
+    outcome.next_steps = next(installed);
 
     let printed = if args.json {
         out.json(&outcome)
     } else {
-        out.result(&created_text(&outcome, written.added.len()))
+        out.result(&created_text(&outcome, added, &shortfalls))
     };
     printed.map_err(|source| Error::Output {
         source,
         written: Some(target.clone()),
     })?;
     Ok(exit)
+}
+
+/// Which of `files` (paths in the project) exist in `dir`.
+fn present(dir: &Path, files: &[String]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| dir.join(f).is_file())
+        .cloned()
+        .collect()
 }
 
 /// The answers given before any prompt: the positional NAME, each `--set KEY=VALUE` as typed,
@@ -121,12 +185,12 @@ pub fn given(name: Option<&str>, raw_set: &[String], file: Option<AnswersFile>) 
     Ok(Given { set, file })
 }
 
-/// What `new` reports (before writing): the files, the answers and the next steps.
+/// What `new` reports (before writing): the files, the answers and the next steps (with the
+/// stack's own commands, before any check of the machine).
 pub fn outcome<'a>(
     plan: &'a Plan,
     project: &'a Project,
     target: &Path,
-    install_command: &str,
     dry_run: bool,
 ) -> Outcome<'a> {
     Outcome {
@@ -136,10 +200,19 @@ pub fn outcome<'a>(
         answers: plan.answers_json(),
         files: report::file_entries(&project.files),
         commands: &project.commands,
-        next_steps: report::next_steps(target, install_command, &project.commands, plan.stack.port),
+        next_steps: report::next_steps(&NextSteps {
+            target,
+            commands: &project.commands,
+            steps: &project.steps,
+            port: plan.stack.port,
+            installed: false,
+            shortfalls: &[],
+            os: std::env::consts::OS,
+        }),
         git: None,
         unchanged: Vec::new(),
         install: None,
+        preflight: None,
     }
 }
 
@@ -171,7 +244,7 @@ pub fn prepare<'s>(
     Ok((plan, project))
 }
 
-fn created_text(outcome: &Outcome, added: usize) -> String {
+fn created_text(outcome: &Outcome, added: usize, shortfalls: &[Finding]) -> String {
     use console::style;
     let mut text = format!(
         "{} {} ({}), {added} files\n",
@@ -191,6 +264,7 @@ fn created_text(outcome: &Outcome, added: usize) -> String {
     if let Some(install) = &outcome.install {
         text.push_str(&format!("  install: {install}\n"));
     }
+    text.push_str(&report::shortfalls_text(shortfalls));
     text.push_str(&format!("\n{}\n", style("Next steps").bold()));
     for step in &outcome.next_steps {
         text.push_str(&format!("  {step}\n"));

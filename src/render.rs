@@ -41,14 +41,36 @@ pub struct Commands {
     pub start: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dev: Option<String>,
+    /// The install command of each other package manager, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub install_with: BTreeMap<String, String>,
+    /// Every command of each other package manager, by name.
+    #[serde(skip)]
+    pub with: BTreeMap<String, Commands>,
+}
+
+impl Commands {
+    /// The commands of the package manager `name` when the stack offers it, else its own.
+    pub fn of_manager(&self, name: Option<&str>) -> &Commands {
+        name.and_then(|n| self.with.get(n.trim())).unwrap_or(self)
+    }
+}
+
+/// One of the steps between installing and running (`[[step]]`), rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A command to run in the project.
+    Run(String),
+    /// Something to do by hand.
+    Note(String),
 }
 
 #[derive(Debug)]
 pub struct Project {
     pub files: Vec<OutputFile>,
     pub commands: Commands,
+    /// The steps whose condition holds, in manifest order.
+    pub steps: Vec<Step>,
 }
 
 /// Render the whole project in memory.
@@ -84,19 +106,36 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         hb.render_template(text, &ctx)
             .map_err(|e| broken(format!("command `{text}`: {e}")))
     };
-    let commands = Commands {
-        install: command(&stack.commands.install)?,
-        lint: command(&stack.commands.lint)?,
-        test: command(&stack.commands.test)?,
-        start: command(&stack.commands.start)?,
-        dev: stack.commands.dev.as_deref().map(command).transpose()?,
-        install_with: stack
-            .commands
-            .install_with
-            .iter()
-            .map(|(name, text)| Ok((name.clone(), command(text)?)))
-            .collect::<Result<_>>()?,
+    let own = &stack.commands;
+    let mut commands = Commands {
+        install: command(&own.install)?,
+        lint: command(&own.lint)?,
+        test: command(&own.test)?,
+        start: command(&own.start)?,
+        dev: own.dev.as_deref().map(command).transpose()?,
+        ..Commands::default()
     };
+    for (name, theirs) in &own.with {
+        let or_own = |given: &Option<String>, base: &String| match given {
+            Some(text) => command(text),
+            None => Ok(base.clone()),
+        };
+        let set = Commands {
+            install: command(&theirs.install)?,
+            lint: or_own(&theirs.lint, &commands.lint)?,
+            test: or_own(&theirs.test, &commands.test)?,
+            start: or_own(&theirs.start, &commands.start)?,
+            dev: match &theirs.dev {
+                Some(text) => Some(command(text)?),
+                None => commands.dev.clone(),
+            },
+            ..Commands::default()
+        };
+        commands
+            .install_with
+            .insert(name.clone(), set.install.clone());
+        commands.with.insert(name.clone(), set);
+    }
     ctx.insert(
         "commands".into(),
         serde_json::to_value(&commands).unwrap_or(Json::Null),
@@ -187,9 +226,25 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         // A stack's own file replaces a shared one at the same path.
         files.extend(rendered_layer);
     }
+    let mut steps = Vec::new();
+    for step in &stack.steps {
+        if !step.when.holds(lookup) {
+            continue;
+        }
+        let text = |t: &str| {
+            hb.render_template(t, &ctx)
+                .map_err(|e| broken(format!("step `{t}`: {e}")))
+        };
+        match (&step.run, &step.note) {
+            (Some(run), _) => steps.push(Step::Run(text(run)?)),
+            (None, Some(note)) => steps.push(Step::Note(text(note)?)),
+            (None, None) => {}
+        }
+    }
     Ok(Project {
         files: files.into_values().collect(),
         commands,
+        steps,
     })
 }
 

@@ -7,8 +7,9 @@ use console::style;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
+use crate::doctor::{Finding, FindingJson};
 use crate::plan::Plan;
-use crate::render::{Commands, OutputFile};
+use crate::render::{Commands, OutputFile, Step};
 
 #[derive(Serialize)]
 pub struct Outcome<'a> {
@@ -25,6 +26,9 @@ pub struct Outcome<'a> {
     pub unchanged: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub install: Option<String>,
+    /// The tools the project needs and what this machine has (absent with --no-preflight).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preflight: Option<Vec<FindingJson>>,
 }
 
 #[derive(Serialize)]
@@ -45,19 +49,74 @@ pub fn file_entries(files: &[OutputFile]) -> Vec<FileEntry<'_>> {
         .collect()
 }
 
-/// The commands a person runs next, in order.
-pub fn next_steps(target: &Path, install: &str, commands: &Commands, port: u16) -> Vec<String> {
-    let mut steps = vec![format!("cd {}", shell_quote(&target.to_string_lossy()))];
-    steps.push(install.to_string());
-    steps.push(commands.test.clone());
+/// What the next steps are made of.
+pub struct NextSteps<'a> {
+    pub target: &'a Path,
+    /// The project's commands, of the package manager in use.
+    pub commands: &'a Commands,
+    /// The stack's steps between installing and running (`[[step]]`).
+    pub steps: &'a [Step],
+    pub port: u16,
+    /// `--install` ran and succeeded: installing is not a next step.
+    pub installed: bool,
+    /// The tools that fall short of the project's needs.
+    pub shortfalls: &'a [Finding<'a>],
+    /// The operating system (`std::env::consts::OS`): `open` exists only on macOS.
+    pub os: &'a str,
+}
+
+/// The commands a person runs next, in order; what is done by hand is a `# comment` line, so
+/// the whole list can be pasted into a shell.
+pub fn next_steps(next: &NextSteps) -> Vec<String> {
+    let mut steps = vec![format!(
+        "cd {}",
+        shell_quote(&next.target.to_string_lossy())
+    )];
+    for finding in next.shortfalls {
+        steps.push(format!(
+            "# {}; fix: {}",
+            finding.describe(),
+            finding.requirement.fix
+        ));
+    }
+    if !next.installed {
+        steps.push(next.commands.install.clone());
+    }
+    for step in next.steps {
+        steps.push(match step {
+            Step::Run(command) => command.clone(),
+            Step::Note(note) => format!("# {note}"),
+        });
+    }
+    steps.push(next.commands.test.clone());
     steps.push(
-        commands
+        next.commands
             .dev
             .clone()
-            .unwrap_or_else(|| commands.start.clone()),
+            .unwrap_or_else(|| next.commands.start.clone()),
     );
-    steps.push(format!("open http://localhost:{port}/health"));
+    let url = format!("http://localhost:{}/health", next.port);
+    steps.push(if next.os == "macos" {
+        format!("open {url}")
+    } else {
+        format!("curl {url}")
+    });
     steps
+}
+
+/// The tools that fall short, one line each, for the summary.
+pub fn shortfalls_text(shortfalls: &[Finding]) -> String {
+    shortfalls
+        .iter()
+        .map(|f| {
+            format!(
+                "  {} {}
+",
+                style("toolchain:").yellow(),
+                f.describe()
+            )
+        })
+        .collect()
 }
 
 /// The answers as aligned `key  value` lines.

@@ -6,9 +6,10 @@ use include_dir::Dir;
 use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::manifest::{
-    Commands, FileRule, Manifest, Migration, OptionEntry, OptionType, SharedOptions,
+    Commands, FileRule, Manifest, Migration, OptionEntry, OptionType, SharedOptions, StepEntry,
 };
 use crate::names::NameRule;
+use crate::requires::Requirement;
 use crate::value::Value;
 
 /// Keys a template sees besides the options; no option or derived value may take them.
@@ -28,6 +29,9 @@ pub struct Stack {
     pub secrets: Vec<(String, usize)>,
     pub commands: Commands,
     pub rules: Vec<FileRule>,
+    pub requires: Vec<Requirement>,
+    pub steps: Vec<StepEntry>,
+    pub lock_files: Vec<String>,
     pub dir: &'static Dir<'static>,
     /// The `_shared/` layer of the catalogue the stack was loaded from.
     pub shared: &'static Dir<'static>,
@@ -329,6 +333,34 @@ impl Stack {
             )?;
         }
 
+        let requires = check_requirements(manifest.requires, &options, key)?;
+        for step in &manifest.steps {
+            let what = match (&step.run, &step.note) {
+                (Some(run), None) => format!("step `{run}`"),
+                (None, Some(note)) => format!("step `# {note}`"),
+                _ => {
+                    return Err(broken(
+                        "a [[step]] needs exactly one of `run` and `note`".into(),
+                    ));
+                }
+            };
+            check_condition(&step.when, &options, key, &what)?;
+        }
+        if let Some(bad) = manifest
+            .lock_files
+            .iter()
+            .find(|p| crate::render::safe_path(p).as_deref() != Some(p.as_str()))
+        {
+            return Err(broken(format!(
+                "lock file `{bad}` is not a plain path inside the project"
+            )));
+        }
+        if let Some(name) = manifest.commands.with.keys().find(|n| !is_key(n)) {
+            return Err(broken(format!(
+                "package manager `{name}` in [commands.with]: use lowercase letters and digits"
+            )));
+        }
+
         Ok(Stack {
             key: key.to_string(),
             title: manifest.title,
@@ -342,6 +374,9 @@ impl Stack {
             secrets,
             commands: manifest.commands,
             rules: manifest.files,
+            requires,
+            steps: manifest.steps,
+            lock_files: manifest.lock_files,
             dir,
             shared: shared_dir,
         })
@@ -375,6 +410,29 @@ impl Stack {
     pub fn option_keys(&self) -> Vec<String> {
         self.options.iter().map(|o| o.key.clone()).collect()
     }
+}
+
+/// Each requirement checked, its condition naming the stack's options.
+fn check_requirements(
+    entries: Vec<crate::manifest::RequireEntry>,
+    options: &[OptionSpec],
+    stack: &str,
+) -> Result<Vec<Requirement>> {
+    let mut requires = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let requirement = Requirement::from_entry(entry).map_err(|reason| Error::Template {
+            stack: stack.to_string(),
+            reason,
+        })?;
+        check_condition(
+            &requirement.when,
+            options,
+            stack,
+            &format!("requirement `{}`", requirement.tool),
+        )?;
+        requires.push(requirement);
+    }
+    Ok(requires)
 }
 
 /// A condition may only name options asked before it, with values those options accept.
@@ -411,4 +469,82 @@ pub fn is_key(key: &str) -> bool {
         && key
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    static NO_FILES: Dir<'static> = Dir::new("", &[]);
+
+    /// Build a stack from a manifest that is valid but for `extra`.
+    fn build(extra: &str) -> Result<Stack> {
+        let text = format!(
+            "title = \"T\"\ndescription = \"D\"\nport = 3000\nname_rule = \"npm\"\n\
+             [commands]\ninstall = \"i\"\nlint = \"l\"\ntest = \"t\"\nstart = \"s\"\n{extra}"
+        );
+        let manifest: Manifest = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        Stack::build("t", manifest, &crate::catalog::shared_options()?, &NO_FILES)
+    }
+
+    fn refusal(extra: &str) -> String {
+        match build(extra) {
+            Err(Error::Template { reason, .. }) => reason,
+            other => panic!("{extra}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn requirements_and_steps_are_checked_when_loaded() {
+        let ok = build(
+            "[[requires]]\ntool = \"node\"\ncheck = \"node --version\"\nmin = \"22.18\"\n\
+             when = { database = \"sqlite\" }\nfix = \"f\"\n\
+             [[step]]\nrun = \"cp .env.example .env\"\nwhen = { database = \"postgres\" }\n",
+        )
+        .unwrap();
+        assert_eq!(ok.requires[0].check, ["node", "--version"]);
+        assert_eq!(ok.steps.len(), 1);
+
+        assert!(
+            refusal(
+                "[[requires]]\ntool = \"node\"\ncheck = \"node -v\"\nmin = \">=22\"\nfix = \"f\"\n"
+            )
+            .contains("not a version")
+        );
+        assert!(
+            refusal(
+                "[[requires]]\ntool = \"node\"\ncheck = \"node -v\"\nwhen = { flavour = \"x\" }\nfix = \"f\"\n"
+            )
+            .contains("requirement `node`: condition on `flavour`")
+        );
+        assert!(
+            refusal("[[requires]]\ntool = \"node\"\ncheck = \"node -v\"\nwhen = { database = \"mysql\" }\nfix = \"f\"\n")
+                .contains("mysql")
+        );
+        assert!(refusal("[[step]]\nrun = \"a\"\nnote = \"b\"\n").contains("exactly one"));
+        assert!(refusal("[[step]]\nwhen = { database = \"sqlite\" }\n").contains("exactly one"));
+        assert!(refusal("[commands.with.Yarn]\ninstall = \"yarn\"\n").contains("package manager"));
+    }
+
+    #[test]
+    fn lock_files_stay_inside_the_project() {
+        let with_locks = |locks: &str| {
+            let text = format!(
+                "title = \"T\"\ndescription = \"D\"\nport = 3000\nname_rule = \"npm\"\n\
+                 lock_files = {locks}\n[commands]\ninstall = \"i\"\nlint = \"l\"\ntest = \"t\"\nstart = \"s\"\n"
+            );
+            let manifest: Manifest = toml::from_str(&text).unwrap();
+            Stack::build(
+                "t",
+                manifest,
+                &crate::catalog::shared_options().unwrap(),
+                &NO_FILES,
+            )
+        };
+        assert!(with_locks("[\"package-lock.json\"]").is_ok());
+        for bad in ["[\"../x.lock\"]", "[\"/etc/x\"]", "[\"\"]"] {
+            assert!(with_locks(bad).is_err(), "{bad}");
+        }
+    }
 }

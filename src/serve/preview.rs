@@ -17,7 +17,7 @@ pub const MAX_TOTAL_TEXT: usize = 1024 * 1024;
 
 pub fn preview(plan: &Plan, project: &Project) -> Json {
     let target = Path::new(".").join(plan.name());
-    let outcome = new::outcome(plan, project, &target, &project.commands.install, true);
+    let outcome = new::outcome(plan, project, &target, true);
     let mut json = serde_json::to_value(&outcome).unwrap_or(Json::Null);
     let mut budget = MAX_TOTAL_TEXT;
     if let Some(entries) = json["files"].as_array_mut() {

@@ -693,7 +693,7 @@ fn another_package_manager_is_chosen_by_the_environment() {
         .env("SPROUT_PACKAGE_MANAGER", "pnpm")
         .assert()
         .success()
-        .stdout(contains("pnpm install"));
+        .stdout(contains("pnpm test").and(contains("npm install").not()));
     let log = std::fs::read_to_string(s.join("app/sprout-install.log")).unwrap();
     assert!(log.contains("fake pnpm install"), "{log}");
 }

@@ -103,6 +103,31 @@ proptest! {
     }
 }
 
+/// Run a tool that `cargo test` needs (README, "Testing"). One that is missing fails the test
+/// with its name, never a bare `NotFound` and never a skip.
+fn needed_tool(command: &mut std::process::Command) -> std::process::Output {
+    command.output().unwrap_or_else(|e| {
+        panic!(
+            "`{}` could not be run ({e}): cargo test needs python3, javac and java (a JDK) on PATH",
+            command.get_program().to_string_lossy()
+        )
+    })
+}
+
+#[test]
+fn a_missing_tool_fails_with_its_name() {
+    let failure = std::panic::catch_unwind(|| {
+        needed_tool(&mut std::process::Command::new("sprout-test-no-such-tool"))
+    })
+    .unwrap_err();
+    let message = failure.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains("`sprout-test-no-such-tool` could not be run")
+            && message.contains("python3, javac and java"),
+        "{message}"
+    );
+}
+
 /// Python and Java string literals, checked by the real compilers in one batch each
 /// (python3 and a JDK are part of the test machine).
 #[test]
@@ -130,11 +155,11 @@ fn python_and_java_literals_read_back_exactly() {
             literals.join(",\n")
         );
         std::fs::write(dir.path().join("check.py"), program).unwrap();
-        let out = std::process::Command::new("python3")
-            .arg(dir.path().join("check.py"))
-            .arg(dir.path().join("expected.json"))
-            .output()
-            .unwrap();
+        let out = needed_tool(
+            std::process::Command::new("python3")
+                .arg(dir.path().join("check.py"))
+                .arg(dir.path().join("expected.json")),
+        );
         assert!(
             out.status.success(),
             "{}",
@@ -149,23 +174,23 @@ fn python_and_java_literals_read_back_exactly() {
             literals.join(",\n")
         );
         std::fs::write(dir.path().join("Check.java"), program).unwrap();
-        let javac = std::process::Command::new("javac")
-            .args(["-encoding", "UTF-8"])
-            .arg(dir.path().join("Check.java"))
-            .output()
-            .unwrap();
+        let javac = needed_tool(
+            std::process::Command::new("javac")
+                .args(["-encoding", "UTF-8"])
+                .arg(dir.path().join("Check.java")),
+        );
         assert!(
             javac.status.success(),
             "{}",
             String::from_utf8_lossy(&javac.stderr)
         );
-        let run = std::process::Command::new("java")
-            .arg("-cp")
-            .arg(dir.path())
-            .arg("Check")
-            .arg(dir.path().join("out.txt"))
-            .output()
-            .unwrap();
+        let run = needed_tool(
+            std::process::Command::new("java")
+                .arg("-cp")
+                .arg(dir.path())
+                .arg("Check")
+                .arg(dir.path().join("out.txt")),
+        );
         assert!(
             run.status.success(),
             "{}",

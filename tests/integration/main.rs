@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod doctor;
 mod fuzz;
 mod interactive;
 mod safety;

@@ -387,6 +387,8 @@ fn preview_is_the_dry_run_json_with_texts_and_the_command() {
                 "--yes",
                 "--dry-run",
                 "--json",
+                // The server's own tools say nothing about the user's machine.
+                "--no-preflight",
             ])
             .args(["--set", "license=none"])
             .output()

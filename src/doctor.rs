@@ -1,0 +1,309 @@
+//! `sprout doctor` and the check before `new` writes: this machine's tools against what the
+//! stacks declare in `[[requires]]`.
+
+use console::style;
+use serde::Serialize;
+
+use crate::catalog;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::output::Output;
+use crate::plan::Plan;
+use crate::probe::{self, Probe};
+use crate::requires::{Requirement, Status};
+use crate::stack::Stack;
+
+/// One requirement and how this machine meets it.
+#[derive(Debug, Clone)]
+pub struct Finding<'r> {
+    pub requirement: &'r Requirement,
+    /// The command that was run (the check, or the program in the `home` variable's folder).
+    pub command: Vec<String>,
+    pub status: Status,
+}
+
+/// Ask each distinct check command once (all at once, each within [`probe::TIMEOUT`]) and judge
+/// every requirement by its answer.
+pub fn examine<'r>(requirements: &[&'r Requirement]) -> Vec<Finding<'r>> {
+    let checks: Vec<Vec<String>> = requirements
+        .iter()
+        .map(|r| {
+            let home = r.home.as_deref().and_then(|var| std::env::var(var).ok());
+            r.check_with_home(home.as_deref())
+        })
+        .collect();
+    let mut distinct: Vec<Vec<String>> = Vec::new();
+    for check in &checks {
+        if !distinct.contains(check) {
+            distinct.push(check.clone());
+        }
+    }
+    let answers = probe::run_all(&distinct, probe::TIMEOUT);
+    requirements
+        .iter()
+        .zip(checks)
+        .map(|(requirement, command)| {
+            let answer = distinct
+                .iter()
+                .position(|c| *c == command)
+                .and_then(|at| answers.get(at))
+                .unwrap_or(&Probe::Missing);
+            Finding {
+                requirement,
+                status: requirement.judge(answer),
+                command,
+            }
+        })
+        .collect()
+}
+
+/// The requirements of the plan's stack that hold for its answers, examined.
+pub fn preflight<'s>(plan: &Plan<'s>) -> Vec<Finding<'s>> {
+    let applying: Vec<&'s Requirement> = plan
+        .stack
+        .requires
+        .iter()
+        .filter(|r| r.when.holds(|key| plan.answer(key)))
+        .collect();
+    examine(&applying)
+}
+
+/// With `--verbose`: each command run and what came of it.
+pub fn detail(findings: &[Finding], out: &Output) {
+    for finding in findings {
+        out.detail(&format!(
+            "checked `{}`: {}",
+            finding.command.join(" "),
+            finding.status.key()
+        ));
+    }
+}
+
+/// The findings that fall short, for `new`: a tool that is missing is named once, even when
+/// another requirement is checked through it (`uv python find` when uv is missing).
+pub fn shortfalls<'r>(findings: &[Finding<'r>]) -> Vec<Finding<'r>> {
+    let missing = |f: &Finding| matches!(f.status, Status::Missing);
+    findings
+        .iter()
+        .filter(|f| !f.is_ok())
+        .filter(|f| {
+            !(missing(f)
+                && f.requirement.tool != f.command[0]
+                && findings
+                    .iter()
+                    .any(|o| missing(o) && o.requirement.tool == f.command[0]))
+        })
+        .cloned()
+        .collect()
+}
+
+/// A finding as `--json` shows it.
+#[derive(Debug, Serialize)]
+pub struct FindingJson {
+    pub tool: String,
+    pub check: String,
+    /// The oldest version that works, or null for any.
+    pub min: Option<String>,
+    /// The answers it applies to (`version is 6.1`), or null for all.
+    pub when: Option<String>,
+    /// `ok`, `too_old`, `missing` or `failed`.
+    pub status: &'static str,
+    pub found: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub fix: String,
+}
+
+impl Finding<'_> {
+    pub fn is_ok(&self) -> bool {
+        self.status.is_ok()
+    }
+
+    pub fn json(&self) -> FindingJson {
+        let r = self.requirement;
+        FindingJson {
+            tool: r.tool.clone(),
+            check: self.command.join(" "),
+            min: r.min.as_ref().map(ToString::to_string),
+            when: (!r.when.is_empty()).then(|| r.when.describe()),
+            status: self.status.key(),
+            found: self.status.found().map(ToString::to_string),
+            detail: match &self.status {
+                Status::Failed(reason) => Some(reason.clone()),
+                _ => None,
+            },
+            fix: r.fix.clone(),
+        }
+    }
+
+    /// One line: what was found against what is needed.
+    pub fn describe(&self) -> String {
+        let r = self.requirement;
+        let needs = match &r.min {
+            Some(_) => format!(" (needs {})", r.needed()),
+            None => String::new(),
+        };
+        match &self.status {
+            Status::Ok(Some(found)) => format!("{} {found}{needs}", r.tool),
+            Status::Ok(None) => format!("{} is installed", r.tool),
+            Status::TooOld(found) => format!("{} {found} is too old: needs {}", r.tool, r.needed()),
+            Status::Missing if self.command[0].contains('/') => {
+                format!("{}: there is no `{}`{needs}", r.tool, self.command[0])
+            }
+            Status::Missing => format!("{}: `{}` is not on PATH{needs}", r.tool, self.command[0]),
+            Status::Failed(reason) => {
+                format!("{}: `{}` failed: {reason}", r.tool, self.command.join(" "))
+            }
+        }
+    }
+}
+
+/// `sprout doctor [STACK] [--json]`: exit 10 when a requirement of a stack is not met.
+pub fn run(stack: Option<&str>, json: bool, out: &Output) -> Result<Exit> {
+    let stacks = match stack {
+        Some(key) => vec![catalog::load(key)?],
+        None => catalog::load_all()?,
+    };
+    let all: Vec<&Requirement> = stacks.iter().flat_map(|s| &s.requires).collect();
+    let examined = examine(&all);
+    detail(&examined, out);
+    let mut findings = examined.into_iter();
+    let per_stack: Vec<(&Stack, Vec<Finding>)> = stacks
+        .iter()
+        .map(|s| (s, findings.by_ref().take(s.requires.len()).collect()))
+        .collect();
+    let ok = per_stack.iter().flat_map(|(_, f)| f).all(Finding::is_ok);
+    let printed = if json {
+        out.json(&report_json(&per_stack, ok))
+    } else {
+        out.result(&report_text(&per_stack))
+    };
+    printed.map_err(|source| Error::Output {
+        source,
+        written: None,
+    })?;
+    Ok(if ok {
+        Exit::Success
+    } else {
+        Exit::ToolchainShort
+    })
+}
+
+#[derive(Serialize)]
+struct StackReport<'a> {
+    stack: &'a str,
+    requirements: Vec<FindingJson>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    ok: bool,
+    stacks: Vec<StackReport<'a>>,
+}
+
+fn report_json<'a>(per_stack: &'a [(&'a Stack, Vec<Finding>)], ok: bool) -> Report<'a> {
+    Report {
+        ok,
+        stacks: per_stack
+            .iter()
+            .map(|(stack, findings)| StackReport {
+                stack: &stack.key,
+                requirements: findings.iter().map(Finding::json).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn report_text(per_stack: &[(&Stack, Vec<Finding>)]) -> String {
+    let mut text = String::new();
+    let (mut met, mut total) = (0, 0);
+    for (stack, findings) in per_stack {
+        text.push_str(&format!(
+            "{} {}\n",
+            style(&stack.key).bold(),
+            style(format!("({})", stack.title)).dim()
+        ));
+        if findings.is_empty() {
+            text.push_str("  nothing to check\n");
+        }
+        for finding in findings {
+            total += 1;
+            let when = &finding.requirement.when;
+            let scope = if when.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", style(format!("[when {}]", when.describe())).dim())
+            };
+            if finding.is_ok() {
+                met += 1;
+                text.push_str(&format!(
+                    "  {} {}{scope}\n",
+                    style("✔").green(),
+                    finding.describe()
+                ));
+            } else {
+                text.push_str(&format!(
+                    "  {} {}{scope}\n      fix: {}\n",
+                    style("✘").red(),
+                    finding.describe(),
+                    finding.requirement.fix
+                ));
+            }
+        }
+    }
+    if met == total {
+        text.push_str(&format!("\nAll {total} requirements are met.\n"));
+    } else {
+        text.push_str(&format!(
+            "\n{met} of {total} requirements met; the fixes are above.\n"
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::manifest::RequireEntry;
+
+    fn requirement(tool: &str, check: &str) -> Requirement {
+        Requirement::from_entry(RequireEntry {
+            tool: tool.into(),
+            check: check.into(),
+            home: None,
+            min: Some("3.12".into()),
+            when: Default::default(),
+            fix: "f".into(),
+        })
+        .unwrap()
+    }
+
+    fn finding(requirement: &Requirement, status: Status) -> Finding<'_> {
+        Finding {
+            requirement,
+            command: requirement.check.clone(),
+            status,
+        }
+    }
+
+    #[test]
+    fn a_missing_tool_is_one_shortfall_even_when_another_check_needs_it() {
+        let python = requirement("python", "uv python find --show-version >=3.12");
+        let uv = requirement("uv", "uv --version");
+        let node = requirement("node", "node --version");
+        let findings = [
+            finding(&python, Status::Missing),
+            finding(&uv, Status::Missing),
+            finding(&node, Status::Ok(None)),
+        ];
+        let short: Vec<&str> = shortfalls(&findings)
+            .iter()
+            .map(|f| f.requirement.tool.as_str())
+            .collect();
+        assert_eq!(short, ["uv"]);
+        // With uv there, python found too old by it is a shortfall of its own.
+        let findings = [finding(&python, Status::Failed("no interpreter".into()))];
+        assert_eq!(shortfalls(&findings).len(), 1);
+    }
+}
