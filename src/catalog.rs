@@ -28,12 +28,17 @@ pub fn keys() -> Vec<String> {
         .collect()
 }
 
-/// Load and check one stack.
-pub fn load(key: &str) -> Result<Stack> {
-    let dir = child(&TEMPLATES, key)
-        .filter(|d| stack_key(d).is_some())
+/// Load and check one stack; its key matches without regard to case (`Express`).
+pub fn load(given: &str) -> Result<Stack> {
+    let (key, dir) = TEMPLATES
+        .dirs()
+        .find_map(|d| {
+            stack_key(d)
+                .filter(|k| k.eq_ignore_ascii_case(given))
+                .map(|k| (k, d))
+        })
         .ok_or_else(|| Error::UnknownStack {
-            given: key.to_string(),
+            given: given.to_string(),
             known: keys(),
         })?;
     let text = read_text(dir, key, MANIFEST)?;

@@ -35,3 +35,15 @@ fn no_identity(output: &Output) -> bool {
         || err.contains("identity unknown")
         || err.contains("user.useConfigOnly")
 }
+
+/// A value of the user's git configuration (`user.name`), when git is there and it is set.
+pub fn config(key: &str) -> Option<String> {
+    let output = Command::new("git")
+        .args(["config", "--get", key])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let value = String::from_utf8(output.stdout).ok()?.trim().to_string();
+    (output.status.success() && !value.is_empty()).then_some(value)
+}

@@ -2,16 +2,14 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-
-use sprout::cli::{Cli, Command};
-use sprout::error::Result;
+use sprout::cli::{self, Command};
+use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
-use sprout::{catalog, listing, new, signals};
+use sprout::{catalog, completions, listing, manual, new, signals};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     let json = matches!(&cli.command, Command::New(a) if a.json)
         || matches!(
             &cli.command,
@@ -20,6 +18,10 @@ fn main() -> ExitCode {
     let out = Output::new(cli.color, cli.quiet, cli.verbose, json);
     match run(cli.command, &out) {
         Ok(exit) => exit.into(),
+        Err(error @ Error::Cancelled) => {
+            out.note(&error.to_string());
+            error.exit().into()
+        }
         Err(error) => {
             out.error(&error);
             error.exit().into()
@@ -52,11 +54,12 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             Ok(Exit::Success)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut std::io::stdout());
+            let stacks = catalog::load_all()?;
+            completions::generate(shell, cli::command(), &stacks, &mut std::io::stdout())?;
             Ok(Exit::Success)
         }
         Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            manual::render(cli::command(), &mut std::io::stdout())?;
             Ok(Exit::Success)
         }
     }

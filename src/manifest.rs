@@ -64,6 +64,10 @@ pub struct OptionEntry {
     pub multiline: Option<bool>,
     pub max_len: Option<usize>,
     pub rule: Option<NameRule>,
+    /// For `choice`: values other stacks offer, each with the choice that stands for it here.
+    pub instead: Option<BTreeMap<String, String>>,
+    /// For `text`: a git configuration key (`user.name`) whose value, when set, is the default.
+    pub git_default: Option<String>,
 }
 
 impl OptionEntry {
@@ -73,7 +77,17 @@ impl OptionEntry {
             ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
         }
         take!(
-            kind, prompt, help, choices, default, when, multiline, max_len, rule
+            kind,
+            prompt,
+            help,
+            choices,
+            default,
+            when,
+            multiline,
+            max_len,
+            rule,
+            instead,
+            git_default
         );
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::answers::{self, AnswersFile, Asker, Given};
 use crate::catalog;
 use crate::cli::NewArgs;
-use crate::error::{Error, Result};
+use crate::error::{Error, NoPrompt, Result};
 use crate::exit::Exit;
 use crate::output::Output;
 use crate::plan::Plan;
@@ -19,23 +19,33 @@ use crate::{git, install, secrets, signals, writer};
 pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
     let interactive = !args.yes && prompt::interactive();
+    let no_prompt = if args.yes {
+        NoPrompt::Yes
+    } else {
+        NoPrompt::NoTerminal
+    };
     let mut asker = interactive.then(TerminalAsker::start);
 
-    let key = match (
-        &args.stack,
-        file.as_ref().and_then(|f| f.stack.clone()),
-        asker.as_mut(),
-    ) {
+    let from_file = file.as_ref().and_then(|f| f.stack.clone());
+    let key = match (&args.stack, from_file, asker.as_mut()) {
+        (Some(flag), Some(in_file), _) if !flag.eq_ignore_ascii_case(&in_file) => {
+            return Err(Error::AnswersForOtherStack {
+                path: args.answers.clone().unwrap_or_default(),
+                file: in_file,
+                flag: flag.clone(),
+            });
+        }
         (Some(key), _, _) => key.clone(),
         (None, Some(key), _) => key,
         (None, None, Some(asker)) => asker.pick_stack(&catalog::load_all()?)?,
         (None, None, None) => {
             return Err(Error::MissingStack {
                 known: catalog::keys(),
+                why: no_prompt,
             });
         }
     };
-    let stack = catalog::load(&key)?;
+    let stack = catalog::load(&key)?.with_git_defaults(git::config);
 
     let mut set = Vec::with_capacity(args.set.len() + 1);
     for raw in &args.set {
@@ -49,7 +59,11 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         }
         set.insert(0, ("name".to_string(), name.clone()));
     }
-    let given = Given { set, file };
+    let given = Given {
+        set,
+        file,
+        no_prompt,
+    };
     let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
 
     // With --install, checked before anything is written: a package manager the stack does not
@@ -90,9 +104,22 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         let _guard = signals::WritingGuard::start();
         writer::write(&target, &project.files, args.force, &signals::CANCEL)?
     };
+    for path in &written.added {
+        out.detail(&format!("wrote {}", target.join(path).display()));
+    }
+    for path in &written.unchanged {
+        out.detail(&format!(
+            "kept {} (same contents)",
+            target.join(path).display()
+        ));
+    }
     outcome.unchanged = written.unchanged;
 
     if !args.no_git {
+        out.detail(&format!(
+            "running git init and the first commit in {}",
+            target.display()
+        ));
         outcome.git = Some(git::init(&target));
     }
     let mut exit = Exit::Success;

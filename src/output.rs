@@ -57,6 +57,11 @@ impl Output {
         }
     }
 
+    /// A message that is not an error, shown even with --quiet (it says what became of the run).
+    pub fn note(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
     pub fn error(&self, error: &Error) {
         eprintln!("{} {error}", style("error:").red().bold());
         if let Some(hint) = error.hint() {

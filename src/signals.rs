@@ -14,7 +14,7 @@ pub fn install() {
             CANCEL.store(true, Ordering::SeqCst);
         } else {
             let _ = console::Term::stderr().show_cursor();
-            eprintln!();
+            eprintln!("\n{}", crate::error::Error::Cancelled);
             std::process::exit(Exit::Cancelled as i32);
         }
     });

@@ -1,14 +1,158 @@
 //! The interactive flow in a real pseudo-terminal: prompts, live validation, summary, Ctrl-C.
+//! Screens are checked as a terminal shows them (a vt100 emulator fed every byte), at the
+//! widths people use.
 
 #![cfg(unix)]
 
+use std::io::Write;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
-use expectrl::{ControlCode, Eof, Expect, Session};
+use expectrl::{Eof, Expect, Session};
 
 use crate::common::Scratch;
+
+/// Terminal widths every screen test runs at.
+const WIDTHS: [u16; 3] = [80, 100, 120];
+const ROWS: u16 = 40;
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+/// sprout in a pseudo-terminal of a given width, with the screen as a terminal would show it.
+struct Screen {
+    session: expectrl::session::OsSession,
+    parser: vt100::Parser,
+    eof: bool,
+}
+
+impl Screen {
+    fn spawn(s: &Scratch, cols: u16, args: &[&str]) -> Screen {
+        // The size is set inside the terminal before sprout starts, so its first frame has it.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!(
+                "stty cols {cols} rows {ROWS} && exec \"$0\" \"$@\""
+            ))
+            .arg(assert_cmd::cargo::cargo_bin("sprout"))
+            .args(["new", "--no-git", "-o"])
+            .arg(s.path())
+            .args(args)
+            .current_dir(s.path())
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        Screen {
+            session: Session::spawn(cmd).unwrap(),
+            parser: vt100::Parser::new(nonzero(ROWS), nonzero(cols), 0),
+            eof: false,
+        }
+    }
+
+    /// Feed the emulator whatever sprout has written so far.
+    fn pump(&mut self) {
+        let mut buf = [0u8; 4096];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return;
+                }
+                Ok(n) => self.parser.process(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+                Err(_) => {
+                    self.eof = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn rows(&self) -> Vec<String> {
+        let (_, cols) = self.parser.screen().size();
+        self.parser
+            .screen()
+            .rows(0, cols.into())
+            .map(|r| r.trim_end().to_string())
+            .collect()
+    }
+
+    fn text(&self) -> String {
+        self.rows().join("\n").trim_end().to_string()
+    }
+
+    /// Wait until the screen shows `what` (bounded, so a hang fails instead of blocking).
+    fn wait_for(&mut self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            let text = self.text();
+            if text.contains(what) {
+                return text;
+            }
+            assert!(
+                !self.eof && Instant::now() < deadline,
+                "never saw {what:?}; the screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Wait until the screen no longer shows `what`.
+    fn wait_gone(&mut self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            let text = self.text();
+            if !text.contains(what) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what:?} stayed; the screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.write_all(keys.as_bytes()).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// The row the cursor is on, and its column.
+    fn cursor(&self) -> (String, u16) {
+        let (row, col) = self.parser.screen().cursor_position();
+        (self.rows()[usize::from(row)].clone(), col)
+    }
+
+    /// Ctrl-C, which must end the run with 130.
+    fn quit(mut self) {
+        self.send("\x03");
+        let (code, screen, _) = self.finish();
+        assert_eq!(code, 130, "{screen}");
+    }
+
+    /// Read to the end and return the exit code with the final screen.
+    fn finish(mut self) -> (i32, String, bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.eof {
+            assert!(
+                Instant::now() < deadline,
+                "sprout did not end:\n{}",
+                self.text()
+            );
+            self.pump();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let code = exit_code(&self.session);
+        let hidden = self.parser.screen().hide_cursor();
+        (code, self.text(), hidden)
+    }
+}
 
 fn spawn(s: &Scratch, args: &[&str]) -> expectrl::session::OsSession {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("sprout"));
@@ -68,22 +212,162 @@ fn the_prompts_walk_from_stack_to_summary_and_write_the_project() {
     assert!(record.contains("stack = \"express\""), "{record}");
 }
 
+const DESCRIPTION_PROMPT: &str = "? Description (A backend service) ›";
+
 #[test]
-fn ctrl_c_at_a_prompt_exits_130_and_leaves_nothing() {
-    let s = Scratch::new();
-    let mut p = spawn(&s, &["--stack", "express"]);
-    p.expect("Project name").unwrap();
-    p.send("half-typed").unwrap();
-    p.send(ControlCode::EndOfText).unwrap();
-    p.expect(Eof).unwrap();
-    assert_eq!(exit_code(&p), 130);
-    assert!(s.entries().is_empty());
+fn picker_rows_fit_the_width_and_only_the_answer_line_stays() {
+    let keys = crate::common::stack_keys();
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &[]);
+        t.wait_for("Stack");
+        let screen = t.wait_for("graphql");
+        let rows = t.rows();
+        let first = rows.iter().position(|r| r.contains("? Stack")).unwrap();
+        // One row per stack right under the question: nothing wrapped onto a second row.
+        for (i, row) in rows[first + 1..=first + keys.len()].iter().enumerate() {
+            let label = row.trim_start_matches(['❯', ' ']);
+            assert!(
+                keys.iter().any(|k| label.starts_with(k.as_str())),
+                "{cols} columns, row {i} is not a stack row: {row:?}\n{screen}"
+            );
+        }
+        assert!(screen.contains('…'), "{cols}: nothing was cut:\n{screen}");
+        t.send("\r");
+        let screen = t.wait_for("Project name");
+        let rows = t.rows();
+        assert!(
+            rows.iter().any(|r| r == "✔ Stack · express"),
+            "{cols}: no plain answer line:\n{screen}"
+        );
+        for key in keys.iter().filter(|k| *k != "express") {
+            assert!(
+                !screen.contains(key.as_str()),
+                "{cols}: `{key}` left over:\n{screen}"
+            );
+        }
+        t.quit();
+    }
 }
 
 #[test]
-fn declining_the_summary_writes_nothing() {
+fn names_are_checked_as_typed_and_long_errors_wrap_and_clear() {
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &["--stack", "express"]);
+        t.wait_for("Project name");
+        // No Enter: the check runs on each key.
+        t.send("Bad Name");
+        let screen = t.wait_for("(npm package name))");
+        assert!(screen.contains("try `bad-name`"), "{cols}:\n{screen}");
+        let error_rows = t.rows().iter().filter(|r| !r.is_empty()).count();
+        assert!(error_rows >= 4, "{cols}: the error should wrap:\n{screen}");
+        t.send(&"\x7f".repeat("Bad Name".len()));
+        t.send("good-name");
+        let screen = t.wait_gone("uppercase");
+        for leftover in ["npm package name", "starting with", "✘"] {
+            assert!(
+                !screen.contains(leftover),
+                "{cols}: {leftover:?} left:\n{screen}"
+            );
+        }
+        t.send("\r");
+        t.wait_for("Description");
+        assert!(t.rows().iter().any(|r| r == "✔ Project name · good-name"));
+        t.quit();
+    }
+}
+
+#[test]
+fn an_empty_name_gets_a_message() {
     let s = Scratch::new();
-    // Every option answered by a flag: the summary's confirmation is the only question.
+    let mut t = Screen::spawn(&s, 80, &["--stack", "express"]);
+    t.wait_for("Project name");
+    t.send("\r");
+    let screen = t.wait_for("an answer is needed");
+    assert!(
+        screen.contains("✘ Project name: an answer is needed"),
+        "{screen}"
+    );
+    t.send("ok\r");
+    t.wait_for("Description");
+    t.quit();
+}
+
+#[test]
+fn an_invalid_name_argument_is_asked_again_with_the_reason() {
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &["MyApp", "--stack", "express"]);
+        let screen = t.wait_for("uppercase");
+        assert!(
+            screen.contains("? Project name › MyApp"),
+            "{cols}:\n{screen}"
+        );
+        assert!(screen.contains("try `myapp`"), "{cols}:\n{screen}");
+        t.send(&"\x7f".repeat(5));
+        t.send("my-app\r");
+        t.wait_for("Description");
+        assert!(t.rows().iter().any(|r| r == "✔ Project name · my-app"));
+        t.quit();
+    }
+}
+
+#[test]
+fn backspace_over_wide_characters_shows_what_is_kept() {
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &["wide", "--stack", "express"]);
+        t.wait_for(DESCRIPTION_PROMPT);
+        t.send("ab日本");
+        t.wait_for("ab日本");
+        t.send("\x7f");
+        t.wait_gone("本");
+        let (row, col) = t.cursor();
+        assert_eq!(row, format!("{DESCRIPTION_PROMPT} ab日"), "{cols}");
+        // The caret sits right after `日` (two cells wide).
+        let expected = console::measure_text_width(&row);
+        assert_eq!(
+            usize::from(col),
+            expected,
+            "{cols}: caret at {col} on {row:?}"
+        );
+        t.send("\r");
+        t.wait_for("✔ Description · ab日");
+        t.quit();
+    }
+}
+
+#[test]
+fn ctrl_c_at_a_text_prompt_and_at_a_list_end_the_same_way() {
+    for (args, at) in [
+        (vec!["--stack", "express"], "Project name"),
+        (vec![], "? Stack"),
+        (vec!["x", "--stack", "express"], "Description"),
+    ] {
+        for cols in WIDTHS {
+            let s = Scratch::new();
+            let mut t = Screen::spawn(&s, cols, &args);
+            t.wait_for(at);
+            t.send("\x03");
+            let (code, screen, cursor_hidden) = t.finish();
+            assert_eq!(code, 130, "{at}: {screen}");
+            assert!(!cursor_hidden, "{at}: the cursor stays hidden");
+            let last = screen.lines().last().unwrap_or_default();
+            assert_eq!(last, "Nothing written.", "{at} at {cols}:\n{screen}");
+            assert!(!screen.contains("error"), "{at}:\n{screen}");
+            assert!(
+                !screen.contains('?'),
+                "{at}: the question stayed:\n{screen}"
+            );
+            assert!(s.entries().is_empty());
+        }
+    }
+}
+
+#[test]
+fn declining_the_summary_says_nothing_was_written() {
+    let s = Scratch::new();
     let mut args = vec!["declined", "--stack", "express"];
     for set in [
         "description=x",
@@ -96,10 +380,21 @@ fn declining_the_summary_writes_nothing() {
     ] {
         args.extend(["--set", set]);
     }
-    let mut p = spawn(&s, &args);
-    p.expect("Create ").unwrap();
-    p.send("n").unwrap();
-    p.expect(Eof).unwrap();
-    assert_eq!(exit_code(&p), 130);
+    let mut t = Screen::spawn(&s, 80, &args);
+    t.wait_for("Create ");
+    t.send("n");
+    let (code, screen, _) = t.finish();
+    assert_eq!(code, 130);
+    assert!(screen.ends_with("· no\nNothing written."), "{screen}");
     assert!(s.entries().is_empty());
+}
+
+#[test]
+fn yes_at_a_terminal_without_a_stack_names_the_flag() {
+    let s = Scratch::new();
+    let t = Screen::spawn(&s, 80, &["x", "--yes"]);
+    let (code, screen, _) = t.finish();
+    assert_eq!(code, 2);
+    assert!(screen.contains("--yes needs --stack"), "{screen}");
+    assert!(!screen.contains("no terminal"), "{screen}");
 }

@@ -18,6 +18,7 @@ fn render(stack: &Stack, set: &[(&str, String)]) -> Vec<OutputFile> {
     let given = Given {
         set: pairs,
         file: None,
+        no_prompt: Default::default(),
     };
     match prepare(stack, &given, None) {
         Ok((_, project)) => project.files,
@@ -445,6 +446,7 @@ fn text_that_cannot_be_represented_is_refused_not_mangled() {
                 &Given {
                     set: pairs,
                     file: None,
+                    no_prompt: Default::default(),
                 },
                 None,
             )
@@ -544,7 +546,15 @@ fn lifted_and_whole_templates_render_the_same_bytes() {
         for combo in combos(&stack) {
             let mut set = vec![("name".to_string(), "demo-app".to_string())];
             set.extend(combo.iter().map(|(k, v)| (k.to_string(), v.clone())));
-            let answers = resolve(&stack, &Given { set, file: None }, None).unwrap();
+            let answers = resolve(
+                &stack,
+                &Given {
+                    set,
+                    ..Given::default()
+                },
+                None,
+            )
+            .unwrap();
             let secrets = stack
                 .secrets
                 .iter()
@@ -798,6 +808,7 @@ fn names_at_the_edges_of_the_rules_render_valid_files() {
             let given = Given {
                 set: vec![("name".into(), name.into())],
                 file: None,
+                no_prompt: Default::default(),
             };
             let files = match prepare(&stack, &given, None) {
                 Ok((_, project)) => project.files,
