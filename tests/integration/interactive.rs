@@ -29,16 +29,24 @@ struct Screen {
 }
 
 impl Screen {
+    /// `sprout new --no-git -o <scratch> ARGS…` at a terminal `cols` wide.
     fn spawn(s: &Scratch, cols: u16, args: &[&str]) -> Screen {
-        // The size is set inside the terminal before sprout starts, so its first frame has it.
+        let sprout = assert_cmd::cargo::cargo_bin("sprout");
+        let mut all = vec!["new", "--no-git", "-o", s.path().to_str().unwrap()];
+        all.extend(args);
+        Screen::start(s, cols, sprout.to_str().unwrap(), &all)
+    }
+
+    /// `program ARGS…` at a terminal `cols` wide, in the scratch folder.
+    fn start(s: &Scratch, cols: u16, program: &str, args: &[&str]) -> Screen {
+        // Size and echo are set inside the terminal before the program starts, as a real
+        // terminal has them (the harness turns echo off; readline then shows nothing typed).
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(format!(
-                "stty cols {cols} rows {ROWS} && exec \"$0\" \"$@\""
+                "stty cols {cols} rows {ROWS} echo && exec \"$0\" \"$@\""
             ))
-            .arg(assert_cmd::cargo::cargo_bin("sprout"))
-            .args(["new", "--no-git", "-o"])
-            .arg(s.path())
+            .arg(program)
             .args(args)
             .current_dir(s.path())
             .env("TERM", "xterm-256color")
@@ -52,7 +60,7 @@ impl Screen {
         }
     }
 
-    /// Feed the emulator whatever sprout has written so far.
+    /// Feed the emulator whatever the program has written so far.
     fn pump(&mut self) {
         let mut buf = [0u8; 4096];
         loop {
@@ -397,4 +405,44 @@ fn yes_at_a_terminal_without_a_stack_names_the_flag() {
     assert_eq!(code, 2);
     assert!(screen.contains("--yes needs --stack"), "{screen}");
     assert!(!screen.contains("no terminal"), "{screen}");
+}
+
+#[test]
+fn bash_completes_the_values_of_set_after_the_equals_sign() {
+    let s = Scratch::new();
+    let script = crate::common::sprout()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(s.join("sprout.bash"), script).unwrap();
+    std::fs::write(s.join("bashrc"), "PS1='$ '\nsource ./sprout.bash\n").unwrap();
+    let mut t = Screen::start(
+        &s,
+        120,
+        "bash",
+        &["--noprofile", "--rcfile", "bashrc", "-i"],
+    );
+    // Once a command has run, readline is reading the line (keys sent earlier may be echoed
+    // by the terminal before bash is ready for them).
+    t.send("echo re''ady\r");
+    t.wait_for("\nready");
+    // Two tabs list the candidates of an empty value.
+    t.send("sprout new x --set license=\t\t");
+    let screen = t.wait_for("Apache-2.0");
+    assert!(
+        screen.contains("MIT") && screen.contains("none"),
+        "{screen}"
+    );
+    t.send("\x15");
+    // One tab completes a unique value in place.
+    t.send("sprout new x --set docker=y\t");
+    let screen = t.wait_for("docker=yes");
+    assert!(!screen.contains("yes=yes"), "{screen}");
+    t.send("\x15");
+    // The keys themselves still complete.
+    t.send("sprout new x --set lic\t");
+    t.wait_for("--set license=");
+    t.send("\x15exit\r");
+    assert_eq!(t.finish().0, 0);
 }

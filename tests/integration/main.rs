@@ -5,4 +5,5 @@ mod cli;
 mod common;
 mod fuzz;
 mod interactive;
+mod messages;
 mod stacks;
