@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::common::{Scratch, sprout};
+use crate::common::{Scratch, json_of, sprout};
 
 /// stderr of a run that must fail with exit code 2.
 fn usage_error(args: &[&str]) -> String {
@@ -52,42 +52,30 @@ fn set_stack_points_to_the_stack_flag() {
 fn answers_files_keep_float_text_and_point_at_errors() {
     let s = Scratch::new();
     std::fs::write(s.join("boot.toml"), "stack = \"spring-boot\"\nboot = 4.0\n").unwrap();
-    let out = sprout()
-        .args(["new", "floaty", "--yes", "--dry-run", "--json", "--answers"])
-        .arg(s.join("boot.toml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let json = json_of(
+        sprout()
+            .args(["new", "floaty", "--yes", "--dry-run", "--json", "--answers"])
+            .arg(s.join("boot.toml")),
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["answers"]["boot"], "4.0");
 
     std::fs::write(s.join("broken.toml"), "docker = true\nci = \n").unwrap();
-    let broken = s.join("broken.toml");
-    let err = usage_error(&[
-        "new",
-        "x",
-        "-s",
-        "express",
-        "--yes",
-        "--answers",
-        broken.to_str().unwrap(),
-    ]);
+    let express_with = |file: &str| {
+        let path = s.join(file);
+        usage_error(&[
+            "new",
+            "x",
+            "-s",
+            "express",
+            "--yes",
+            "--answers",
+            path.to_str().unwrap(),
+        ])
+    };
+    let err = express_with("broken.toml");
     assert!(err.contains("line 2, column 6"), "{err}");
 
-    let boot = s.join("boot.toml");
-    let err = usage_error(&[
-        "new",
-        "x",
-        "-s",
-        "express",
-        "--yes",
-        "--answers",
-        boot.to_str().unwrap(),
-    ]);
+    let err = express_with("boot.toml");
     assert!(err.contains("boot.toml"), "{err}");
     assert!(
         err.contains("`spring-boot`") && err.contains("`express`"),
@@ -106,12 +94,7 @@ fn node_modules_is_refused_as_npms_reserved_name() {
 fn flask_accepts_the_name_app() {
     // e2e case `flask-named-app` installs, lints, tests and serves such a project.
     let s = Scratch::new();
-    let out = s
-        .new_project("app", "flask", &["--dry-run", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(&mut s.new_project("app", "flask", &["--dry-run", "--json"]));
     let files = json["files"].to_string();
     assert!(files.contains("app/__init__.py"), "{files}");
 }
