@@ -6,7 +6,7 @@ use sprout::cli::{self, Command};
 use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
-use sprout::{catalog, completions, listing, manual, new, signals};
+use sprout::{catalog, completions, git, listing, manual, new, signals};
 
 fn main() -> ExitCode {
     let cli = cli::parse();
@@ -45,7 +45,7 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             Ok(Exit::Success)
         }
         Command::Show { stack, json } => {
-            let stack = catalog::load(&stack)?;
+            let stack = catalog::load(&stack)?.with_git_defaults(git::config);
             if json {
                 out.json(&listing::show_json(&stack));
             } else {

@@ -81,7 +81,12 @@ impl Asker for TerminalAsker {
                 Ok(Value::Text(choices[index].clone()))
             }
             Kind::Text { .. } => {
-                let default = option.default.as_ref().and_then(Value::as_text);
+                // An empty default is not shown: Enter on an empty line gives it anyway.
+                let default = option
+                    .default
+                    .as_ref()
+                    .and_then(Value::as_text)
+                    .filter(|d| !d.is_empty());
                 let start = refused.as_ref().map_or("", |r| r.given);
                 let check = |text: &str| option.parse(text).map(|_| ()).map_err(|e| message(&e));
                 let text = text(term, &option.prompt, default, start, &check).map_err(cancelled)?;
