@@ -13,6 +13,7 @@ pub fn install() {
         if WRITING.load(Ordering::SeqCst) {
             CANCEL.store(true, Ordering::SeqCst);
         } else {
+            crate::prompt::restore_terminal();
             let _ = console::Term::stderr().show_cursor();
             eprintln!("\n{}", crate::error::Error::Cancelled);
             std::process::exit(Exit::Cancelled as i32);

@@ -6,9 +6,23 @@
 //! every question ends the same way on it.
 
 use std::io;
+use std::sync::Mutex;
 
 use console::{Key, Term};
 use rustix::termios::{LocalModes, OptionalActions, Termios, tcgetattr, tcsetattr};
+
+/// The settings to put back, while a question has changed them: kept here too, so that a
+/// signal that ends the process can restore the terminal (see [`restore`]).
+static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
+
+/// Put the terminal back as it was before the current question, if one is being asked.
+pub fn restore() {
+    if let Ok(saved) = SAVED.lock()
+        && let Some(saved) = saved.as_ref()
+    {
+        let _ = tcsetattr(io::stdin(), OptionalActions::Now, saved);
+    }
+}
 
 /// The terminal's settings while a question is asked; restored on drop.
 pub struct KeyMode {
@@ -26,6 +40,9 @@ impl KeyMode {
             keys.local_modes.remove(
                 LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN,
             );
+            if let Ok(mut slot) = SAVED.lock() {
+                *slot = Some(saved.clone());
+            }
             let _ = tcsetattr(&stdin, OptionalActions::Drain, &keys);
         }
         KeyMode { saved }
@@ -44,6 +61,9 @@ impl Drop for KeyMode {
     fn drop(&mut self) {
         if let Some(saved) = &self.saved {
             let _ = tcsetattr(io::stdin(), OptionalActions::Drain, saved);
+            if let Ok(mut slot) = SAVED.lock() {
+                *slot = None;
+            }
         }
     }
 }

@@ -17,6 +17,8 @@ use keys::KeyMode;
 use screen::{Frame, Region};
 use widgets::{Line, answered, list_row, move_selection, question, refused, yes_no};
 
+pub use keys::restore as restore_terminal;
+
 /// Whether prompts can be shown: a person at a terminal on stdin and stderr.
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && Term::stderr().is_term()

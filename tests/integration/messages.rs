@@ -184,3 +184,36 @@ fn verbose_lists_each_file_written() {
         .success()
         .stderr(contains("wrote ").and(contains("loud/package.json")));
 }
+
+#[test]
+fn usage_error_transcripts() {
+    let cases: &[&[&str]] = &[
+        &["new", "x", "--stack", "expres", "--yes"],
+        &["new", "x", "--yes"],
+        &["new", "x"],
+        &["new", "--stack", "express", "--yes"],
+        &[
+            "new",
+            "x",
+            "-s",
+            "spring-boot",
+            "--set",
+            "database=sqlite",
+            "--yes",
+        ],
+        &["new", "x", "-s", "express", "--set", "stack=flask", "--yes"],
+        &["new", "node_modules", "-s", "express", "--yes"],
+        &["new", "MyApp", "-s", "flask", "--yes"],
+    ];
+    let mut transcript = String::new();
+    for args in cases {
+        let out = sprout().args(*args).output().unwrap();
+        transcript.push_str(&format!(
+            "$ sprout {}\n{}exit {}\n\n",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr),
+            out.status.code().unwrap_or(-1)
+        ));
+    }
+    insta::assert_snapshot!(transcript);
+}
