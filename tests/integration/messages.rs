@@ -187,30 +187,21 @@ fn verbose_lists_each_file_written() {
 
 #[test]
 fn usage_error_transcripts() {
-    let cases: &[&[&str]] = &[
-        &["new", "x", "--stack", "expres", "--yes"],
-        &["new", "x", "--yes"],
-        &["new", "x"],
-        &["new", "--stack", "express", "--yes"],
-        &[
-            "new",
-            "x",
-            "-s",
-            "spring-boot",
-            "--set",
-            "database=sqlite",
-            "--yes",
-        ],
-        &["new", "x", "-s", "express", "--set", "stack=flask", "--yes"],
-        &["new", "node_modules", "-s", "express", "--yes"],
-        &["new", "MyApp", "-s", "flask", "--yes"],
+    let cases = [
+        "new x --stack expres --yes",
+        "new x --yes",
+        "new x",
+        "new --stack express --yes",
+        "new x -s spring-boot --set database=sqlite --yes",
+        "new x -s express --set stack=flask --yes",
+        "new node_modules -s express --yes",
+        "new MyApp -s flask --yes",
     ];
     let mut transcript = String::new();
     for args in cases {
-        let out = sprout().args(*args).output().unwrap();
+        let out = sprout().args(args.split(' ')).output().unwrap();
         transcript.push_str(&format!(
-            "$ sprout {}\n{}exit {}\n\n",
-            args.join(" "),
+            "$ sprout {args}\n{}exit {}\n\n",
             String::from_utf8_lossy(&out.stderr),
             out.status.code().unwrap_or(-1)
         ));
