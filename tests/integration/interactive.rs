@@ -92,38 +92,38 @@ impl Screen {
         self.rows().join("\n").trim_end().to_string()
     }
 
-    /// Wait until the screen shows `what` (bounded, so a hang fails instead of blocking).
-    fn wait_for(&mut self, what: &str) -> String {
+    /// Wait until `done` holds for the screen (bounded, so a hang fails instead of blocking).
+    fn wait_until(&mut self, what: &str, done: impl Fn(&Screen) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             self.pump();
-            let text = self.text();
-            if text.contains(what) {
-                return text;
+            if done(self) {
+                return self.text();
             }
             assert!(
                 !self.eof && Instant::now() < deadline,
-                "never saw {what:?}; the screen:\n{text}"
+                "never saw {what}; the screen:\n{}",
+                self.text()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 
+    /// Wait until the screen shows `what`.
+    fn wait_for(&mut self, what: &str) -> String {
+        self.wait_until(&format!("{what:?}"), |t| t.text().contains(what))
+    }
+
     /// Wait until the screen no longer shows `what`.
     fn wait_gone(&mut self, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            self.pump();
-            let text = self.text();
-            if !text.contains(what) {
-                return text;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{what:?} stayed; the screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.wait_until(&format!("{what:?} go"), |t| !t.text().contains(what))
+    }
+
+    /// Wait until the rows, joined as the terminal wrapped them, show `what`.
+    fn wait_joined(&mut self, what: &str) -> String {
+        self.wait_until(&format!("{what:?} (joined)"), |t| {
+            t.rows().concat().contains(what)
+        })
     }
 
     fn send(&mut self, keys: &str) {
@@ -445,4 +445,67 @@ fn bash_completes_the_values_of_set_after_the_equals_sign() {
     t.wait_for("--set license=");
     t.send("\x15exit\r");
     assert_eq!(t.finish().0, 0);
+}
+
+#[test]
+fn a_long_answer_wraps_and_is_edited_in_place() {
+    // Wider than each terminal, with wide characters where the rows break.
+    let typed = format!(
+        "{}{}{}",
+        "a".repeat(75),
+        "日本語".repeat(10),
+        "b".repeat(30)
+    );
+    let kept = format!(
+        "{}{}{}",
+        "a".repeat(75),
+        "日本語".repeat(10),
+        "b".repeat(25)
+    );
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &["wide", "--stack", "express"]);
+        t.wait_for(DESCRIPTION_PROMPT);
+        t.send(&typed);
+        t.wait_joined(&typed);
+        t.send(&"\x7f".repeat(5));
+        let screen = t.wait_until("five characters removed", |t| {
+            !t.rows().concat().contains(&typed)
+        });
+        // The rows of the question, joined as the terminal wrapped them, are the kept text.
+        let rows = t.rows();
+        let first = rows
+            .iter()
+            .position(|r| r.starts_with(DESCRIPTION_PROMPT))
+            .unwrap();
+        let joined: String = rows[first..].concat();
+        assert_eq!(
+            joined,
+            format!("{DESCRIPTION_PROMPT} {kept}"),
+            "{cols}:\n{screen}"
+        );
+        // The caret is right after the last character kept.
+        let (row, col) = t.cursor();
+        assert!(row.ends_with('b'), "{cols}: caret on {row:?}");
+        assert_eq!(
+            usize::from(col),
+            console::measure_text_width(&row),
+            "{cols}"
+        );
+        t.send("\r");
+        t.wait_for("Author");
+        let rows = t.rows();
+        let answer = rows
+            .iter()
+            .position(|r| r.starts_with("✔ Description · "))
+            .unwrap();
+        let author = rows.iter().position(|r| r.starts_with("? Author")).unwrap();
+        assert_eq!(
+            rows[answer..author].concat(),
+            format!("✔ Description · {kept}"),
+            "{cols}:\n{}",
+            t.text()
+        );
+        t.quit();
+    }
 }
