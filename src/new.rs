@@ -96,7 +96,8 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         return Ok(Exit::Success);
     }
 
-    if let Some(asker) = asker.as_mut() {
+    // The asker is done with the terminal here: Ctrl-C while writing is a signal again.
+    if let Some(mut asker) = asker {
         asker.confirm(&report::summary(&plan), &outcome.path)?;
     }
 

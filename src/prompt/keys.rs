@@ -2,7 +2,7 @@
 //!
 //! console switches the terminal to raw mode only while it reads one key; between two keys it is
 //! back in cooked mode, where Ctrl-C would be a signal and typing would echo over the prompt.
-//! For as long as a question is asked, keys are kept as keys: Ctrl-C is read as one, so that
+//! For as long as questions are asked, keys are kept as keys: Ctrl-C is read as one, so that
 //! every question ends the same way on it.
 
 use std::io;
@@ -11,11 +11,11 @@ use std::sync::Mutex;
 use console::{Key, Term};
 use rustix::termios::{LocalModes, OptionalActions, Termios, tcgetattr, tcsetattr};
 
-/// The settings to put back, while a question has changed them: kept here too, so that a
+/// The settings to put back, while questions have changed them: kept here too, so that a
 /// signal that ends the process can restore the terminal (see [`restore`]).
 static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
 
-/// Put the terminal back as it was before the current question, if one is being asked.
+/// Put the terminal back as it was before the questions, if they are being asked.
 pub fn restore() {
     if let Ok(saved) = SAVED.lock()
         && let Some(saved) = saved.as_ref()
@@ -24,7 +24,7 @@ pub fn restore() {
     }
 }
 
-/// The terminal's settings while a question is asked; restored on drop.
+/// The terminal's settings while questions are asked; restored on drop.
 pub struct KeyMode {
     saved: Option<Termios>,
 }

@@ -24,8 +24,11 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && Term::stderr().is_term()
 }
 
+/// Asks at the terminal. While it lives, keys stay keys (no echo, Ctrl-C read as a key), also
+/// between two questions, so keys typed ahead never print over the screen.
 pub struct TerminalAsker {
     term: Term,
+    keys: KeyMode,
 }
 
 impl TerminalAsker {
@@ -38,6 +41,7 @@ impl TerminalAsker {
         );
         TerminalAsker {
             term: Term::stderr(),
+            keys: KeyMode::start(),
         }
     }
 
@@ -46,21 +50,22 @@ impl TerminalAsker {
             .iter()
             .map(|s| (s.key.as_str(), s.description.as_str()))
             .collect();
-        let index = select(&self.term, "Stack", &rows, 0).map_err(cancelled)?;
+        let index = select(&self.keys, &self.term, "Stack", &rows, 0).map_err(cancelled)?;
         Ok(rows[index].0.to_string())
     }
 
     /// Show the answers and ask to go on; "no" cancels.
     pub fn confirm(&mut self, summary: &str, target: &str) -> Result<()> {
         eprintln!("\n{summary}");
-        let go = confirm(&self.term, &format!("Create {target}?"), true).map_err(cancelled)?;
+        let prompt = format!("Create {target}?");
+        let go = confirm(&self.keys, &self.term, &prompt, true).map_err(cancelled)?;
         if go { Ok(()) } else { Err(Error::Cancelled) }
     }
 }
 
 impl Asker for TerminalAsker {
     fn ask(&mut self, option: &OptionSpec, refused: Option<Refused<'_>>) -> Result<Value> {
-        let term = &self.term;
+        let (keys, term) = (&self.keys, &self.term);
         if let Some(refused) = &refused
             && !matches!(option.kind, Kind::Text { .. })
         {
@@ -69,7 +74,7 @@ impl Asker for TerminalAsker {
         match &option.kind {
             Kind::Bool => {
                 let default = matches!(option.default, Some(Value::Bool(true)));
-                let yes = confirm(term, &option.prompt, default).map_err(cancelled)?;
+                let yes = confirm(keys, term, &option.prompt, default).map_err(cancelled)?;
                 Ok(Value::Bool(yes))
             }
             Kind::Choice(choices) => {
@@ -79,7 +84,8 @@ impl Asker for TerminalAsker {
                     .and_then(|d| choices.iter().position(|c| Some(c.as_str()) == d.as_text()))
                     .unwrap_or(0);
                 let rows: Vec<(&str, &str)> = choices.iter().map(|c| (c.as_str(), "")).collect();
-                let index = select(term, &option.prompt, &rows, default).map_err(cancelled)?;
+                let index =
+                    select(keys, term, &option.prompt, &rows, default).map_err(cancelled)?;
                 Ok(Value::Text(choices[index].clone()))
             }
             Kind::Text { .. } => {
@@ -91,7 +97,8 @@ impl Asker for TerminalAsker {
                     .filter(|d| !d.is_empty());
                 let start = refused.as_ref().map_or("", |r| r.given);
                 let check = |text: &str| option.parse(text).map(|_| ()).map_err(|e| message(&e));
-                let text = text(term, &option.prompt, default, start, &check).map_err(cancelled)?;
+                let text =
+                    text(keys, term, &option.prompt, default, start, &check).map_err(cancelled)?;
                 option.parse(&text)
             }
         }
@@ -109,13 +116,13 @@ fn message(error: &Error) -> String {
 /// A line of text, checked as it is typed. Enter accepts it only when `check` does; an empty
 /// line takes the default, or is refused with a message when there is none.
 fn text(
+    keys: &KeyMode,
     term: &Term,
     prompt: &str,
     default: Option<&str>,
     start: &str,
     check: &dyn Fn(&str) -> Result<(), String>,
 ) -> io::Result<String> {
-    let keys = KeyMode::start();
     let _cursor = CursorShown(term);
     let mut region = Region::new(term);
     let mut line = Line::new(start);
@@ -132,7 +139,7 @@ fn text(
             lines,
             caret: Some(format!("{head}{}", line.before_caret())),
         })?;
-        match read_key(&keys, term, &mut region)? {
+        match read_key(keys, term, &mut region)? {
             Key::Enter => {
                 let typed = line.text();
                 let answer = match (typed.is_empty(), default) {
@@ -165,8 +172,13 @@ fn text(
 }
 
 /// One row of `rows` (label, description), chosen with the arrow keys and Enter.
-fn select(term: &Term, prompt: &str, rows: &[(&str, &str)], default: usize) -> io::Result<usize> {
-    let keys = KeyMode::start();
+fn select(
+    keys: &KeyMode,
+    term: &Term,
+    prompt: &str,
+    rows: &[(&str, &str)],
+    default: usize,
+) -> io::Result<usize> {
     let _cursor = CursorShown(term);
     term.hide_cursor()?;
     let mut region = Region::new(term);
@@ -183,7 +195,7 @@ fn select(term: &Term, prompt: &str, rows: &[(&str, &str)], default: usize) -> i
             list_row(label, description, label_width, i == index, cols)
         }));
         region.draw(&Frame { lines, caret: None })?;
-        match read_key(&keys, term, &mut region)? {
+        match read_key(keys, term, &mut region)? {
             Key::Enter => break,
             key => index = move_selection(index, rows.len(), &key),
         }
@@ -194,8 +206,7 @@ fn select(term: &Term, prompt: &str, rows: &[(&str, &str)], default: usize) -> i
 }
 
 /// Yes or no: `y`, `n`, or Enter for the default.
-fn confirm(term: &Term, prompt: &str, default: bool) -> io::Result<bool> {
-    let keys = KeyMode::start();
+fn confirm(keys: &KeyMode, term: &Term, prompt: &str, default: bool) -> io::Result<bool> {
     let _cursor = CursorShown(term);
     let mut region = Region::new(term);
     let hint = if default { "Y/n" } else { "y/N" };
@@ -204,7 +215,7 @@ fn confirm(term: &Term, prompt: &str, default: bool) -> io::Result<bool> {
         caret: None,
     })?;
     loop {
-        if let Some(yes) = yes_no(&read_key(&keys, term, &mut region)?, default) {
+        if let Some(yes) = yes_no(&read_key(keys, term, &mut region)?, default) {
             region.clear()?;
             term.write_line(&answered(prompt, if yes { "yes" } else { "no" }))?;
             return Ok(yes);
