@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM: before writing, quit at once (nothing is on disk yet); while writing,
 //! ask the writer to stop and clean up.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::exit::Exit;
@@ -15,7 +16,7 @@ pub fn install() {
         } else {
             crate::prompt::restore_terminal();
             let _ = console::Term::stderr().show_cursor();
-            eprintln!("\n{}", crate::error::Error::Cancelled);
+            let _ = writeln!(std::io::stderr(), "\n{}", crate::error::Error::Cancelled);
             std::process::exit(Exit::Cancelled as i32);
         }
     });
