@@ -1,4 +1,4 @@
-//! Keys from the terminal while a question is on screen.
+//! Keys from the terminal while questions are asked.
 //!
 //! console switches the terminal to raw mode only while it reads one key; between two keys it is
 //! back in cooked mode, where Ctrl-C would be a signal and typing would echo over the prompt.
@@ -6,46 +6,30 @@
 //! every question ends the same way on it.
 
 use std::io;
-use std::sync::Mutex;
 
 use console::{Key, Term};
-use rustix::termios::{LocalModes, OptionalActions, Termios, tcgetattr, tcsetattr};
 
-/// The settings to put back, while questions have changed them: kept here too, so that a
-/// signal that ends the process can restore the terminal (see [`restore`]).
-static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
-
-/// Put the terminal back as it was before the questions, if they are being asked.
+/// Put the terminal back as it was before the questions, if they are being asked (for a
+/// signal that ends the process while they are).
 pub fn restore() {
-    if let Ok(saved) = SAVED.lock()
-        && let Some(saved) = saved.as_ref()
-    {
-        let _ = tcsetattr(io::stdin(), OptionalActions::Now, saved);
-    }
+    #[cfg(unix)]
+    terminal::restore();
 }
 
 /// The terminal's settings while questions are asked; restored on drop.
 pub struct KeyMode {
-    saved: Option<Termios>,
+    changed: bool,
 }
 
 impl KeyMode {
     /// No line editing, echo or signals from keys (output is left as it is). Without a
     /// terminal on stdin there is nothing to change.
     pub fn start() -> KeyMode {
-        let stdin = io::stdin();
-        let saved = tcgetattr(&stdin).ok();
-        if let Some(saved) = &saved {
-            let mut keys = saved.clone();
-            keys.local_modes.remove(
-                LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN,
-            );
-            if let Ok(mut slot) = SAVED.lock() {
-                *slot = Some(saved.clone());
-            }
-            let _ = tcsetattr(&stdin, OptionalActions::Drain, &keys);
-        }
-        KeyMode { saved }
+        #[cfg(unix)]
+        let changed = terminal::keys_only();
+        #[cfg(not(unix))]
+        let changed = false;
+        KeyMode { changed }
     }
 
     /// The next key; Ctrl-C is an `Interrupted` error.
@@ -59,11 +43,53 @@ impl KeyMode {
 
 impl Drop for KeyMode {
     fn drop(&mut self) {
-        if let Some(saved) = &self.saved {
-            let _ = tcsetattr(io::stdin(), OptionalActions::Drain, saved);
-            if let Ok(mut slot) = SAVED.lock() {
-                *slot = None;
-            }
+        #[cfg(unix)]
+        if self.changed {
+            terminal::restore();
+            terminal::forget();
+        }
+    }
+}
+
+#[cfg(unix)]
+mod terminal {
+    use std::io;
+    use std::sync::Mutex;
+
+    use rustix::termios::{LocalModes, OptionalActions, Termios, tcgetattr, tcsetattr};
+
+    /// The settings to put back while questions have changed them; kept here so that a signal
+    /// handler can restore them too.
+    static SAVED: Mutex<Option<Termios>> = Mutex::new(None);
+
+    /// Turn off line editing, echo and signals from keys; whether stdin is a terminal that
+    /// was changed.
+    pub fn keys_only() -> bool {
+        let stdin = io::stdin();
+        let Ok(saved) = tcgetattr(&stdin) else {
+            return false;
+        };
+        let mut keys = saved.clone();
+        keys.local_modes
+            .remove(LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN);
+        if let Ok(mut slot) = SAVED.lock() {
+            *slot = Some(saved);
+        }
+        tcsetattr(&stdin, OptionalActions::Drain, &keys).is_ok()
+    }
+
+    /// Put back the settings saved by [`keys_only`], if there are any.
+    pub fn restore() {
+        if let Ok(saved) = SAVED.lock()
+            && let Some(saved) = saved.as_ref()
+        {
+            let _ = tcsetattr(io::stdin(), OptionalActions::Now, saved);
+        }
+    }
+
+    pub fn forget() {
+        if let Ok(mut slot) = SAVED.lock() {
+            *slot = None;
         }
     }
 }
