@@ -319,19 +319,25 @@ fn an_empty_name_gets_a_message() {
 #[test]
 fn an_invalid_name_argument_is_asked_again_with_the_reason() {
     for cols in WIDTHS {
-        let s = Scratch::new();
-        let mut t = Screen::spawn(&s, cols, &["MyApp", "--stack", "express"]);
-        let screen = t.wait_for("uppercase");
-        assert!(
-            screen.contains("? Project name › MyApp"),
-            "{cols}:\n{screen}"
-        );
-        assert!(screen.contains("try `myapp`"), "{cols}:\n{screen}");
-        t.send(&"\x7f".repeat(5));
-        t.send("my-app\r");
-        t.wait_for("Description");
-        assert!(t.rows().iter().any(|r| r == "✔ Project name · my-app"));
-        t.quit();
+        // With the stack given, and with the stack picked first.
+        for args in [vec!["MyApp", "--stack", "express"], vec!["MyApp"]] {
+            let s = Scratch::new();
+            let mut t = Screen::spawn(&s, cols, &args);
+            if args.len() == 1 {
+                t.wait_for("graphql");
+                t.send("\r");
+            }
+            let screen = t.wait_for("try `myapp`");
+            assert!(
+                screen.contains("? Project name › MyApp") && screen.contains("uppercase"),
+                "{cols}:\n{screen}"
+            );
+            t.send(&"\x7f".repeat(5));
+            t.send("my-app\r");
+            t.wait_for("Description");
+            assert!(t.rows().iter().any(|r| r == "✔ Project name · my-app"));
+            t.quit();
+        }
     }
 }
 
