@@ -8,8 +8,8 @@ use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use expectrl::Session;
 use expectrl::process::unix::WaitStatus;
-use expectrl::{Eof, Expect, Session};
 
 use crate::common::Scratch;
 
@@ -176,20 +176,6 @@ impl Screen {
     }
 }
 
-fn spawn(s: &Scratch, args: &[&str]) -> expectrl::session::OsSession {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("sprout"));
-    cmd.args(["new", "--no-git", "-o"])
-        .arg(s.path())
-        .args(args)
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120")
-        .env("LINES", "40");
-    let mut session = Session::spawn(cmd).unwrap();
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-}
-
 fn exit_code(session: &expectrl::session::OsSession) -> i32 {
     match session.get_process().wait().unwrap() {
         WaitStatus::Exited(_, code) => code,
@@ -200,36 +186,32 @@ fn exit_code(session: &expectrl::session::OsSession) -> i32 {
 #[test]
 fn the_prompts_walk_from_stack_to_summary_and_write_the_project() {
     let s = Scratch::new();
-    let mut p = spawn(&s, &[]);
-    p.expect("Ctrl-C").unwrap();
-    p.expect("Stack").unwrap();
-    p.expect("express").unwrap();
-    p.send("\r").unwrap();
-    p.expect("Project name").unwrap();
-    // Live validation: a bad name is refused with the nearest valid one, then corrected.
-    p.send("Bad Name\r").unwrap();
-    p.expect("try `bad-name`").unwrap();
-    for _ in 0.."Bad Name".len() {
-        p.send("\x7f").unwrap();
+    let mut t = Screen::spawn(&s, 100, &[]);
+    t.wait_for("Ctrl-C");
+    t.wait_for("graphql");
+    t.send("\r");
+    t.wait_for("Project name");
+    // A bad name is refused with the nearest valid one, then corrected.
+    t.send("Bad Name\r");
+    t.wait_for("try `bad-name`");
+    t.send(&"\x7f".repeat("Bad Name".len()));
+    t.send("tty-app\r");
+    t.wait_for("Description");
+    // Every default: description, author, license, language, database, docker, ci. Keys typed
+    // ahead wait for their question.
+    t.send(&"\r".repeat(7));
+    t.wait_for("Create ");
+    t.send("\r");
+    t.wait_for("Next steps");
+    let (code, screen, _) = t.finish();
+    assert_eq!(code, 0, "{screen}");
+    for answer in [
+        "✔ Stack · express",
+        "✔ Project name · tty-app",
+        "✔ License · MIT",
+    ] {
+        assert!(screen.lines().any(|l| l == answer), "{answer}:\n{screen}");
     }
-    p.send("tty-app\r").unwrap();
-    p.expect("Description").unwrap();
-    // Accept every default until the summary asks for confirmation.
-    let mut confirmed = false;
-    for _ in 0..20 {
-        p.send("\r").unwrap();
-        if p.check("Create ").unwrap().is_empty() {
-            std::thread::sleep(Duration::from_millis(150));
-            continue;
-        }
-        confirmed = true;
-        break;
-    }
-    assert!(confirmed, "the summary's confirmation never came");
-    p.send("\r").unwrap();
-    p.expect("Created").unwrap();
-    p.expect(Eof).unwrap();
-    assert_eq!(exit_code(&p), 0);
     let record = std::fs::read_to_string(s.join("tty-app/.sprout.toml")).unwrap();
     assert!(record.contains("stack = \"express\""), "{record}");
 }
