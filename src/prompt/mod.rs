@@ -179,6 +179,9 @@ fn select(
     rows: &[(&str, &str)],
     default: usize,
 ) -> io::Result<usize> {
+    if rows.is_empty() {
+        return Err(io::Error::other(format!("{prompt}: nothing to choose from")));
+    }
     let _cursor = CursorShown(term);
     term.hide_cursor()?;
     let mut region = Region::new(term);

@@ -57,6 +57,9 @@ impl Line {
 
 /// The highlighted row of a list, moved by the arrow keys (wrapping at both ends).
 pub fn move_selection(index: usize, len: usize, key: &Key) -> usize {
+    if len == 0 {
+        return 0;
+    }
     match key {
         Key::ArrowUp | Key::Char('k') | Key::BackTab => (index + len - 1) % len,
         Key::ArrowDown | Key::Char('j') | Key::Tab => (index + 1) % len,
@@ -172,6 +175,7 @@ mod tests {
         assert_eq!(move_selection(0, 3, &Key::ArrowUp), 2);
         assert_eq!(move_selection(2, 3, &Key::ArrowDown), 0);
         assert_eq!(move_selection(1, 3, &Key::Enter), 1);
+        assert_eq!(move_selection(0, 0, &Key::ArrowDown), 0);
     }
 
     #[test]
