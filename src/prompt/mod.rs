@@ -180,7 +180,9 @@ fn select(
     default: usize,
 ) -> io::Result<usize> {
     if rows.is_empty() {
-        return Err(io::Error::other(format!("{prompt}: nothing to choose from")));
+        return Err(io::Error::other(format!(
+            "{prompt}: nothing to choose from"
+        )));
     }
     let _cursor = CursorShown(term);
     term.hide_cursor()?;
