@@ -15,7 +15,7 @@ use crate::value::Value;
 
 use keys::KeyMode;
 use screen::{Frame, Region};
-use widgets::{Line, answered, list_row, move_selection, question, refused, yes_no};
+use widgets::{Line, answered, list_row, move_selection, question, refused, visible_rows, yes_no};
 
 pub use keys::restore as restore_terminal;
 
@@ -193,11 +193,23 @@ fn select(
         .max()
         .unwrap_or(0);
     let mut index = default.min(rows.len().saturating_sub(1));
+    let mut first = 0;
     loop {
-        let cols = usize::from(term.size().1);
+        let (height, cols) = term.size();
+        // On a short terminal only the rows that fit are shown, scrolling with the selection.
+        let room = usize::from(height).saturating_sub(2);
+        let shown = visible_rows(index, first, rows.len(), room);
+        first = shown.start;
         let mut lines = vec![question(prompt, None)];
-        lines.extend(rows.iter().enumerate().map(|(i, (label, description))| {
-            list_row(label, description, label_width, i == index, cols)
+        lines.extend(shown.map(|i| {
+            let (label, description) = rows[i];
+            list_row(
+                label,
+                description,
+                label_width,
+                i == index,
+                usize::from(cols),
+            )
         }));
         region.draw(&Frame { lines, caret: None })?;
         match read_key(keys, term, &mut region)? {

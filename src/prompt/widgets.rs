@@ -1,6 +1,8 @@
 //! What a key does to each kind of question, and how a question looks, without a terminal:
 //! a line being edited, a list to pick from, a yes/no.
 
+use std::ops::Range;
+
 use console::{Key, style, truncate_str};
 
 /// A line of text being typed, edited in characters (not bytes, not cells).
@@ -67,6 +69,21 @@ pub fn move_selection(index: usize, len: usize, key: &Key) -> usize {
         Key::End | Key::PageDown => len - 1,
         _ => index,
     }
+}
+
+/// The rows of a list of `len` shown in `height` rows: from `first` (the previous window's
+/// start), moved just enough to show `index`.
+pub fn visible_rows(index: usize, first: usize, len: usize, height: usize) -> Range<usize> {
+    let height = height.clamp(1, len.max(1));
+    let first = if index < first {
+        index
+    } else if index >= first + height {
+        index + 1 - height
+    } else {
+        first
+    };
+    let first = first.min(len.saturating_sub(height));
+    first..(first + height).min(len)
 }
 
 /// The answer a yes/no key gives: `y`/`n` at once, Enter the default.
@@ -176,6 +193,17 @@ mod tests {
         assert_eq!(move_selection(2, 3, &Key::ArrowDown), 0);
         assert_eq!(move_selection(1, 3, &Key::Enter), 1);
         assert_eq!(move_selection(0, 0, &Key::ArrowDown), 0);
+    }
+
+    #[test]
+    fn a_long_list_scrolls_with_the_selection() {
+        assert_eq!(visible_rows(0, 0, 7, 40), 0..7);
+        assert_eq!(visible_rows(0, 0, 7, 3), 0..3);
+        assert_eq!(visible_rows(3, 0, 7, 3), 1..4);
+        assert_eq!(visible_rows(2, 1, 7, 3), 1..4);
+        assert_eq!(visible_rows(0, 4, 7, 3), 0..3);
+        assert_eq!(visible_rows(6, 0, 7, 3), 4..7);
+        assert_eq!(visible_rows(0, 0, 7, 0), 0..1);
     }
 
     #[test]

@@ -31,14 +31,23 @@ struct Screen {
 impl Screen {
     /// `sprout new --no-git -o <scratch> ARGS…` at a terminal `cols` wide.
     fn spawn(s: &Scratch, cols: u16, args: &[&str]) -> Screen {
+        Screen::spawn_sized(s, cols, ROWS, args)
+    }
+
+    /// The same at a terminal of `cols` by `rows`.
+    fn spawn_sized(s: &Scratch, cols: u16, rows: u16, args: &[&str]) -> Screen {
         let sprout = assert_cmd::cargo::cargo_bin("sprout");
         let mut all = vec!["new", "--no-git", "-o", s.path().to_str().unwrap()];
         all.extend(args);
-        Screen::start(s, cols, sprout.to_str().unwrap(), &all)
+        Screen::start_sized(s, (cols, rows), sprout.to_str().unwrap(), &all)
     }
 
     /// `program ARGS…` at a terminal `cols` wide, in the scratch folder.
     fn start(s: &Scratch, cols: u16, program: &str, args: &[&str]) -> Screen {
+        Screen::start_sized(s, (cols, ROWS), program, args)
+    }
+
+    fn start_sized(s: &Scratch, (cols, rows): (u16, u16), program: &str, args: &[&str]) -> Screen {
         // The pty library sets its own size (80x24) while spawning, racing with anything the
         // child does: the size is set from here afterwards, and the child waits for it before
         // the program starts. Echo is on, as in a real terminal (the library turns it off;
@@ -46,7 +55,7 @@ impl Screen {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
             .arg(format!(
-                "until [ \"$(stty size)\" = '{ROWS} {cols}' ]; do sleep 0.01; done; \
+                "until [ \"$(stty size)\" = '{rows} {cols}' ]; do sleep 0.01; done; \
                  stty echo && exec \"$0\" \"$@\""
             ))
             .arg(program)
@@ -59,11 +68,11 @@ impl Screen {
         let mut session = Session::spawn(cmd).unwrap();
         session
             .get_process_mut()
-            .set_window_size(cols, ROWS)
+            .set_window_size(cols, rows)
             .unwrap();
         Screen {
             session,
-            parser: vt100::Parser::new(nonzero(ROWS), nonzero(cols), 0),
+            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
             eof: false,
         }
     }
@@ -492,4 +501,28 @@ fn a_long_answer_wraps_and_is_edited_in_place() {
         );
         t.quit();
     }
+}
+
+#[test]
+fn on_a_short_terminal_the_list_scrolls_and_leaves_nothing_behind() {
+    let s = Scratch::new();
+    // Six rows: the help, the question and four of the seven stacks.
+    let mut t = Screen::spawn_sized(&s, 80, 6, &["short"]);
+    t.wait_until("four stacks under the question", |t| {
+        t.rows().last().is_some_and(|r| r.starts_with("  rails"))
+    });
+    // Up from the first wraps to the last, which scrolls into view.
+    t.send("\x1b[A");
+    let screen = t.wait_for("❯ graphql");
+    assert!(!screen.contains("express"), "{screen}");
+    t.send("\r");
+    let screen = t.wait_for("Description");
+    assert!(
+        t.rows().iter().any(|r| r == "✔ Stack · graphql"),
+        "{screen}"
+    );
+    for key in ["flask", "django", "rails", "spring-boot", "node "] {
+        assert!(!screen.contains(key), "`{key}` left over:\n{screen}");
+    }
+    t.quit();
 }
