@@ -7,15 +7,15 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// The command line with what only the embedded templates know (the stacks) filled in.
 pub fn command() -> clap::Command {
     Cli::command().after_help(format!(
-        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused to overwrite, 4 write failed, 5 install failed, 130 cancelled.",
+        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link; nothing written), 4 writing the project or the output failed, 5 install failed, 130 interrupted.",
         crate::catalog::keys().join(", ")
     ))
 }
 
-/// Parse the process's arguments; on a usage error clap prints it and exits 2.
-pub fn parse() -> Cli {
-    let matches = command().get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+/// Parse the process's arguments; `--help`, `--version` and usage errors come back as clap's.
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }
 
 #[derive(Debug, Parser)]

@@ -88,11 +88,17 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     };
 
     if args.dry_run {
-        if args.json {
-            out.json(&outcome);
+        // The same refusal, and exit code, as the real run.
+        writer::check(&target, &project.files, args.force)?;
+        let printed = if args.json {
+            out.json(&outcome)
         } else {
-            out.result(&report::tree(&outcome.path, &project.files));
-        }
+            out.result(&report::tree(&outcome.path, &project.files))
+        };
+        printed.map_err(|source| Error::Output {
+            source,
+            written: None,
+        })?;
         return Ok(Exit::Success);
     }
 
@@ -117,11 +123,10 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     outcome.unchanged = written.unchanged;
 
     if !args.no_git {
-        out.detail(&format!(
-            "running git init and the first commit in {}",
-            target.display()
-        ));
-        outcome.git = Some(git::init(&target));
+        let log = |command: &str| {
+            out.detail(&format!("running `{command}` in {}", target.display()));
+        };
+        outcome.git = Some(git::init(&target, &written.added, &log));
     }
     let mut exit = Exit::Success;
     if args.install {
@@ -130,16 +135,20 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             Err(error) => {
                 outcome.install = Some(format!("failed: {error}"));
                 out.error(&error);
-                exit = Exit::InstallFailed;
+                exit = error.exit();
             }
         }
     }
 
-    if args.json {
-        out.json(&outcome);
+    let printed = if args.json {
+        out.json(&outcome)
     } else {
-        out.result(&created_text(&outcome, written.added.len()));
-    }
+        out.result(&created_text(&outcome, written.added.len()))
+    };
+    printed.map_err(|source| Error::Output {
+        source,
+        written: Some(target.clone()),
+    })?;
     Ok(exit)
 }
 

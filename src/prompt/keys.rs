@@ -56,7 +56,7 @@ mod terminal {
     use std::io;
     use std::sync::Mutex;
 
-    use rustix::termios::{LocalModes, OptionalActions, Termios, tcgetattr, tcsetattr};
+    use nix::sys::termios::{LocalFlags, SetArg, Termios, tcgetattr, tcsetattr};
 
     /// The settings to put back while questions have changed them; kept here so that a signal
     /// handler can restore them too.
@@ -70,12 +70,12 @@ mod terminal {
             return false;
         };
         let mut keys = saved.clone();
-        keys.local_modes
-            .remove(LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN);
+        keys.local_flags
+            .remove(LocalFlags::ICANON | LocalFlags::ECHO | LocalFlags::ISIG | LocalFlags::IEXTEN);
         if let Ok(mut slot) = SAVED.lock() {
             *slot = Some(saved);
         }
-        tcsetattr(&stdin, OptionalActions::Drain, &keys).is_ok()
+        tcsetattr(&stdin, SetArg::TCSADRAIN, &keys).is_ok()
     }
 
     /// Put back the settings saved by [`keys_only`], if there are any.
@@ -83,7 +83,7 @@ mod terminal {
         if let Ok(saved) = SAVED.lock()
             && let Some(saved) = saved.as_ref()
         {
-            let _ = tcsetattr(io::stdin(), OptionalActions::Now, saved);
+            let _ = tcsetattr(io::stdin(), SetArg::TCSANOW, saved);
         }
     }
 

@@ -6,4 +6,5 @@ mod common;
 mod fuzz;
 mod interactive;
 mod messages;
+mod safety;
 mod stacks;
