@@ -173,16 +173,19 @@ fn completions_leave_out_the_hidden_man_subcommand() {
 }
 
 #[test]
-fn verbose_lists_each_file_written() {
+fn verbose_lists_each_file_written_and_each_git_command() {
     let s = Scratch::new();
     sprout()
-        .args([
-            "-v", "new", "loud", "--stack", "node", "--yes", "--no-git", "-o",
-        ])
+        .args(["-v", "new", "loud", "--stack", "node", "--yes", "-o"])
         .arg(s.path())
         .assert()
         .success()
-        .stderr(contains("wrote ").and(contains("loud/package.json")));
+        .stderr(
+            contains("wrote ")
+                .and(contains("loud/package.json"))
+                .and(contains("running `git init"))
+                .and(contains("commit")),
+        );
 }
 
 #[test]
