@@ -27,7 +27,6 @@ fn render_defaults(bencher: divan::Bencher, key: &str) {
     let given = Given {
         set: vec![("name".into(), "bench-app".into())],
         file: None,
-        no_prompt: Default::default(),
     };
     bencher.bench_local(|| prepare(&stack, &given, None).unwrap().1.files.len());
 }

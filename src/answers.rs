@@ -30,8 +30,6 @@ pub struct Given {
     pub set: Vec<(String, String)>,
     /// The answers file, already read.
     pub file: Option<AnswersFile>,
-    /// Why nothing is asked when there is no asker: named by a missing-answer error.
-    pub no_prompt: NoPrompt,
 }
 
 #[derive(Debug, Default)]
@@ -176,7 +174,7 @@ pub fn resolve(
         } else {
             option.default.clone()
         };
-        let value = value.ok_or_else(|| missing(option, given.no_prompt))?;
+        let value = value.ok_or_else(|| missing(option, NoPrompt::default()))?;
         answers.push((option.key.clone(), value));
     }
     Ok(answers)

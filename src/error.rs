@@ -26,17 +26,17 @@ pub enum Error {
     #[error("option `{key}` does not apply here: {why}")]
     NotApplicable { key: String, why: String },
 
-    #[error("{}", .why.missing(&format!("answer for `{key}`"), flag))]
+    #[error("{}", .why.missing(&format!("answer for `{key}` given"), flag))]
     MissingAnswer {
         key: String,
         flag: String,
         why: NoPrompt,
     },
 
-    #[error("{}", .why.missing("stack", "--stack"))]
+    #[error("{}", .why.missing("stack chosen", "--stack"))]
     MissingStack { known: Vec<String>, why: NoPrompt },
 
-    #[error("{}", .why.missing("project name", "NAME"))]
+    #[error("{}", .why.missing("project name given", "NAME"))]
     MissingName { why: NoPrompt },
 
     #[error("{0}")]
@@ -130,6 +130,17 @@ impl Error {
         }
     }
 
+    /// A missing answer, said to be missing for `why` (the resolver cannot tell `--yes` from
+    /// no terminal); any other error as it is.
+    pub fn not_asked_because(self, why: NoPrompt) -> Error {
+        match self {
+            Error::MissingAnswer { key, flag, .. } => Error::MissingAnswer { key, flag, why },
+            Error::MissingStack { known, .. } => Error::MissingStack { known, why },
+            Error::MissingName { .. } => Error::MissingName { why },
+            other => other,
+        }
+    }
+
     /// What the user can do about it, if there is something to say.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -186,7 +197,7 @@ impl NoPrompt {
     fn missing(self, what: &str, flag: &str) -> String {
         match self {
             NoPrompt::Yes => format!("--yes needs {flag}: nothing is asked with --yes"),
-            NoPrompt::NoTerminal => format!("no {what} given and no terminal to ask"),
+            NoPrompt::NoTerminal => format!("no {what} and no terminal to ask"),
         }
     }
 }

@@ -81,6 +81,8 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
                 out.result(&listing::show_text(&stack))
             }
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => return sprout::serve::run(args),
         Command::Completions { shell } => {
             let stacks = catalog::load_all()?;
             let mut script = Vec::new();

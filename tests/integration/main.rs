@@ -7,4 +7,6 @@ mod fuzz;
 mod interactive;
 mod messages;
 mod safety;
+#[cfg(feature = "serve")]
+mod serve;
 mod stacks;

@@ -18,7 +18,6 @@ fn render(stack: &Stack, set: &[(&str, String)]) -> Vec<OutputFile> {
     let given = Given {
         set: pairs,
         file: None,
-        no_prompt: Default::default(),
     };
     match prepare(stack, &given, None) {
         Ok((_, project)) => project.files,
@@ -446,7 +445,6 @@ fn text_that_cannot_be_represented_is_refused_not_mangled() {
                 &Given {
                     set: pairs,
                     file: None,
-                    no_prompt: Default::default(),
                 },
                 None,
             )
@@ -830,7 +828,6 @@ fn names_at_the_edges_of_the_rules_render_valid_files() {
             let given = Given {
                 set: vec![("name".into(), name.into())],
                 file: None,
-                no_prompt: Default::default(),
             };
             let files = match prepare(&stack, &given, None) {
                 Ok((_, project)) => project.files,
