@@ -3,16 +3,24 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NoPrompt, Result};
 use crate::stack::{OptionSpec, Stack};
 use crate::value::Value;
 
 /// Keys an answers file may hold besides option keys (the `.sprout.toml` record has them).
 const FILE_META_KEYS: &[&str] = crate::record::META_KEYS;
 
-/// Asks a person for one answer; the terminal implementation lives in `prompt.rs`.
+/// Asks a person for one answer; the terminal implementation lives in `prompt/`.
 pub trait Asker {
-    fn ask(&mut self, option: &OptionSpec) -> Result<Value>;
+    /// Ask for `option`; `refused` is a value given on the command line that failed its check,
+    /// shown with the reason so that it can be corrected.
+    fn ask(&mut self, option: &OptionSpec, refused: Option<Refused<'_>>) -> Result<Value>;
+}
+
+/// A value given on the command line (NAME or `--set`) that its option refused.
+pub struct Refused<'a> {
+    pub given: &'a str,
+    pub error: &'a Error,
 }
 
 /// Answers given before any prompt.
@@ -67,7 +75,7 @@ impl AnswersFile {
             }
         } else {
             text.parse()
-                .map_err(|e: toml::de::Error| format!("invalid TOML: {}", e.message()))?
+                .map_err(|e: toml::de::Error| toml_error(text, &e))?
         };
         let mut file = AnswersFile::default();
         for (key, value) in table {
@@ -90,6 +98,20 @@ impl AnswersFile {
     }
 }
 
+/// "invalid TOML at line L, column C: message", counted in characters from 1.
+fn toml_error(text: &str, error: &toml::de::Error) -> String {
+    let Some(span) = error.span() else {
+        return format!("invalid TOML: {}", error.message());
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!(
+        "invalid TOML at line {line}, column {column}: {}",
+        error.message()
+    )
+}
+
 /// Resolve every option of `stack`, in order. Without an asker nothing is prompted.
 pub fn resolve(
     stack: &Stack,
@@ -97,6 +119,11 @@ pub fn resolve(
     mut asker: Option<&mut dyn Asker>,
 ) -> Result<Vec<(String, Value)>> {
     let file_values: &[(String, Value)] = given.file.as_ref().map_or(&[], |f| &f.values);
+    if let Some((_, value)) = given.set.iter().find(|(k, _)| k == "stack") {
+        return Err(Error::Usage(format!(
+            "`stack` is not an option: choose the stack with --stack {value}"
+        )));
+    }
     for key in given
         .set
         .iter()
@@ -128,27 +155,39 @@ pub fn resolve(
             }
             option.default.clone()
         } else if let Some((_, raw)) = from_set {
-            Some(option.parse(raw)?)
+            // At a terminal, a refused value is asked again rather than ending the run.
+            match (option.parse(raw), asker.as_deref_mut()) {
+                (Ok(value), _) => Some(value),
+                (Err(error), Some(asker)) => Some(asker.ask(
+                    option,
+                    Some(Refused {
+                        given: raw,
+                        error: &error,
+                    }),
+                )?),
+                (Err(error), None) => return Err(error),
+            }
         } else if let Some((_, value)) = from_file {
             Some(option.check(value.clone())?)
         } else if let Some(asker) = asker.as_deref_mut() {
-            Some(asker.ask(option)?)
+            Some(asker.ask(option, None)?)
         } else {
             option.default.clone()
         };
-        let value = value.ok_or_else(|| missing(option))?;
+        let value = value.ok_or_else(|| missing(option, NoPrompt::default()))?;
         answers.push((option.key.clone(), value));
     }
     Ok(answers)
 }
 
-fn missing(option: &OptionSpec) -> Error {
+fn missing(option: &OptionSpec, why: NoPrompt) -> Error {
     if option.key == "name" {
-        return Error::MissingName;
+        return Error::MissingName { why };
     }
     Error::MissingAnswer {
         key: option.key.clone(),
         flag: format!("--set {}=<VALUE>", option.key),
+        why,
     }
 }
 

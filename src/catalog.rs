@@ -50,11 +50,17 @@ impl Catalog {
     }
 
     /// Load and check one stack.
-    pub fn load(&self, key: &str) -> Result<Stack> {
-        let dir = child(self.root, key)
-            .filter(|d| stack_key(d).is_some())
+    pub fn load(&self, given: &str) -> Result<Stack> {
+        let (key, dir) = self
+            .root
+            .dirs()
+            .find_map(|d| {
+                stack_key(d)
+                    .filter(|k| k.eq_ignore_ascii_case(given))
+                    .map(|k| (k, d))
+            })
             .ok_or_else(|| Error::UnknownStack {
-                given: key.to_string(),
+                given: given.to_string(),
                 known: self.keys(),
             })?;
         let text = read_text(dir, key, MANIFEST)?;
@@ -89,7 +95,7 @@ pub fn keys() -> Vec<String> {
     Catalog::embedded().keys()
 }
 
-/// Load and check one embedded stack.
+/// Load and check one embedded stack; its key matches without regard to case (`Express`).
 pub fn load(key: &str) -> Result<Stack> {
     Catalog::embedded().load(key)
 }

@@ -2,14 +2,27 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+/// The command line with what only the embedded templates know (the stacks) filled in.
+pub fn command() -> clap::Command {
+    Cli::command().after_help(format!(
+        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing the project or the output failed, 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 130 interrupted.",
+        crate::catalog::keys().join(", ")
+    ))
+}
+
+/// Parse the process's arguments; `--help`, `--version` and usage errors come back as clap's.
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "sprout",
     version,
-    about = "Start a new backend project that installs, passes its tests and serves /health on the first try",
-    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing the project or the output failed, 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 130 interrupted."
+    about = "Start a new backend project that installs, passes its tests and serves /health on the first try"
 )]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always or never
@@ -20,7 +33,7 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print more about what happens (commands run, files skipped)
+    /// Print more about what happens: each file written, each command run
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -41,7 +54,7 @@ pub enum Command {
     /// Show a stack's options: key, type, choices, default, help
     Show {
         /// The stack's key, as `sprout list` prints it
-        #[arg(value_parser = stack_names())]
+        #[arg(value_parser = Offers(crate::catalog::keys))]
         stack: String,
         /// One JSON object on stdout
         #[arg(long)]
@@ -65,7 +78,7 @@ pub enum Command {
     /// Check this machine's tools (versions) against what each stack needs, with the fixes
     Doctor {
         /// Check only this stack
-        #[arg(value_parser = stack_names())]
+        #[arg(value_parser = Offers(crate::catalog::keys))]
         stack: Option<String>,
         /// One JSON object on stdout
         #[arg(long)]
@@ -89,8 +102,8 @@ pub struct NewArgs {
     /// Project name (folder and package name); asked for when omitted at a terminal
     pub name: Option<String>,
 
-    /// The stack to generate
-    #[arg(short, long, value_parser = stack_names())]
+    /// The stack to generate (see `sprout list`)
+    #[arg(short, long, value_parser = Offers(crate::catalog::keys))]
     pub stack: Option<String>,
 
     /// Folder in which the project folder NAME is created
@@ -98,7 +111,7 @@ pub struct NewArgs {
     pub output: PathBuf,
 
     /// Answer one option (repeatable); keys are listed by `sprout show STACK`
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = SetParser, hide_possible_values = true)]
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Offers(set_pairs), hide_possible_values = true)]
     pub set: Vec<String>,
 
     /// Read answers from a TOML or JSON file (same keys as --set; a project's .sprout.toml works)
@@ -141,7 +154,7 @@ pub struct UpdateArgs {
     pub dir: PathBuf,
 
     /// Change one recorded answer (repeatable); checked as `sprout new` checks it
-    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = SetParser, hide_possible_values = true)]
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Offers(set_pairs), hide_possible_values = true)]
     pub set: Vec<String>,
 
     #[command(flatten)]
@@ -237,22 +250,13 @@ pub enum ColorChoice {
     Never,
 }
 
-/// The embedded stacks' keys: clap refuses anything else (naming the nearest key) and
-/// completion scripts offer them.
-fn stack_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(
-        crate::catalog::keys()
-            .into_iter()
-            .map(clap::builder::PossibleValue::new),
-    )
-}
-
-/// `--set` takes any `KEY=VALUE` (checked later against the chosen stack), but offers every
-/// stack's keys and choices to completion scripts.
+/// Any text, checked later (a stack's key when the stack is loaded, without regard to case
+/// and naming the nearest key; `--set` against the chosen stack), with the values `offered`
+/// shown by `--help` and completion scripts.
 #[derive(Clone)]
-struct SetParser;
+struct Offers(fn() -> Vec<String>);
 
-impl clap::builder::TypedValueParser for SetParser {
+impl clap::builder::TypedValueParser for Offers {
     type Value = String;
 
     fn parse_ref(
@@ -267,36 +271,50 @@ impl clap::builder::TypedValueParser for SetParser {
     fn possible_values(
         &self,
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        let mut pairs = std::collections::BTreeSet::new();
-        for stack in crate::catalog::load_all().unwrap_or_default() {
-            for option in &stack.options {
-                match &option.kind {
-                    crate::stack::Kind::Choice(choices) => {
-                        pairs.extend(choices.iter().map(|c| format!("{}={c}", option.key)));
-                    }
-                    crate::stack::Kind::Bool => {
-                        pairs.insert(format!("{}=yes", option.key));
-                        pairs.insert(format!("{}=no", option.key));
-                    }
-                    crate::stack::Kind::Text { .. } => {
-                        pairs.insert(format!("{}=", option.key));
-                    }
+        Some(Box::new(
+            (self.0)()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
+/// Every stack's `KEY=VALUE` pairs for `--set`: each choice, yes/no, and `KEY=` for text.
+fn set_pairs() -> Vec<String> {
+    let mut pairs = std::collections::BTreeSet::new();
+    for stack in crate::catalog::load_all().unwrap_or_default() {
+        for option in &stack.options {
+            match &option.kind {
+                crate::stack::Kind::Choice(choices) => {
+                    pairs.extend(choices.iter().map(|c| format!("{}={c}", option.key)));
+                }
+                crate::stack::Kind::Bool => {
+                    pairs.insert(format!("{}=yes", option.key));
+                    pairs.insert(format!("{}=no", option.key));
+                }
+                crate::stack::Kind::Text { .. } => {
+                    pairs.insert(format!("{}=", option.key));
                 }
             }
         }
-        Some(Box::new(
-            pairs.into_iter().map(clap::builder::PossibleValue::new),
-        ))
     }
+    pairs.into_iter().collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn the_help_lists_the_embedded_stacks() {
+        let help = command().render_help().to_string();
+        for key in crate::catalog::keys() {
+            assert!(help.contains(&key), "{key} missing from:\n{help}");
+        }
     }
 }

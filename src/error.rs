@@ -6,7 +6,7 @@ use crate::exit::Exit;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("unknown stack `{given}`")]
+    #[error("unknown stack `{given}`; {}", stack_choices(.given, .known))]
     UnknownStack { given: String, known: Vec<String> },
 
     #[error("unknown option `{key}` for stack {stack}")]
@@ -26,14 +26,18 @@ pub enum Error {
     #[error("option `{key}` does not apply here: {why}")]
     NotApplicable { key: String, why: String },
 
-    #[error("no answer for `{key}` and no terminal to ask")]
-    MissingAnswer { key: String, flag: String },
+    #[error("{}", .why.missing(&format!("answer for `{key}` given"), flag))]
+    MissingAnswer {
+        key: String,
+        flag: String,
+        why: NoPrompt,
+    },
 
-    #[error("no stack chosen and no terminal to ask")]
-    MissingStack { known: Vec<String> },
+    #[error("{}", .why.missing("stack chosen", "--stack"))]
+    MissingStack { known: Vec<String>, why: NoPrompt },
 
-    #[error("no project name given and no terminal to ask")]
-    MissingName,
+    #[error("{}", .why.missing("project name given", "NAME"))]
+    MissingName { why: NoPrompt },
 
     #[error("{0}")]
     Usage(String),
@@ -55,6 +59,13 @@ pub enum Error {
         step: String,
         status: String,
         tail: String,
+    },
+
+    #[error("answers file {path} is for stack `{file}`, but --stack says `{flag}`")]
+    AnswersForOtherStack {
+        path: PathBuf,
+        file: String,
+        flag: String,
     },
 
     #[error("{path} exists and is not empty")]
@@ -80,7 +91,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("interrupted")]
+    /// Ctrl-C at a prompt or while writing, or "no" at the summary: not a fault, so it is
+    /// reported as what happened to the disk.
+    #[error("Nothing written.")]
     Cancelled,
 
     #[error("template of stack `{stack}` is broken: {reason}")]
@@ -118,9 +131,10 @@ impl Error {
             | Error::NotApplicable { .. }
             | Error::MissingAnswer { .. }
             | Error::MissingStack { .. }
-            | Error::MissingName
+            | Error::MissingName { .. }
             | Error::Usage(_)
-            | Error::AnswersFile { .. } => Exit::Usage,
+            | Error::AnswersFile { .. }
+            | Error::AnswersForOtherStack { .. } => Exit::Usage,
             Error::TargetNotEmpty { .. }
             | Error::TargetNotDirectory { .. }
             | Error::Collisions { .. }
@@ -136,23 +150,33 @@ impl Error {
         }
     }
 
+    /// A missing answer, said to be missing for `why` (the resolver cannot tell `--yes` from
+    /// no terminal); any other error as it is.
+    pub fn not_asked_because(self, why: NoPrompt) -> Error {
+        match self {
+            Error::MissingAnswer { key, flag, .. } => Error::MissingAnswer { key, flag, why },
+            Error::MissingStack { known, .. } => Error::MissingStack { known, why },
+            Error::MissingName { .. } => Error::MissingName { why },
+            other => other,
+        }
+    }
+
     /// What the user can do about it, if there is something to say.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::UnknownStack { given, known } => Some(match closest(given, known) {
-                Some(near) => format!("did you mean `{near}`? Stacks: {}", known.join(", ")),
-                None => format!("stacks: {}", known.join(", ")),
-            }),
             Error::UnknownOption { key, stack, known } => Some(match closest(key, known) {
                 Some(near) => format!("did you mean `{near}`? See `sprout show {stack}`"),
                 None => format!("options: {} (see `sprout show {stack}`)", known.join(", ")),
             }),
             Error::InvalidValue { hint, .. } => hint.clone(),
-            Error::MissingAnswer { flag, .. } => Some(format!("pass {flag}, or --yes to take defaults")),
-            Error::MissingStack { known } => {
+            Error::MissingAnswer { flag, .. } => Some(format!("pass {flag}")),
+            Error::MissingStack { known, .. } => {
                 Some(format!("pass --stack <STACK>; one of: {}", known.join(", ")))
             }
-            Error::MissingName => Some("pass the name: sprout new NAME --stack STACK".into()),
+            Error::MissingName { .. } => Some("pass the name: sprout new NAME --stack STACK".into()),
+            Error::AnswersForOtherStack { file, .. } => Some(format!(
+                "leave out --stack to use `{file}` as the file says, or remove `stack` from the file"
+            )),
             Error::TargetNotEmpty { .. } => Some(
                 "choose another name or --output, or pass --force to add the files beside what is there (nothing existing is changed)".into(),
             ),
@@ -185,6 +209,34 @@ impl Error {
             )),
             _ => None,
         }
+    }
+}
+
+/// Why a needed answer was not asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NoPrompt {
+    /// stdin or stderr is not a terminal.
+    #[default]
+    NoTerminal,
+    /// `--yes` was given.
+    Yes,
+}
+
+impl NoPrompt {
+    /// "--yes needs --stack" or "no … given and no terminal to ask".
+    fn missing(self, what: &str, flag: &str) -> String {
+        match self {
+            NoPrompt::Yes => format!("--yes needs {flag}: nothing is asked with --yes"),
+            NoPrompt::NoTerminal => format!("no {what} and no terminal to ask"),
+        }
+    }
+}
+
+/// "did you mean `x`? stacks: …", or the list alone when nothing is near.
+fn stack_choices(given: &str, known: &[String]) -> String {
+    match closest(given, known) {
+        Some(near) => format!("did you mean `{near}`? (stacks: {})", known.join(", ")),
+        None => format!("stacks: {}", known.join(", ")),
     }
 }
 

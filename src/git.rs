@@ -33,8 +33,8 @@ pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
 }
 
 /// `git init` in `dir` and a first commit of `files` (paths relative to `dir`, all written by
-/// sprout); what happened, in words for the summary.
-pub fn init(dir: &Path, files: &[String]) -> String {
+/// sprout); what happened, in words for the summary. `log` is told each git command run.
+pub fn init(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
     if files.is_empty() {
         return "not used: no file was added".into();
     }
@@ -44,7 +44,12 @@ pub fn init(dir: &Path, files: &[String]) -> String {
             repo.display()
         );
     }
-    match git(dir, &["init", "--quiet", "--initial-branch=main"], None) {
+    match git(
+        dir,
+        &["init", "--quiet", "--initial-branch=main"],
+        None,
+        log,
+    ) {
         Err(_) => return "skipped: git is not installed".into(),
         Ok(o) if !o.status.success() => {
             let git_dir = dir.join(".git");
@@ -59,7 +64,7 @@ pub fn init(dir: &Path, files: &[String]) -> String {
         }
         Ok(_) => {}
     }
-    let ignored = ignored(dir, files);
+    let ignored = ignored(dir, files, log);
     let to_add: Vec<&str> = files
         .iter()
         .map(String::as_str)
@@ -75,6 +80,7 @@ pub fn init(dir: &Path, files: &[String]) -> String {
             "--pathspec-file-nul",
         ],
         Some(&list),
+        log,
     ) {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
@@ -96,6 +102,7 @@ pub fn init(dir: &Path, files: &[String]) -> String {
             COMMIT_MESSAGE,
         ],
         None,
+        log,
     );
     match commit {
         Ok(o) if o.status.success() => "initialised with a first commit".into(),
@@ -106,12 +113,13 @@ pub fn init(dir: &Path, files: &[String]) -> String {
 }
 
 /// Which of `files` the project's own ignore rules leave out.
-fn ignored(dir: &Path, files: &[String]) -> Vec<String> {
+fn ignored(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> Vec<String> {
     let all: Vec<&str> = files.iter().map(String::as_str).collect();
     match git(
         dir,
         &["check-ignore", "--stdin", "-z"],
         Some(&nul_separated(&all)),
+        log,
     ) {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
             .split('\0')
@@ -128,7 +136,13 @@ fn nul_separated(paths: &[&str]) -> Vec<u8> {
 
 /// Run git in `dir` on its own repository only, without automatic maintenance (the user's
 /// hooks do run).
-fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> std::io::Result<Output> {
+fn git(
+    dir: &Path,
+    args: &[&str],
+    input: Option<&[u8]>,
+    log: &dyn Fn(&str),
+) -> std::io::Result<Output> {
+    log(&format!("git {}", args.join(" ")));
     let mut command = Command::new("git");
     command
         .args(["-c", "maintenance.auto=false", "-c", "gc.auto=0"])
@@ -168,4 +182,16 @@ fn no_identity(output: &Output) -> bool {
         || err.contains("user.useConfigOnly")
         || err.contains("no email was given")
         || err.contains("empty ident name")
+}
+
+/// A value of the user's git configuration (`user.name`), when git is there and it is set.
+pub fn config(key: &str) -> Option<String> {
+    let output = Command::new("git")
+        .args(["config", "--get", key])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let value = String::from_utf8(output.stdout).ok()?.trim().to_string();
+    (output.status.success() && !value.is_empty()).then_some(value)
 }

@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod catalog;
 pub mod cli;
+pub mod completions;
 pub mod condition;
 pub mod doctor;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod install;
 pub mod lift;
 pub mod listing;
 pub mod manifest;
+pub mod manual;
 pub mod names;
 pub mod new;
 pub mod output;

@@ -45,6 +45,7 @@ pub fn show_text(stack: &Stack) -> String {
             Kind::Text { .. } => "text".into(),
         };
         let default = match &option.default {
+            Some(Value::Text(t)) if t.is_empty() => " (default: empty)".to_string(),
             Some(v) => format!(" (default: {})", v.to_string().replace('\n', " ")),
             None => " (required)".into(),
         };

@@ -3,16 +3,14 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-
-use sprout::cli::{Cli, Command};
+use sprout::cli::{self, Command};
 use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
-use sprout::{catalog, doctor, listing, new, signals, update};
+use sprout::{catalog, completions, doctor, git, listing, manual, new, signals, update};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return clap_exit(&error),
     };
@@ -30,6 +28,10 @@ fn main() -> ExitCode {
     let out = Output::new(cli.color, cli.quiet, cli.verbose, json);
     match run(cli.command, &out) {
         Ok(exit) => exit.into(),
+        Err(error @ Error::Cancelled) => {
+            out.note(&error.to_string());
+            error.exit().into()
+        }
         Err(error) => {
             out.error(&error);
             error.exit().into()
@@ -78,7 +80,7 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             }
         }
         Command::Show { stack, json } => {
-            let stack = catalog::load(&stack)?;
+            let stack = catalog::load(&stack)?.with_git_defaults(git::config);
             if json {
                 out.json(&listing::show_json(&stack))
             } else {
@@ -93,13 +95,14 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
         #[cfg(feature = "serve")]
         Command::Serve(args) => return sprout::serve::run(args),
         Command::Completions { shell } => {
+            let stacks = catalog::load_all()?;
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "sprout", &mut script);
+            completions::generate(shell, cli::command(), &stacks, &mut script)?;
             out.bytes(&script)
         }
         Command::Man => {
             let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            manual::render(cli::command(), &mut page)?;
             out.bytes(&page)
         }
     };

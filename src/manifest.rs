@@ -103,6 +103,10 @@ pub struct OptionEntry {
     pub rule: Option<NameRule>,
     /// `sprout add WORD` spellings: word → the value this option takes.
     pub add: Option<BTreeMap<String, String>>,
+    /// For `choice`: values other stacks offer, each with the choice that stands for it here.
+    pub instead: Option<BTreeMap<String, String>>,
+    /// For `text`: a git configuration key (`user.name`) whose value, when set, is the default.
+    pub git_default: Option<String>,
 }
 
 impl OptionEntry {
@@ -112,7 +116,18 @@ impl OptionEntry {
             ($($field:ident),*) => { $( if patch.$field.is_some() { self.$field = patch.$field; } )* };
         }
         take!(
-            kind, prompt, help, choices, default, when, multiline, max_len, rule, add
+            kind,
+            prompt,
+            help,
+            choices,
+            default,
+            when,
+            multiline,
+            max_len,
+            rule,
+            instead,
+            git_default,
+            add
         );
     }
 }

@@ -74,9 +74,10 @@ const NODE_BUILTINS: &[&str] = &[
     "wasi",
     "worker_threads",
     "zlib",
-    "node_modules",
-    "favicon.ico",
 ];
+
+/// Names npm itself refuses for a package (validate-npm-package-name's blacklist).
+const NPM_RESERVED: &[&str] = &["node_modules", "favicon.ico"];
 
 const PYTHON_KEYWORDS: &[&str] = &[
     "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
@@ -230,6 +231,14 @@ impl NameRule {
             );
         }
         match self {
+            NameRule::Npm if NPM_RESERVED.contains(&name) => Some(format!(
+                "npm reserves `{name}` and refuses it as a package name{}",
+                if name == "node_modules" {
+                    " (it is the folder npm installs dependencies into)"
+                } else {
+                    ""
+                }
+            )),
             NameRule::Npm if NODE_BUILTINS.contains(&name) => {
                 Some("it is the name of a Node.js core module".into())
             }
@@ -355,6 +364,15 @@ mod tests {
             suggestion(NameRule::Npm, "express"),
             Some("express-app".into())
         );
+    }
+
+    #[test]
+    fn npm_reserved_names_say_npm_reserves_them() {
+        let refusal = NameRule::Npm.check("node_modules", &[]).unwrap_err();
+        assert!(refusal.reason.contains("npm reserves"), "{refusal:?}");
+        assert!(!refusal.reason.contains("core module"), "{refusal:?}");
+        let refusal = NameRule::Npm.check("http", &[]).unwrap_err();
+        assert!(refusal.reason.contains("core module"), "{refusal:?}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::answers::{self, AnswersFile, Asker, Given};
 use crate::catalog;
 use crate::cli::NewArgs;
 use crate::doctor::{self, Finding};
-use crate::error::{Error, Result};
+use crate::error::{Error, NoPrompt, Result};
 use crate::exit::Exit;
 use crate::output::Output;
 use crate::plan::Plan;
@@ -20,26 +20,37 @@ use crate::{git, install, secrets, signals, update, writer};
 pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
     let interactive = !args.yes && prompt::interactive();
+    let no_prompt = if args.yes {
+        NoPrompt::Yes
+    } else {
+        NoPrompt::NoTerminal
+    };
     let mut asker = interactive.then(TerminalAsker::start);
 
-    let key = match (
-        &args.stack,
-        file.as_ref().and_then(|f| f.stack.clone()),
-        asker.as_mut(),
-    ) {
+    let from_file = file.as_ref().and_then(|f| f.stack.clone());
+    let key = match (&args.stack, from_file, asker.as_mut()) {
+        (Some(flag), Some(in_file), _) if !flag.eq_ignore_ascii_case(&in_file) => {
+            return Err(Error::AnswersForOtherStack {
+                path: args.answers.clone().unwrap_or_default(),
+                file: in_file,
+                flag: flag.clone(),
+            });
+        }
         (Some(key), _, _) => key.clone(),
         (None, Some(key), _) => key,
         (None, None, Some(asker)) => asker.pick_stack(&catalog::load_all()?)?,
         (None, None, None) => {
             return Err(Error::MissingStack {
                 known: catalog::keys(),
+                why: no_prompt,
             });
         }
     };
-    let stack = catalog::load(&key)?;
+    let stack = catalog::load(&key)?.with_git_defaults(git::config);
 
     let given = given(args.name.as_deref(), &args.set, file)?;
-    let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
+    let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))
+        .map_err(|e| e.not_asked_because(no_prompt))?;
 
     // With --install, checked before anything is written: a package manager the stack does not
     // offer is a usage error. Without it, the next steps name the stack's own command then.
@@ -95,7 +106,8 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         return Ok(Exit::Success);
     }
 
-    if let Some(asker) = asker.as_mut() {
+    // The asker is done with the terminal here: Ctrl-C while writing is a signal again.
+    if let Some(mut asker) = asker {
         let summary = format!(
             "{}{}",
             report::summary(&plan),
@@ -108,6 +120,15 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         let _guard = signals::WritingGuard::start();
         writer::write(&target, &project.files, args.force, &signals::CANCEL)?
     };
+    for path in &written.added {
+        out.detail(&format!("wrote {}", target.join(path).display()));
+    }
+    for path in &written.unchanged {
+        out.detail(&format!(
+            "kept {} (same contents)",
+            target.join(path).display()
+        ));
+    }
     outcome.unchanged = written.unchanged;
 
     let mut exit = Exit::Success;
@@ -139,7 +160,10 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         // The pristine render is kept for `sprout update` only in a repository sprout made:
         // a user's own repository gets no object or ref it did not ask for.
         let made_here = git::enclosing_repository(&target).is_none();
-        outcome.git = Some(git::init(&target, &to_commit));
+        let log = |command: &str| {
+            out.detail(&format!("running `{command}` in {}", target.display()));
+        };
+        outcome.git = Some(git::init(&target, &to_commit, &log));
         if made_here {
             update::base::keep_render(&target, &project.files, &plan.secrets);
         }

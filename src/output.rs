@@ -63,6 +63,12 @@ impl Output {
         }
     }
 
+    /// A message that is not an error, shown even with --quiet (it says what became of the run).
+    pub fn note(&self, text: &str) {
+        // Nobody is left to tell if stderr is closed or full: no panic over it.
+        let _ = writeln!(std::io::stderr().lock(), "{text}");
+    }
+
     pub fn error(&self, error: &Error) {
         let mut text = format!("{} {error}\n", style("error:").red().bold());
         if let Some(hint) = error.hint() {

@@ -24,11 +24,13 @@ pub fn install() {
         } else if WRITING.load(Ordering::SeqCst) {
             CANCEL.store(true, Ordering::SeqCst);
         } else {
+            crate::prompt::restore_terminal();
             // Put the cursor back if a prompt hid it; escape sequences only to a terminal.
             if std::io::stderr().is_terminal() {
                 let _ = console::Term::stderr().show_cursor();
                 print_stderr("\n");
             }
+            print_stderr(&format!("{}\n", crate::error::Error::Cancelled));
             std::process::exit(Exit::Cancelled as i32);
         }
     });

@@ -47,6 +47,10 @@ pub struct OptionSpec {
     pub when: Condition,
     /// `sprout add WORD`: word → value (as `--set KEY=value` takes it).
     pub add: Vec<(String, String)>,
+    /// Values of other stacks and the choice that stands for each here (`sqlite` → `h2`).
+    pub instead: Vec<(String, String)>,
+    /// A git configuration key whose value, when set, replaces the default (`user.name`).
+    pub git_default: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -103,8 +107,17 @@ impl OptionSpec {
                 if let [only] = folded.as_slice() {
                     return Ok(Value::Text((*only).clone()));
                 }
-                let near = crate::error::closest(&given, choices)
-                    .map(|c| format!("did you mean `{c}`? "))
+                let near = self
+                    .instead
+                    .iter()
+                    .find(|(other, _)| other.eq_ignore_ascii_case(&given))
+                    .map(|(other, here)| {
+                        format!("this stack has `{here}` where others have `{other}`; ")
+                    })
+                    .or_else(|| {
+                        crate::error::closest(&given, choices)
+                            .map(|c| format!("did you mean `{c}`? "))
+                    })
                     .unwrap_or_default();
                 Err(self.invalid(
                     &format!("`{given}` is not one of {}", choices.join(", ")),
@@ -202,6 +215,8 @@ impl OptionSpec {
             default: None,
             when: entry.when.unwrap_or_default(),
             add: entry.add.unwrap_or_default().into_iter().collect(),
+            instead: entry.instead.unwrap_or_default().into_iter().collect(),
+            git_default: entry.git_default,
             key,
         };
         let default = match &entry.default {
@@ -219,6 +234,16 @@ impl OptionSpec {
                 )
             }
         };
+        if let Some((other, here)) = spec
+            .instead
+            .iter()
+            .find(|(_, here)| spec.check(Value::Text(here.clone())).is_err())
+        {
+            return Err(broken(format!(
+                "option `{}`: `instead` maps `{other}` to `{here}`, which is not a choice",
+                spec.key
+            )));
+        }
         Ok(OptionSpec { default, ..spec })
     }
 }
@@ -382,6 +407,18 @@ impl Stack {
         })
     }
 
+    /// Take the defaults that come from the user's git configuration (`lookup` reads a key);
+    /// a value the option would refuse is ignored, so the manifest's default stays.
+    pub fn with_git_defaults(mut self, lookup: impl Fn(&str) -> Option<String>) -> Stack {
+        for option in &mut self.options {
+            let found = option.git_default.as_deref().and_then(&lookup);
+            if let Some(value) = found.and_then(|v| option.check(Value::Text(v)).ok()) {
+                option.default = Some(value);
+            }
+        }
+        self
+    }
+
     pub fn option(&self, key: &str) -> Option<&OptionSpec> {
         self.options.iter().find(|o| o.key == key)
     }
@@ -485,7 +522,13 @@ mod tests {
              [commands]\ninstall = \"i\"\nlint = \"l\"\ntest = \"t\"\nstart = \"s\"\n{extra}"
         );
         let manifest: Manifest = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
-        Stack::build("t", manifest, &crate::catalog::shared_options()?, &NO_FILES)
+        Stack::build(
+            "t",
+            manifest,
+            &crate::catalog::shared_options()?,
+            &NO_FILES,
+            &NO_FILES,
+        )
     }
 
     fn refusal(extra: &str) -> String {
@@ -539,6 +582,7 @@ mod tests {
                 "t",
                 manifest,
                 &crate::catalog::shared_options().unwrap(),
+                &NO_FILES,
                 &NO_FILES,
             )
         };

@@ -12,14 +12,14 @@ pub enum Value {
 }
 
 impl Value {
-    /// Read a value from an answers file or a manifest default. Numbers become text, so
-    /// `java = 21` means the choice "21".
+    /// Read a value from an answers file or a manifest default. Numbers become text as TOML
+    /// writes them, so `java = 21` means the choice "21" and `boot = 4.0` the choice "4.0".
     pub fn from_toml(value: &toml::Value) -> Option<Value> {
         match value {
             toml::Value::String(s) => Some(Value::Text(s.clone())),
             toml::Value::Boolean(b) => Some(Value::Bool(*b)),
             toml::Value::Integer(i) => Some(Value::Text(i.to_string())),
-            toml::Value::Float(f) => Some(Value::Text(f.to_string())),
+            toml::Value::Float(_) => Some(Value::Text(value.to_string())),
             _ => None,
         }
     }

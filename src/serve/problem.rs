@@ -72,7 +72,7 @@ impl From<Error> for Problem {
             | Error::InvalidValue { key, .. }
             | Error::NotApplicable { key, .. }
             | Error::MissingAnswer { key, .. } => Some(key.clone()),
-            Error::MissingName => Some("name".to_string()),
+            Error::MissingName { .. } => Some("name".to_string()),
             _ => None,
         };
         Problem {

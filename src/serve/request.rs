@@ -88,6 +88,7 @@ pub fn parse(
         None => {
             return Err(Error::MissingStack {
                 known: crate::catalog::keys(),
+                why: crate::error::NoPrompt::default(),
             }
             .into());
         }

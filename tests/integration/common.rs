@@ -62,3 +62,14 @@ pub fn stack_keys() -> Vec<String> {
 
 /// A stack that every CLI test can rely on.
 pub const STACK: &str = "express";
+
+/// Run `cmd`, which must succeed, and parse its `--json` output.
+pub fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

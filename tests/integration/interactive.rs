@@ -1,27 +1,188 @@
 //! The interactive flow in a real pseudo-terminal: prompts, live validation, summary, Ctrl-C.
+//! Screens are checked as a terminal shows them (a vt100 emulator fed every byte), at the
+//! widths people use.
 
 #![cfg(unix)]
 
+use std::io::Write;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use expectrl::Session;
 use expectrl::process::unix::WaitStatus;
-use expectrl::{ControlCode, Eof, Expect, Session};
 
 use crate::common::Scratch;
 
-fn spawn(s: &Scratch, args: &[&str]) -> expectrl::session::OsSession {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("sprout"));
-    cmd.args(["new", "--no-git", "-o"])
-        .arg(s.path())
-        .args(args)
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "120")
-        .env("LINES", "40");
-    let mut session = Session::spawn(cmd).unwrap();
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
+/// Terminal widths every screen test runs at.
+const WIDTHS: [u16; 3] = [80, 100, 120];
+const ROWS: u16 = 40;
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+/// sprout in a pseudo-terminal of a given width, with the screen as a terminal would show it.
+struct Screen {
+    session: expectrl::session::OsSession,
+    parser: vt100::Parser,
+    eof: bool,
+}
+
+impl Screen {
+    /// `sprout new --no-git -o <scratch> ARGS…` at a terminal `cols` wide.
+    fn spawn(s: &Scratch, cols: u16, args: &[&str]) -> Screen {
+        Screen::spawn_sized(s, cols, ROWS, args)
+    }
+
+    /// The same at a terminal of `cols` by `rows`.
+    fn spawn_sized(s: &Scratch, cols: u16, rows: u16, args: &[&str]) -> Screen {
+        let sprout = assert_cmd::cargo::cargo_bin("sprout");
+        let mut all = vec!["new", "--no-git", "-o", s.path().to_str().unwrap()];
+        all.extend(args);
+        Screen::start_sized(s, (cols, rows), sprout.to_str().unwrap(), &all)
+    }
+
+    /// `program ARGS…` at a terminal `cols` wide, in the scratch folder.
+    fn start(s: &Scratch, cols: u16, program: &str, args: &[&str]) -> Screen {
+        Screen::start_sized(s, (cols, ROWS), program, args)
+    }
+
+    fn start_sized(s: &Scratch, (cols, rows): (u16, u16), program: &str, args: &[&str]) -> Screen {
+        // The pty library sets its own size (80x24) while spawning, racing with anything the
+        // child does: the size is set from here afterwards, and the child waits for it before
+        // the program starts. Echo is on, as in a real terminal (the library turns it off;
+        // readline then shows nothing typed).
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!(
+                "until [ \"$(stty size)\" = '{rows} {cols}' ]; do sleep 0.01; done; \
+                 stty echo && exec \"$0\" \"$@\""
+            ))
+            .arg(program)
+            .args(args)
+            .current_dir(s.path())
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        let mut session = Session::spawn(cmd).unwrap();
+        session
+            .get_process_mut()
+            .set_window_size(cols, rows)
+            .unwrap();
+        Screen {
+            session,
+            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            eof: false,
+        }
+    }
+
+    /// Feed the emulator whatever the program has written so far.
+    fn pump(&mut self) {
+        let mut buf = [0u8; 4096];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return;
+                }
+                Ok(n) => self.parser.process(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return,
+                Err(_) => {
+                    self.eof = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn rows(&self) -> Vec<String> {
+        let (_, cols) = self.parser.screen().size();
+        self.parser
+            .screen()
+            .rows(0, cols.into())
+            .map(|r| r.trim_end().to_string())
+            .collect()
+    }
+
+    fn text(&self) -> String {
+        self.rows().join("\n").trim_end().to_string()
+    }
+
+    /// Wait until `done` holds for the screen (bounded, so a hang fails instead of blocking).
+    fn wait_until(&mut self, what: &str, done: impl Fn(&Screen) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            if done(self) {
+                return self.text();
+            }
+            assert!(
+                !self.eof && Instant::now() < deadline,
+                "never saw {what}; the screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Wait until the screen shows `what`.
+    fn wait_for(&mut self, what: &str) -> String {
+        self.wait_until(&format!("{what:?}"), |t| t.text().contains(what))
+    }
+
+    /// Wait until the screen no longer shows `what`.
+    fn wait_gone(&mut self, what: &str) -> String {
+        self.wait_until(&format!("{what:?} go"), |t| !t.text().contains(what))
+    }
+
+    /// Wait until the rows, joined as the terminal wrapped them, show `what`.
+    fn wait_joined(&mut self, what: &str) -> String {
+        self.wait_until(&format!("{what:?} (joined)"), |t| {
+            t.rows().concat().contains(what)
+        })
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.write_all(keys.as_bytes()).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// Whether the caret sits right after the last character of its row.
+    fn caret_at_end_of_row(&self) -> bool {
+        let (row, col) = self.cursor();
+        usize::from(col) == console::measure_text_width(&row)
+    }
+
+    /// The row the cursor is on, and its column.
+    fn cursor(&self) -> (String, u16) {
+        let (row, col) = self.parser.screen().cursor_position();
+        (self.rows()[usize::from(row)].clone(), col)
+    }
+
+    /// Ctrl-C, which must end the run with 130.
+    fn quit(mut self) {
+        self.send("\x03");
+        let (code, screen, _) = self.finish();
+        assert_eq!(code, 130, "{screen}");
+    }
+
+    /// Read to the end and return the exit code with the final screen.
+    fn finish(mut self) -> (i32, String, bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.eof {
+            assert!(
+                Instant::now() < deadline,
+                "sprout did not end:\n{}",
+                self.text()
+            );
+            self.pump();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let code = exit_code(&self.session);
+        let hidden = self.parser.screen().hide_cursor();
+        (code, self.text(), hidden)
+    }
 }
 
 fn exit_code(session: &expectrl::session::OsSession) -> i32 {
@@ -34,56 +195,193 @@ fn exit_code(session: &expectrl::session::OsSession) -> i32 {
 #[test]
 fn the_prompts_walk_from_stack_to_summary_and_write_the_project() {
     let s = Scratch::new();
-    let mut p = spawn(&s, &[]);
-    p.expect("Ctrl-C").unwrap();
-    p.expect("Stack").unwrap();
-    p.expect("express").unwrap();
-    p.send("\r").unwrap();
-    p.expect("Project name").unwrap();
-    // Live validation: a bad name is refused with the nearest valid one, then corrected.
-    p.send("Bad Name\r").unwrap();
-    p.expect("try `bad-name`").unwrap();
-    for _ in 0.."Bad Name".len() {
-        p.send("\x7f").unwrap();
+    let mut t = Screen::spawn(&s, 100, &[]);
+    t.wait_for("Ctrl-C");
+    t.wait_for("graphql");
+    t.send("\r");
+    t.wait_for("Project name");
+    // A bad name is refused with the nearest valid one, then corrected.
+    t.send("Bad Name\r");
+    t.wait_for("try `bad-name`");
+    t.send(&"\x7f".repeat("Bad Name".len()));
+    t.send("tty-app\r");
+    t.wait_for("Description");
+    // Every default: description, author, license, language, database, docker, ci. Keys typed
+    // ahead wait for their question.
+    t.send(&"\r".repeat(7));
+    t.wait_for("Create ");
+    t.send("\r");
+    t.wait_for("Next steps");
+    let (code, screen, _) = t.finish();
+    assert_eq!(code, 0, "{screen}");
+    for answer in [
+        "✔ Stack · express",
+        "✔ Project name · tty-app",
+        "✔ License · MIT",
+    ] {
+        assert!(screen.lines().any(|l| l == answer), "{answer}:\n{screen}");
     }
-    p.send("tty-app\r").unwrap();
-    p.expect("Description").unwrap();
-    // Accept every default until the summary asks for confirmation.
-    let mut confirmed = false;
-    for _ in 0..20 {
-        p.send("\r").unwrap();
-        if p.check("Create ").unwrap().is_empty() {
-            std::thread::sleep(Duration::from_millis(150));
-            continue;
-        }
-        confirmed = true;
-        break;
-    }
-    assert!(confirmed, "the summary's confirmation never came");
-    p.send("\r").unwrap();
-    p.expect("Created").unwrap();
-    p.expect(Eof).unwrap();
-    assert_eq!(exit_code(&p), 0);
     let record = std::fs::read_to_string(s.join("tty-app/.sprout.toml")).unwrap();
     assert!(record.contains("stack = \"express\""), "{record}");
 }
 
+const DESCRIPTION_PROMPT: &str = "? Description (A backend service) ›";
+
 #[test]
-fn ctrl_c_at_a_prompt_exits_130_and_leaves_nothing() {
-    let s = Scratch::new();
-    let mut p = spawn(&s, &["--stack", "express"]);
-    p.expect("Project name").unwrap();
-    p.send("half-typed").unwrap();
-    p.send(ControlCode::EndOfText).unwrap();
-    p.expect(Eof).unwrap();
-    assert_eq!(exit_code(&p), 130);
-    assert!(s.entries().is_empty());
+fn picker_rows_fit_the_width_and_only_the_answer_line_stays() {
+    let keys = crate::common::stack_keys();
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &[]);
+        t.wait_for("Stack");
+        let screen = t.wait_for("graphql");
+        let rows = t.rows();
+        let first = rows.iter().position(|r| r.contains("? Stack")).unwrap();
+        // One row per stack right under the question: nothing wrapped onto a second row.
+        for (i, row) in rows[first + 1..=first + keys.len()].iter().enumerate() {
+            let label = row.trim_start_matches(['❯', ' ']);
+            assert!(
+                keys.iter().any(|k| label.starts_with(k.as_str())),
+                "{cols} columns, row {i} is not a stack row: {row:?}\n{screen}"
+            );
+        }
+        assert!(screen.contains('…'), "{cols}: nothing was cut:\n{screen}");
+        t.send("\r");
+        let screen = t.wait_for("Project name");
+        let rows = t.rows();
+        assert!(
+            rows.iter().any(|r| r == "✔ Stack · express"),
+            "{cols}: no plain answer line:\n{screen}"
+        );
+        for key in keys.iter().filter(|k| *k != "express") {
+            assert!(
+                !screen.contains(key.as_str()),
+                "{cols}: `{key}` left over:\n{screen}"
+            );
+        }
+        t.quit();
+    }
 }
 
 #[test]
-fn declining_the_summary_writes_nothing() {
+fn names_are_checked_as_typed_and_long_errors_wrap_and_clear() {
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &["--stack", "express"]);
+        t.wait_for("Project name");
+        // No Enter: the check runs on each key.
+        t.send("Bad Name");
+        let screen = t.wait_for("(npm package name))");
+        assert!(screen.contains("try `bad-name`"), "{cols}:\n{screen}");
+        let error_rows = t.rows().iter().filter(|r| !r.is_empty()).count();
+        assert!(error_rows >= 4, "{cols}: the error should wrap:\n{screen}");
+        t.send(&"\x7f".repeat("Bad Name".len()));
+        t.send("good-name");
+        let screen = t.wait_gone("uppercase");
+        for leftover in ["npm package name", "starting with", "✘"] {
+            assert!(
+                !screen.contains(leftover),
+                "{cols}: {leftover:?} left:\n{screen}"
+            );
+        }
+        t.send("\r");
+        t.wait_for("Description");
+        assert!(t.rows().iter().any(|r| r == "✔ Project name · good-name"));
+        t.quit();
+    }
+}
+
+#[test]
+fn an_empty_name_gets_a_message() {
     let s = Scratch::new();
-    // Every option answered by a flag: the summary's confirmation is the only question.
+    let mut t = Screen::spawn(&s, 80, &["--stack", "express"]);
+    t.wait_for("Project name");
+    t.send("\r");
+    let screen = t.wait_for("an answer is needed");
+    assert!(
+        screen.contains("✘ Project name: an answer is needed"),
+        "{screen}"
+    );
+    t.send("ok\r");
+    t.wait_for("Description");
+    t.quit();
+}
+
+#[test]
+fn an_invalid_name_argument_is_asked_again_with_the_reason() {
+    for cols in WIDTHS {
+        // With the stack given, and with the stack picked first.
+        for args in [vec!["MyApp", "--stack", "express"], vec!["MyApp"]] {
+            let s = Scratch::new();
+            let mut t = Screen::spawn(&s, cols, &args);
+            if args.len() == 1 {
+                t.wait_for("graphql");
+                t.send("\r");
+            }
+            let screen = t.wait_for("try `myapp`");
+            assert!(
+                screen.contains("? Project name › MyApp") && screen.contains("uppercase"),
+                "{cols}:\n{screen}"
+            );
+            t.send(&"\x7f".repeat(5));
+            t.send("my-app\r");
+            t.wait_for("Description");
+            assert!(t.rows().iter().any(|r| r == "✔ Project name · my-app"));
+            t.quit();
+        }
+    }
+}
+
+#[test]
+fn backspace_over_wide_characters_shows_what_is_kept() {
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &["wide", "--stack", "express"]);
+        t.wait_for(DESCRIPTION_PROMPT);
+        t.send("ab日本");
+        t.wait_for("ab日本");
+        t.send("\x7f");
+        // A frame may be read half drawn: wait for the whole of it, caret included.
+        let expected = format!("{DESCRIPTION_PROMPT} ab日");
+        t.wait_until("`ab日` with the caret after it", |t| {
+            t.cursor().0 == expected && t.caret_at_end_of_row()
+        });
+        t.send("\r");
+        t.wait_for("✔ Description · ab日");
+        t.quit();
+    }
+}
+
+#[test]
+fn ctrl_c_at_a_text_prompt_and_at_a_list_end_the_same_way() {
+    for (args, at) in [
+        (vec!["--stack", "express"], "Project name"),
+        (vec![], "? Stack"),
+        (vec!["x", "--stack", "express"], "Description"),
+    ] {
+        for cols in WIDTHS {
+            let s = Scratch::new();
+            let mut t = Screen::spawn(&s, cols, &args);
+            t.wait_for(at);
+            t.send("\x03");
+            let (code, screen, cursor_hidden) = t.finish();
+            assert_eq!(code, 130, "{at}: {screen}");
+            assert!(!cursor_hidden, "{at}: the cursor stays hidden");
+            let last = screen.lines().last().unwrap_or_default();
+            assert_eq!(last, "Nothing written.", "{at} at {cols}:\n{screen}");
+            assert!(!screen.contains("error"), "{at}:\n{screen}");
+            assert!(
+                !screen.contains('?'),
+                "{at}: the question stayed:\n{screen}"
+            );
+            assert!(s.entries().is_empty());
+        }
+    }
+}
+
+#[test]
+fn declining_the_summary_says_nothing_was_written() {
+    let s = Scratch::new();
     let mut args = vec!["declined", "--stack", "express"];
     for set in [
         "description=x",
@@ -96,10 +394,135 @@ fn declining_the_summary_writes_nothing() {
     ] {
         args.extend(["--set", set]);
     }
-    let mut p = spawn(&s, &args);
-    p.expect("Create ").unwrap();
-    p.send("n").unwrap();
-    p.expect(Eof).unwrap();
-    assert_eq!(exit_code(&p), 130);
+    let mut t = Screen::spawn(&s, 80, &args);
+    t.wait_for("Create ");
+    t.send("n");
+    let (code, screen, _) = t.finish();
+    assert_eq!(code, 130);
+    assert!(screen.ends_with("· no\nNothing written."), "{screen}");
     assert!(s.entries().is_empty());
+}
+
+#[test]
+fn yes_at_a_terminal_without_a_stack_names_the_flag() {
+    let s = Scratch::new();
+    let t = Screen::spawn(&s, 80, &["x", "--yes"]);
+    let (code, screen, _) = t.finish();
+    assert_eq!(code, 2);
+    assert!(screen.contains("--yes needs --stack"), "{screen}");
+    assert!(!screen.contains("no terminal"), "{screen}");
+}
+
+#[test]
+fn bash_completes_the_values_of_set_after_the_equals_sign() {
+    let s = Scratch::new();
+    let script = crate::common::sprout()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    std::fs::write(s.join("sprout.bash"), script).unwrap();
+    std::fs::write(s.join("bashrc"), "PS1='$ '\nsource ./sprout.bash\n").unwrap();
+    let mut t = Screen::start(
+        &s,
+        120,
+        "bash",
+        &["--noprofile", "--rcfile", "bashrc", "-i"],
+    );
+    // Once a command has run, readline is reading the line (keys sent earlier may be echoed
+    // by the terminal before bash is ready for them).
+    t.send("echo re''ady\r");
+    t.wait_for("\nready");
+    // Two tabs list the candidates of an empty value.
+    t.send("sprout new x --set license=\t\t");
+    let screen = t.wait_for("Apache-2.0");
+    assert!(
+        screen.contains("MIT") && screen.contains("none"),
+        "{screen}"
+    );
+    t.send("\x15");
+    // One tab completes a unique value in place.
+    t.send("sprout new x --set docker=y\t");
+    let screen = t.wait_for("docker=yes");
+    assert!(!screen.contains("yes=yes"), "{screen}");
+    t.send("\x15");
+    // The keys themselves still complete.
+    t.send("sprout new x --set lic\t");
+    t.wait_for("--set license=");
+    t.send("\x15exit\r");
+    assert_eq!(t.finish().0, 0);
+}
+
+#[test]
+fn a_long_answer_wraps_and_is_edited_in_place() {
+    // Wider than each terminal, with wide characters where the rows break.
+    let typed = format!(
+        "{}{}{}",
+        "a".repeat(75),
+        "日本語".repeat(10),
+        "b".repeat(30)
+    );
+    let kept = format!(
+        "{}{}{}",
+        "a".repeat(75),
+        "日本語".repeat(10),
+        "b".repeat(25)
+    );
+    for cols in WIDTHS {
+        let s = Scratch::new();
+        let mut t = Screen::spawn(&s, cols, &["wide", "--stack", "express"]);
+        t.wait_for(DESCRIPTION_PROMPT);
+        t.send(&typed);
+        t.wait_joined(&typed);
+        t.send(&"\x7f".repeat(5));
+        // The rows of the question, joined as the terminal wrapped them, are the kept text,
+        // and the caret is right after its last character.
+        let expected = format!("{DESCRIPTION_PROMPT} {kept}");
+        t.wait_until("the kept text with the caret after it", |t| {
+            let rows = t.rows();
+            let first = rows.iter().position(|r| r.starts_with(DESCRIPTION_PROMPT));
+            first.is_some_and(|first| rows[first..].concat() == expected)
+                && t.cursor().0.ends_with('b')
+                && t.caret_at_end_of_row()
+        });
+        t.send("\r");
+        t.wait_for("Author");
+        let rows = t.rows();
+        let answer = rows
+            .iter()
+            .position(|r| r.starts_with("✔ Description · "))
+            .unwrap();
+        let author = rows.iter().position(|r| r.starts_with("? Author")).unwrap();
+        assert_eq!(
+            rows[answer..author].concat(),
+            format!("✔ Description · {kept}"),
+            "{cols}:\n{}",
+            t.text()
+        );
+        t.quit();
+    }
+}
+
+#[test]
+fn on_a_short_terminal_the_list_scrolls_and_leaves_nothing_behind() {
+    let s = Scratch::new();
+    // Six rows: the help, the question and four of the seven stacks.
+    let mut t = Screen::spawn_sized(&s, 80, 6, &["short"]);
+    t.wait_until("four stacks under the question", |t| {
+        t.rows().last().is_some_and(|r| r.starts_with("  rails"))
+    });
+    // Up from the first wraps to the last, which scrolls into view.
+    t.send("\x1b[A");
+    let screen = t.wait_for("❯ graphql");
+    assert!(!screen.contains("express"), "{screen}");
+    t.send("\r");
+    let screen = t.wait_for("Description");
+    assert!(
+        t.rows().iter().any(|r| r == "✔ Stack · graphql"),
+        "{screen}"
+    );
+    for key in ["flask", "django", "rails", "spring-boot", "node "] {
+        assert!(!screen.contains(key), "`{key}` left over:\n{screen}");
+    }
+    t.quit();
 }

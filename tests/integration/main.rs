@@ -6,6 +6,7 @@ mod common;
 mod doctor;
 mod fuzz;
 mod interactive;
+mod messages;
 mod safety;
 #[cfg(feature = "serve")]
 mod serve;

@@ -566,7 +566,15 @@ fn lifted_and_whole_templates_render_the_same_bytes() {
         for combo in combos(&stack) {
             let mut set = vec![("name".to_string(), "demo-app".to_string())];
             set.extend(combo.iter().map(|(k, v)| (k.to_string(), v.clone())));
-            let answers = resolve(&stack, &Given { set, file: None }, None).unwrap();
+            let answers = resolve(
+                &stack,
+                &Given {
+                    set,
+                    ..Given::default()
+                },
+                None,
+            )
+            .unwrap();
             let secrets = stack
                 .secrets
                 .iter()
