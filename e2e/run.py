@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""End-to-end checks of generated projects: generate, install, lint, test, start, GET /health.
+"""End-to-end checks of generated projects: generate, install, lint, test, start, GET /health,
+then the conformance suite (e2e/conformance.py) against the running app.
 
 Cases are data (e2e/cases/<stack>.toml, see docs/e2e.md); the commands come from the stack's
 manifest, as `sprout new --json` reports them. Prints `N passed, N failed` and exits non-zero
@@ -9,6 +10,7 @@ if any case failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -26,7 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "e2e" / "cases"
 WORK = ROOT / "e2e" / ".work"
-STEPS = ("install", "lint", "test", "start")
+STEPS = ("install", "lint", "test", "start", "conformance")
+PROFILES = ("rest", "graphql")
+CONFORMANCE = ROOT / "e2e" / "conformance.py"
+CONFORMANCE_TIMEOUT = 300
 DEFAULT_TIMEOUT = 600
 START_TIMEOUT = 180
 TAIL_LINES = 40
@@ -45,6 +50,7 @@ class Case:
     setup: list
     runner: str | None
     stack_env: dict
+    profile: str
 
     @property
     def needs_postgres(self) -> bool:
@@ -66,6 +72,9 @@ def load_cases() -> list[Case]:
     for path in sorted(CASES.glob("*.toml")):
         stack = path.stem
         data = tomllib.loads(path.read_text())
+        profile = data.get("conformance", "rest")
+        if profile not in PROFILES:
+            sys.exit(f"e2e: {path.name}: conformance must be one of {PROFILES}, not {profile!r}")
         for raw in data.get("case", []):
             name = raw["name"]
             if name in seen:
@@ -77,6 +86,8 @@ def load_cases() -> list[Case]:
             steps = raw.get("steps", list(STEPS))
             if any(s not in STEPS for s in steps):
                 sys.exit(f"e2e: case {name!r}: steps must be among {STEPS}")
+            if "conformance" in steps and "start" not in steps:
+                sys.exit(f"e2e: case {name!r}: the conformance step needs the start step")
             cases.append(
                 Case(
                     stack=stack,
@@ -90,6 +101,7 @@ def load_cases() -> list[Case]:
                     setup=data.get("setup", []),
                     runner=data.get("runner"),
                     stack_env={k: str(v).replace("{root}", str(ROOT)) for k, v in data.get("env", {}).items()},
+                    profile=profile,
                 )
             )
     return cases
@@ -201,10 +213,14 @@ def run_step(case: Case, project: Path, command: str, env: dict, log: Path, on_h
         return code == 0
 
 
-def start_and_probe(case: Case, project: Path, command: str, env: dict, log: Path) -> bool:
+@contextlib.contextmanager
+def serve(case: Case, project: Path, command: str, env: dict, log: Path):
+    """Start the app with PORT set to a free port; yield its base URL once `GET /health` answers
+    200 {"status":"ok"} (None if it never does), and stop its whole process group afterwards."""
     port = free_port()
     env = dict(env, PORT=str(port))
-    url = f"http://127.0.0.1:{port}/health"
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/health"
     with log.open("w") as out:
         out.write(f"$ PORT={port} {command}\n")
         out.flush()
@@ -218,28 +234,48 @@ def start_and_probe(case: Case, project: Path, command: str, env: dict, log: Pat
             start_new_session=True,
         )
         try:
-            deadline = time.monotonic() + min(case.timeout, START_TIMEOUT)
-            last = "no answer"
-            while time.monotonic() < deadline:
-                if proc.poll() is not None:
-                    out.write(f"\n[e2e] the server exited with code {proc.returncode} before answering\n")
-                    return False
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as resp:
-                        body = resp.read().decode("utf-8", "replace")
-                        if resp.status == 200 and json.loads(body).get("status") == "ok":
-                            out.write(f"\n[e2e] GET /health -> {resp.status} {body.strip()}\n")
-                            return True
-                        last = f"{resp.status} {body[:200]}"
-                except urllib.error.HTTPError as e:
-                    last = f"HTTP {e.code}"
-                except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError, OSError) as e:
-                    last = str(e)
-                time.sleep(0.5)
-            out.write(f"\n[e2e] GET {url} did not answer 200 {{\"status\":\"ok\"}} in time; last: {last}\n")
-            return False
+            yield base if probe(proc, url, min(case.timeout, START_TIMEOUT), out) else None
         finally:
             kill_group(proc)
+
+
+def probe(proc: subprocess.Popen, url: str, seconds: float, out) -> bool:
+    deadline = time.monotonic() + seconds
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            out.write(f"\n[e2e] the server exited with code {proc.returncode} before answering\n")
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                body = resp.read().decode("utf-8", "replace")
+                if resp.status == 200 and json.loads(body).get("status") == "ok":
+                    out.write(f"\n[e2e] GET /health -> {resp.status} {body.strip()}\n")
+                    out.flush()
+                    return True
+                last = f"{resp.status} {body[:200]}"
+        except urllib.error.HTTPError as e:
+            last = f"HTTP {e.code}"
+        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError, OSError) as e:
+            last = str(e)
+        time.sleep(0.5)
+    out.write(f"\n[e2e] GET {url} did not answer 200 {{\"status\":\"ok\"}} in time; last: {last}\n")
+    return False
+
+
+def conformance(case: Case, base: str, log: Path) -> bool:
+    """Run the conformance suite against the running app; its report is the step's log."""
+    argv = [sys.executable, str(CONFORMANCE), base, "--profile", case.profile]
+    with log.open("w") as out:
+        out.write(f"$ {' '.join(argv)}\n")
+        out.flush()
+        try:
+            code = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, timeout=CONFORMANCE_TIMEOUT).returncode
+        except subprocess.TimeoutExpired:
+            out.write(f"\n[e2e] timed out after {CONFORMANCE_TIMEOUT}s\n")
+            return False
+        out.write(f"\n[e2e] exit code {code} (the server's own output is in start.log)\n")
+        return code == 0
 
 
 def postgres_database(case: Case, admin: dict) -> dict:
@@ -312,16 +348,25 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
             return fail("postgres", db_log)
 
     for step in case.steps:
+        if step == "conformance":
+            continue  # runs inside the start step, while the app is up
         log = work / f"{step}.log"
         step_started = time.monotonic()
-        ok = (
-            start_and_probe(case, project, commands["start"], env, log)
-            if step == "start"
-            else run_step(case, project, commands[step], env, log)
-        )
-        if not ok:
-            return fail(step, log)
-        result.steps.append((step, time.monotonic() - step_started))
+        if step != "start":
+            if not run_step(case, project, commands[step], env, log):
+                return fail(step, log)
+            result.steps.append((step, time.monotonic() - step_started))
+            continue
+        with serve(case, project, commands["start"], env, log) as base:
+            if base is None:
+                return fail(step, log)
+            result.steps.append((step, time.monotonic() - step_started))
+            if "conformance" in case.steps:
+                step_started = time.monotonic()
+                log = work / "conformance.log"
+                if not conformance(case, base, log):
+                    return fail("conformance", log)
+                result.steps.append(("conformance", time.monotonic() - step_started))
     for check in case.checks:
         log = work / f"check-{Path(check).stem}.log"
         step_started = time.monotonic()
@@ -347,7 +392,7 @@ def main() -> int:
         cases = [c for c in cases if c.name in args.case]
     if args.list:
         for c in cases:
-            print(f"{c.name:32} {c.stack:12} {json.dumps(c.answers)}")
+            print(f"{c.name:32} {c.stack:12} {c.profile:8} {json.dumps(c.answers)}")
         return 0
     if not cases:
         print("e2e: no case selected", file=sys.stderr)

@@ -34,8 +34,8 @@ from pathlib import Path
 
 # A write through the app's API per stack: method, path, JSON body, and what a success contains.
 SAMPLES = {
-    "express": ("POST", "/api/items", {"name": "From the image"}, '"name":"From the image"'),
-    "node": ("POST", "/todos", {"title": "From the image"}, '"title":"From the image"'),
+    "express": ("POST", "/items", {"name": "From the image"}, '"name":"From the image"'),
+    "node": ("POST", "/items", {"name": "From the image"}, '"name":"From the image"'),
     "graphql": (
         "POST",
         "/graphql",
