@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "sprout",
     version,
     about = "Start a new backend project that installs, passes its tests and serves /health on the first try",
-    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok, 1 internal error, 2 usage, 3 refused to overwrite, 4 write failed, 5 install failed, 130 cancelled."
+    after_help = "Stacks: express, flask, django, rails, spring-boot, node, graphql (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link; nothing written), 4 writing the project or the output failed, 5 install failed, 130 interrupted."
 )]
 pub struct Cli {
     /// When to use colour: auto (only on a terminal, unless NO_COLOR is set), always or never
@@ -47,6 +47,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the web page and HTTP API that generate projects (see README "sprout serve")
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -101,6 +104,36 @@ pub struct NewArgs {
     /// Print one JSON object on stdout describing the result (files, answers, next steps)
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (0 picks a free port)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// Allow browser requests from this one other origin (e.g. https://portal.example.com)
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
+
+    /// Access log on stderr: text, or one JSON object per line
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Projects generated at once; more requests get 429 with Retry-After
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub max_concurrent: usize,
+
+    /// Seconds a request may take before it gets 408
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

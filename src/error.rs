@@ -47,7 +47,7 @@ pub enum Error {
     #[error("{path} exists and is not a directory")]
     TargetNotDirectory { path: PathBuf },
 
-    #[error("{count} file(s) in {path} differ from what sprout would write: {list}")]
+    #[error("{count} path(s) in {path} are in the way of what sprout would write: {list}")]
     Collisions {
         path: PathBuf,
         count: usize,
@@ -57,6 +57,7 @@ pub enum Error {
     #[error("refusing to write through a symbolic link: {path}")]
     SymlinkInTarget { path: PathBuf },
 
+    /// Only while writing the project, which is then rolled back.
     #[error("writing {path} failed: {source}")]
     Write {
         path: PathBuf,
@@ -72,6 +73,14 @@ pub enum Error {
     #[error("{0}")]
     Io(#[from] std::io::Error),
 
+    /// stdout failed (a full disk, say); a closed pipe is not an error.
+    #[error("cannot print the result: {source}")]
+    Output {
+        source: std::io::Error,
+        /// The project, when it was written before printing failed.
+        written: Option<PathBuf>,
+    },
+
     #[error("installing dependencies failed: `{command}` {status}")]
     InstallFailed {
         command: String,
@@ -79,6 +88,9 @@ pub enum Error {
         log: PathBuf,
         tail: String,
     },
+
+    #[error("interrupted: `{command}` was stopped")]
+    InstallInterrupted { command: String, dir: PathBuf },
 }
 
 impl Error {
@@ -97,8 +109,8 @@ impl Error {
             | Error::TargetNotDirectory { .. }
             | Error::Collisions { .. }
             | Error::SymlinkInTarget { .. } => Exit::Refused,
-            Error::Write { .. } | Error::Io(_) => Exit::WriteFailed,
-            Error::Cancelled => Exit::Cancelled,
+            Error::Write { .. } | Error::Io(_) | Error::Output { .. } => Exit::WriteFailed,
+            Error::Cancelled | Error::InstallInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
             Error::InstallFailed { .. } => Exit::InstallFailed,
         }
@@ -125,9 +137,17 @@ impl Error {
                 "choose another name or --output, or pass --force to add the files beside what is there (nothing existing is changed)".into(),
             ),
             Error::Collisions { .. } => Some(
-                "--force never overwrites a file that differs; move those files away or generate elsewhere".into(),
+                "--force never replaces what is there (a file that differs, a file where a folder goes); move those away or generate elsewhere".into(),
             ),
-            Error::Write { .. } | Error::Io(_) => Some("nothing was written; fix the cause and run again".into()),
+            Error::Write { .. } => Some("nothing was written; fix the cause and run again".into()),
+            Error::Output {
+                written: Some(path),
+                ..
+            } => Some(format!("the project itself was written to {}", path.display())),
+            Error::InstallInterrupted { command, dir } => Some(format!(
+                "the project itself was generated in {}; run `{command}` there",
+                dir.display()
+            )),
             Error::Template { .. } => Some("this is a bug in sprout; please report it".into()),
             Error::InstallFailed { log, tail, .. } => Some(format!(
                 "the project itself was generated; last lines:\n{tail}\nfull log: {}",
@@ -164,5 +184,35 @@ mod tests {
         assert_eq!(closest("spring", &known), Some("spring-boot"));
         assert_eq!(closest("Flask", &known), Some("flask"));
         assert_eq!(closest("cobol", &known), None);
+    }
+
+    #[test]
+    fn only_a_failed_write_says_nothing_was_written() {
+        let io = || std::io::Error::other("No space left on device");
+        let after = [
+            Error::Io(io()),
+            Error::Output {
+                source: io(),
+                written: Some("my-api".into()),
+            },
+            Error::InstallInterrupted {
+                command: "npm install".into(),
+                dir: "my-api".into(),
+            },
+        ];
+        for error in after {
+            let hint = error.hint().unwrap_or_default();
+            assert!(!hint.contains("nothing was written"), "{error:?}: {hint}");
+        }
+        let write = Error::Write {
+            path: "my-api/src".into(),
+            source: io(),
+        };
+        assert!(
+            write
+                .hint()
+                .unwrap_or_default()
+                .contains("nothing was written")
+        );
     }
 }

@@ -11,14 +11,30 @@ pub enum Exit {
     Internal = 1,
     /// Bad command line or answers: unknown stack or option, invalid value, missing answer.
     Usage = 2,
-    /// The target exists and sprout refused to touch it (not empty without `--force`, or a collision).
+    /// The target exists and sprout refused to touch it (not empty without `--force`, a
+    /// collision, a symbolic link on the way); nothing was written.
     Refused = 3,
-    /// Writing failed (permissions, full disk, …); nothing was left behind.
+    /// Writing failed: the project (permissions, full disk, …; nothing was left behind), or the
+    /// result on stdout (the message says whether the project was written).
     WriteFailed = 4,
     /// The project was generated but `--install` failed.
     InstallFailed = 5,
-    /// Interrupted (Ctrl-C at a prompt or while writing); nothing was left behind.
+    /// Interrupted: at a prompt or while writing (nothing was left behind), or during `--install`
+    /// (the install is stopped, the project stays).
     Cancelled = 130,
+}
+
+impl Exit {
+    /// Every code, in order: README and `--help` document each of them.
+    pub const ALL: [Exit; 7] = [
+        Exit::Success,
+        Exit::Internal,
+        Exit::Usage,
+        Exit::Refused,
+        Exit::WriteFailed,
+        Exit::InstallFailed,
+        Exit::Cancelled,
+    ];
 }
 
 impl From<Exit> for ExitCode {

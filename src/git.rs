@@ -1,32 +1,164 @@
-//! `git init` and the first commit, after the project is in place. Never fails the run.
+//! git after the project is written. Never fails the run: the summary says what happened.
+//!
+//! Inside an existing repository (the target or a folder above it has a `.git`), sprout never
+//! runs `git init` and never commits: the files are written and the summary says so. Outside
+//! one: one `git init`; the files sprout wrote are staged by path (those the project ignores,
+//! like `.env`, left out) and committed with the user's own identity and hooks. With no identity
+//! configured, sprout does not let git guess one from the host name: the commit is skipped and
+//! the summary says why. A failed `git init` leaves no `.git` behind.
 
-use std::path::Path;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// What happened, in words for the summary.
-pub fn init(dir: &Path) -> String {
-    let git = |args: &[&str]| -> std::io::Result<Output> {
-        Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .output()
-    };
-    match git(&["init", "--quiet", "--initial-branch=main"]) {
+pub const COMMIT_MESSAGE: &str = "Initial commit from sprout";
+
+/// Variables that would point git at another repository than the project's own.
+const REPOSITORY_ENV: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+];
+
+/// The work tree `dir` belongs to: the nearest folder, from `dir` up, that has a `.git`.
+pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
+    let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|d| fs::symlink_metadata(d.join(".git")).is_ok())
+        .map(Path::to_path_buf)
+}
+
+/// `git init` in `dir` and a first commit of `files` (paths relative to `dir`, all written by
+/// sprout); what happened, in words for the summary.
+pub fn init(dir: &Path, files: &[String]) -> String {
+    if files.is_empty() {
+        return "not used: no file was added".into();
+    }
+    if let Some(repo) = enclosing_repository(dir) {
+        return format!(
+            "not touched: inside the repository at {}; nothing committed",
+            repo.display()
+        );
+    }
+    match git(dir, &["init", "--quiet", "--initial-branch=main"], None) {
         Err(_) => return "skipped: git is not installed".into(),
-        Ok(o) if !o.status.success() => return "skipped: `git init` failed".into(),
+        Ok(o) if !o.status.success() => {
+            let git_dir = dir.join(".git");
+            let removed =
+                fs::symlink_metadata(&git_dir).is_ok() && fs::remove_dir_all(&git_dir).is_ok();
+            let cleaned = if removed {
+                "; its partial .git was removed"
+            } else {
+                ""
+            };
+            return format!("skipped: `git init` failed ({}){cleaned}", reason(&o));
+        }
         Ok(_) => {}
     }
-    if !git(&["add", "--all"]).is_ok_and(|o| o.status.success()) {
-        return "initialised; nothing committed (`git add` failed)".into();
-    }
-    match git(&["commit", "--quiet", "--no-verify", "-m", "Initial commit from sprout"]) {
-        Ok(o) if o.status.success() => "initialised with a first commit".into(),
-        Ok(o) if no_identity(&o) => {
-            "initialised; first commit skipped (set git user.name and user.email, then `git commit`)".into()
+    let ignored = ignored(dir, files);
+    let to_add: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !ignored.iter().any(|i| i == f))
+        .collect();
+    let list = nul_separated(&to_add);
+    match git(
+        dir,
+        &[
+            "--literal-pathspecs",
+            "add",
+            "--pathspec-from-file=-",
+            "--pathspec-file-nul",
+        ],
+        Some(&list),
+    ) {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => {
+            return format!(
+                "initialised; nothing committed (`git add` failed: {})",
+                reason(&o)
+            );
         }
-        _ => "initialised; first commit failed (run `git commit` yourself)".into(),
+        Err(e) => return format!("initialised; nothing committed (`git add` failed: {e})"),
     }
+    let commit = git(
+        dir,
+        &[
+            "-c",
+            "user.useConfigOnly=true",
+            "commit",
+            "--quiet",
+            "-m",
+            COMMIT_MESSAGE,
+        ],
+        None,
+    );
+    match commit {
+        Ok(o) if o.status.success() => "initialised with a first commit".into(),
+        Ok(o) if no_identity(&o) => "initialised and files staged; first commit skipped: no git identity is set (set user.name and user.email, then `git commit`)".into(),
+        Ok(o) => format!("initialised and files staged; first commit failed ({}): run `git commit` yourself", reason(&o)),
+        Err(e) => format!("initialised and files staged; first commit failed ({e}): run `git commit` yourself"),
+    }
+}
+
+/// Which of `files` the project's own ignore rules leave out.
+fn ignored(dir: &Path, files: &[String]) -> Vec<String> {
+    let all: Vec<&str> = files.iter().map(String::as_str).collect();
+    match git(
+        dir,
+        &["check-ignore", "--stdin", "-z"],
+        Some(&nul_separated(&all)),
+    ) {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn nul_separated(paths: &[&str]) -> Vec<u8> {
+    paths.iter().flat_map(|p| p.bytes().chain([0])).collect()
+}
+
+/// Run git in `dir` on its own repository only, without automatic maintenance (the user's
+/// hooks do run).
+fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> std::io::Result<Output> {
+    let mut command = Command::new("git");
+    command
+        .args(["-c", "maintenance.auto=false", "-c", "gc.auto=0"])
+        .args(args)
+        .current_dir(dir)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for name in REPOSITORY_ENV {
+        command.env_remove(name);
+    }
+    let mut child = command.spawn()?;
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(bytes)?;
+    }
+    child.wait_with_output()
+}
+
+/// The first line git printed on stderr, or its exit status.
+fn reason(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(String::from)
+        .unwrap_or_else(|| output.status.to_string())
 }
 
 fn no_identity(output: &Output) -> bool {
@@ -34,4 +166,6 @@ fn no_identity(output: &Output) -> bool {
     err.contains("Please tell me who you are")
         || err.contains("identity unknown")
         || err.contains("user.useConfigOnly")
+        || err.contains("no email was given")
+        || err.contains("empty ident name")
 }

@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::render::Commands;
+use crate::signals::{self, CANCEL};
 
 pub const LOG_FILE: &str = "sprout-install.log";
 
@@ -41,13 +42,18 @@ pub fn command(commands: &Commands) -> Result<String> {
     )))
 }
 
-/// Run `command` in `dir`; returns the log's path.
+/// Run `command` in `dir`, in its own process group so that an interrupt stops all of it;
+/// returns the log's path.
 pub fn run(dir: &Path, command: &str, out: &Output) -> Result<PathBuf> {
     let log_path = dir.join(LOG_FILE);
-    let mut log = File::create(&log_path).map_err(|e| Error::Write {
-        path: log_path.clone(),
-        source: e,
-    })?;
+    let failed = |status: String| Error::InstallFailed {
+        command: command.to_string(),
+        status,
+        log: log_path.clone(),
+        tail: String::new(),
+    };
+    let mut log = File::create(&log_path)
+        .map_err(|e| failed(format!("could not create {}: {e}", log_path.display())))?;
     let _ = writeln!(log, "$ {command}");
     out.detail(&format!("running `{command}` in {}", dir.display()));
 
@@ -69,20 +75,22 @@ pub fn run(dir: &Path, command: &str, out: &Output) -> Result<PathBuf> {
         ("sh", "-c")
     };
     // Both streams go to one pipe so the log keeps their order.
-    let (reader, writer) = std::io::pipe()?;
-    let mut child = Command::new(shell)
+    let could_not_start = |e: std::io::Error| failed(format!("could not start: {e}"));
+    let (reader, writer) = std::io::pipe().map_err(could_not_start)?;
+    let mut spawn = Command::new(shell);
+    spawn
         .args([flag, command])
         .current_dir(dir)
         .stdin(Stdio::null())
-        .stdout(writer.try_clone()?)
-        .stderr(writer)
-        .spawn()
-        .map_err(|e| Error::InstallFailed {
-            command: command.to_string(),
-            status: format!("could not start: {e}"),
-            log: log_path.clone(),
-            tail: String::new(),
-        })?;
+        .stdout(writer.try_clone().map_err(could_not_start)?)
+        .stderr(writer);
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut spawn, 0);
+    let guard = signals::ChildGuard::start();
+    let mut child = spawn.spawn().map_err(could_not_start)?;
+    guard.started(child.id());
+    // The command holds the pipe's writing ends: only the child may keep them open.
+    drop(spawn);
     let mut tail: Vec<String> = Vec::new();
     for line in BufReader::new(reader).lines().map_while(|l| l.ok()) {
         let _ = writeln!(log, "{line}");
@@ -92,8 +100,17 @@ pub fn run(dir: &Path, command: &str, out: &Output) -> Result<PathBuf> {
             tail.remove(0);
         }
     }
-    let status = child.wait()?;
+    let status = child
+        .wait()
+        .map_err(|e| failed(format!("could not be waited for: {e}")))?;
+    drop(guard);
     spinner.finish_and_clear();
+    if CANCEL.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Error::InstallInterrupted {
+            command: command.to_string(),
+            dir: dir.to_path_buf(),
+        });
+    }
     if status.success() {
         Ok(log_path)
     } else {

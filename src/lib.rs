@@ -23,6 +23,8 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod secrets;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod signals;
 pub mod stack;
 pub mod value;

@@ -2,6 +2,7 @@
 
 use serde_json::{Value as Json, json};
 
+use crate::condition::Condition;
 use crate::stack::{Kind, Stack};
 use crate::value::Value;
 
@@ -82,11 +83,25 @@ pub fn show_json(stack: &Stack) -> Json {
                 "help": o.help,
                 "default": o.default,
             });
-            if let Kind::Choice(choices) = &o.kind {
-                entry["choices"] = json!(choices);
+            match &o.kind {
+                Kind::Choice(choices) => entry["choices"] = json!(choices),
+                Kind::Text {
+                    multiline,
+                    max_len,
+                    rule,
+                    ..
+                } => {
+                    entry["multiline"] = json!(multiline);
+                    entry["max_len"] = json!(max_len);
+                    if let Some(rule) = rule {
+                        entry["rule"] = json!(rule.describe());
+                    }
+                }
+                Kind::Bool => {}
             }
             if !o.when.is_empty() {
                 entry["when"] = json!(o.when.describe());
+                entry["condition"] = condition_json(&o.when);
             }
             entry
         })
@@ -99,6 +114,17 @@ pub fn show_json(stack: &Stack) -> Json {
         "options": options,
         "commands": stack.commands_json(),
     })
+}
+
+/// `when` as data: every key must hold one of its values (`true`/`false` for a yes/no option).
+fn condition_json(when: &Condition) -> Json {
+    when.entries()
+        .map(|(key, expected)| {
+            let values: Vec<Value> = expected.scalars().iter().map(|s| s.to_value()).collect();
+            (key.to_string(), json!(values))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 impl Stack {

@@ -108,6 +108,9 @@ pub struct FileRule {
     pub to: Option<String>,
     #[serde(default)]
     pub executable: bool,
+    /// The file holds generated secrets: written 0600 whatever the umask.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 impl FileRule {
@@ -132,6 +135,7 @@ mod tests {
             when: Condition::default(),
             to: None,
             executable: false,
+            secret: false,
         }
     }
 

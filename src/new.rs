@@ -1,6 +1,6 @@
 //! `sprout new`: resolve the answers, render in memory, write, then git and next steps.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::answers::{self, AnswersFile, Asker, Given};
 use crate::catalog;
@@ -37,19 +37,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     };
     let stack = catalog::load(&key)?;
 
-    let mut set = Vec::with_capacity(args.set.len() + 1);
-    for raw in &args.set {
-        set.push(answers::parse_set(raw)?);
-    }
-    if let Some(name) = &args.name {
-        if let Some((_, other)) = set.iter().find(|(k, v)| k == "name" && v != name) {
-            return Err(Error::Usage(format!(
-                "two names given: `{name}` and --set name={other}"
-            )));
-        }
-        set.insert(0, ("name".to_string(), name.clone()));
-    }
-    let given = Given { set, file };
+    let given = given(args.name.as_deref(), &args.set, file)?;
     let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))?;
 
     // With --install, checked before anything is written: a package manager the stack does not
@@ -60,25 +48,20 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         Err(_) => project.commands.install.clone(),
     };
     let target: PathBuf = args.output.join(plan.name());
-    let mut outcome = Outcome {
-        stack: &stack.key,
-        path: target.to_string_lossy().into_owned(),
-        dry_run: args.dry_run,
-        answers: plan.answers_json(),
-        files: report::file_entries(&project.files),
-        commands: &project.commands,
-        next_steps: report::next_steps(&target, &install_command, &project.commands, stack.port),
-        git: None,
-        unchanged: Vec::new(),
-        install: None,
-    };
+    let mut outcome = outcome(&plan, &project, &target, &install_command, args.dry_run);
 
     if args.dry_run {
-        if args.json {
-            out.json(&outcome);
+        // The same refusal, and exit code, as the real run.
+        writer::check(&target, &project.files, args.force)?;
+        let printed = if args.json {
+            out.json(&outcome)
         } else {
-            out.result(&report::tree(&outcome.path, &project.files));
-        }
+            out.result(&report::tree(&outcome.path, &project.files))
+        };
+        printed.map_err(|source| Error::Output {
+            source,
+            written: None,
+        })?;
         return Ok(Exit::Success);
     }
 
@@ -93,7 +76,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     outcome.unchanged = written.unchanged;
 
     if !args.no_git {
-        outcome.git = Some(git::init(&target));
+        outcome.git = Some(git::init(&target, &written.added));
     }
     let mut exit = Exit::Success;
     if args.install {
@@ -102,17 +85,61 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             Err(error) => {
                 outcome.install = Some(format!("failed: {error}"));
                 out.error(&error);
-                exit = Exit::InstallFailed;
+                exit = error.exit();
             }
         }
     }
 
-    if args.json {
-        out.json(&outcome);
+    let printed = if args.json {
+        out.json(&outcome)
     } else {
-        out.result(&created_text(&outcome, written.added.len()));
-    }
+        out.result(&created_text(&outcome, written.added.len()))
+    };
+    printed.map_err(|source| Error::Output {
+        source,
+        written: Some(target.clone()),
+    })?;
     Ok(exit)
+}
+
+/// The answers given before any prompt: the positional NAME, each `--set KEY=VALUE` as typed,
+/// and the answers file.
+pub fn given(name: Option<&str>, raw_set: &[String], file: Option<AnswersFile>) -> Result<Given> {
+    let mut set = Vec::with_capacity(raw_set.len() + 1);
+    for raw in raw_set {
+        set.push(answers::parse_set(raw)?);
+    }
+    if let Some(name) = name {
+        if let Some((_, other)) = set.iter().find(|(k, v)| k == "name" && v != name) {
+            return Err(Error::Usage(format!(
+                "two names given: `{name}` and --set name={other}"
+            )));
+        }
+        set.insert(0, ("name".to_string(), name.to_string()));
+    }
+    Ok(Given { set, file })
+}
+
+/// What `new` reports (before writing): the files, the answers and the next steps.
+pub fn outcome<'a>(
+    plan: &'a Plan,
+    project: &'a Project,
+    target: &Path,
+    install_command: &str,
+    dry_run: bool,
+) -> Outcome<'a> {
+    Outcome {
+        stack: &plan.stack.key,
+        path: target.to_string_lossy().into_owned(),
+        dry_run,
+        answers: plan.answers_json(),
+        files: report::file_entries(&project.files),
+        commands: &project.commands,
+        next_steps: report::next_steps(target, install_command, &project.commands, plan.stack.port),
+        git: None,
+        unchanged: Vec::new(),
+        install: None,
+    }
 }
 
 /// Everything before the disk: resolve the answers, make the secrets, render, add the record.

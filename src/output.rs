@@ -1,7 +1,7 @@
 //! Where things are printed: results on stdout, messages and errors on stderr, `--json` alone
 //! on stdout; colour only when wanted.
 
-use std::io::{IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 
 use console::style;
 use serde::Serialize;
@@ -37,37 +37,52 @@ impl Output {
     }
 
     /// The result of a command, for people.
-    pub fn result(&self, text: &str) {
-        if !self.quiet {
-            print_stdout(text);
+    pub fn result(&self, text: &str) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
         }
+        print_stdout(text.as_bytes())
     }
 
     /// The result of a command, as one JSON document (printed even with --quiet).
-    pub fn json<T: Serialize>(&self, value: &T) {
+    pub fn json<T: Serialize>(&self, value: &T) -> io::Result<()> {
         let text = serde_json::to_string_pretty(value)
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        print_stdout(&format!("{text}\n"));
+        print_stdout(format!("{text}\n").as_bytes())
+    }
+
+    /// Generated text (a completion script, the man page), printed even with --quiet.
+    pub fn bytes(&self, bytes: &[u8]) -> io::Result<()> {
+        print_stdout(bytes)
     }
 
     /// Extra detail, only with --verbose.
     pub fn detail(&self, text: &str) {
         if self.verbose {
-            eprintln!("{}", style(text).dim());
+            print_stderr(&format!("{}\n", style(text).dim()));
         }
     }
 
     pub fn error(&self, error: &Error) {
-        eprintln!("{} {error}", style("error:").red().bold());
+        let mut text = format!("{} {error}\n", style("error:").red().bold());
         if let Some(hint) = error.hint() {
-            eprintln!("{} {hint}", style("hint:").cyan());
+            text.push_str(&format!("{} {hint}\n", style("hint:").cyan()));
         }
+        print_stderr(&text);
     }
 }
 
-/// Print, ignoring a closed pipe (`sprout list | head -1`) instead of panicking.
-fn print_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+/// Print on stdout. A closed pipe (`sprout list | head -1`) is not an error: the reader has
+/// what it wanted. Any other failure (a full disk) is returned.
+fn print_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Print on stderr; if even that fails there is no one left to tell.
+pub fn print_stderr(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
 }

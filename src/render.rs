@@ -17,8 +17,11 @@ use crate::plan::Plan;
 /// Bytes of template compiled at once (see `lift::pieces`).
 const PIECE_SIZE: usize = 512;
 
+/// Modes as they are under the usual umask 022; the writer applies the user's umask instead.
 pub const MODE_FILE: u32 = 0o644;
 pub const MODE_EXECUTABLE: u32 = 0o755;
+/// A file that holds generated secrets (`secret = true` in the manifest): 0600 whatever the umask.
+pub const MODE_SECRET: u32 = 0o600;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -231,7 +234,9 @@ impl FileRenderer<'_> {
         } else {
             Cow::Borrowed(file.contents())
         };
-        let mode = if rules.iter().any(|r| r.executable) {
+        let mode = if rules.iter().any(|r| r.secret) {
+            MODE_SECRET
+        } else if rules.iter().any(|r| r.executable) {
             MODE_EXECUTABLE
         } else {
             MODE_FILE

@@ -5,4 +5,7 @@ mod cli;
 mod common;
 mod fuzz;
 mod interactive;
+mod safety;
+#[cfg(feature = "serve")]
+mod serve;
 mod stacks;

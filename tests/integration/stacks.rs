@@ -482,6 +482,28 @@ fn secrets_are_never_the_same_twice_nor_recorded() {
     }
 }
 
+/// The manifest says which files hold generated secrets: exactly those are written 0600.
+#[test]
+fn every_file_holding_a_secret_is_marked_secret_and_no_other() {
+    for stack in stacks() {
+        for set in combos(&stack) {
+            let a = render(&stack, &set);
+            let b = render(&stack, &set);
+            for (x, y) in a.iter().zip(&b) {
+                let holds_secret = x.contents != y.contents;
+                assert_eq!(
+                    x.mode == sprout::render::MODE_SECRET,
+                    holds_secret,
+                    "{} {set:?}: {} (mode {:o})",
+                    stack.key,
+                    x.path,
+                    x.mode
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_stack_keeps_env_out_of_git_and_commits_an_example() {
     for stack in stacks() {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The checks of `sprout serve` beyond `cargo test`: the browser test in headless Chromium
+# (screenshots into target/serve-screens/), the Dockerfile lint, and a short bounded load test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# The CLI without the server still builds and lints clean.
+cargo clippy --locked --no-default-features --all-targets -- -D warnings
+bash e2e/setup/chromium.sh
+cargo build --locked --bin sprout
+python3 e2e/serve/browser.py --sprout target/debug/sprout --screens target/serve-screens
+bash e2e/serve/lint-dockerfile.sh
+python3 e2e/serve/load.py --sprout target/debug/sprout --clients 4 --seconds 5

@@ -1,0 +1,163 @@
+//! `sprout serve`: a web page and an HTTP API that generate projects in memory with the same
+//! code as `sprout new`. Stateless: nothing is written to disk and no request names a file.
+
+mod access_log;
+pub mod archive;
+mod page;
+mod preview;
+pub mod problem;
+mod request;
+mod routes;
+mod security;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{BoxError, Router, middleware};
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::cli::ServeArgs;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use problem::Problem;
+
+/// The largest request body: an answers file is a few hundred bytes.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// Seconds a client told "busy" waits before asking again.
+const RETRY_AFTER: u32 = 1;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Projects generated at once; more requests get 429 at once rather than queueing.
+    pub max_concurrent: usize,
+    pub timeout: Duration,
+    /// The one other origin allowed to call the API.
+    pub cors: Option<HeaderValue>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_concurrent: 16,
+            timeout: Duration::from_secs(30),
+            cors: None,
+        }
+    }
+}
+
+/// The whole application: routes and every layer.
+pub fn router(config: &Config) -> Router {
+    let busy = |_: BoxError| async { Problem::busy(RETRY_AFTER).into_response() };
+    let generation = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(busy))
+        .load_shed()
+        .layer(GlobalConcurrencyLimitLayer::new(
+            config.max_concurrent.max(1),
+        ));
+    let projects = Router::new()
+        .route("/api/projects", get(routes::project).post(routes::project))
+        .route(
+            "/api/projects/preview",
+            get(routes::preview).post(routes::preview),
+        )
+        .layer(generation);
+
+    let mut app = Router::new()
+        .route("/", get(page::index))
+        .route("/assets/style.css", get(page::style))
+        .route("/assets/app.js", get(page::script))
+        .route("/assets/icon.svg", get(page::icon))
+        .route("/health", get(routes::health))
+        .route("/api/stacks", get(routes::stacks))
+        .route("/api/stacks/{key}", get(routes::stack))
+        .merge(projects)
+        .fallback(routes::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.timeout,
+        ))
+        .layer(middleware::from_fn(security::limit_uri))
+        .layer(middleware::from_fn(problem::fill_bare_errors));
+    if let Some(origin) = &config.cors {
+        app = app.layer(security::cors(origin.clone()));
+    }
+    security::headers(app).layer(middleware::from_fn(access_log::log))
+}
+
+/// Serve until `shutdown` completes, then finish the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(config).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// `sprout serve`: log, listen, serve until SIGTERM or Ctrl-C.
+pub fn run(args: ServeArgs) -> Result<Exit> {
+    access_log::init(args.log_format);
+    let cors = args
+        .cors
+        .as_deref()
+        .map(|origin| {
+            HeaderValue::from_str(origin)
+                .map_err(|_| Error::Usage(format!("--cors: `{origin}` is not a valid origin")))
+        })
+        .transpose()?;
+    let config = Config {
+        max_concurrent: args.max_concurrent,
+        timeout: Duration::from_secs(args.timeout),
+        cors,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", args.listen)))?;
+        let address = listener.local_addr()?;
+        tracing::info!("listening on http://{address}");
+        serve(listener, &config, stop_signal()).await?;
+        tracing::info!("stopped");
+        Ok(Exit::Success)
+    })
+}
+
+/// SIGTERM or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: finishing the requests in flight");
+}

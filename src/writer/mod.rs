@@ -1,0 +1,233 @@
+//! Writing a rendered project to disk, all or nothing, never outside the target, never changing
+//! a file that is already there.
+//!
+//! Every write holds a lock on the folder that holds the target (`lock`), so runs on one target
+//! take turns. What is there is inspected first (`inspect`): symbolic links, collisions and
+//! non-folders are refused before anything is written. The files are then written to a stage
+//! (`stage`) with the modes the umask allows, and put in place:
+//! - a target that does not exist: the stage sits beside it and is renamed into place in one step;
+//! - an existing folder (empty, or any with `--force`): the folder is kept (its inode, owner and
+//!   mode) and the stage sits inside it; the staged entries are moved in one by one, each recorded
+//!   first in a journal (`journal`), so a failure or a signal rolls back exactly what was added,
+//!   and so does the next run after a kill.
+
+mod inspect;
+mod journal;
+mod lock;
+mod place;
+mod stage;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
+use crate::render::OutputFile;
+use inspect::Found;
+use journal::Journal;
+use stage::Stage;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Files written (all of them for a new project).
+    pub added: Vec<String>,
+    /// Files that were already there with the same contents (only with `--force`).
+    pub unchanged: Vec<String>,
+}
+
+/// How one file's bytes reach the disk; tests swap it to inject failures.
+pub type WriteFn<'a> = dyn FnMut(&Path, &[u8]) -> io::Result<()> + 'a;
+
+/// Write `files` to `target` (see the module's rules). `force` allows an existing non-empty
+/// folder; `cancel` set by a signal stops the run and rolls back what it did.
+pub fn write(
+    target: &Path,
+    files: &[OutputFile],
+    force: bool,
+    cancel: &AtomicBool,
+) -> Result<Written> {
+    write_with(target, files, force, cancel, &mut create_private)
+}
+
+/// What a real run would refuse (exit code included), without writing: for `--dry-run`.
+pub fn check(target: &Path, files: &[OutputFile], force: bool) -> Result<()> {
+    inspect::inspect(target, files, force).map(|_| ())
+}
+
+/// [`write`], with the function that puts each file's bytes on disk (tests inject faults).
+pub fn write_with(
+    target: &Path,
+    files: &[OutputFile],
+    force: bool,
+    cancel: &AtomicBool,
+    write_file: &mut WriteFn,
+) -> Result<Written> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut created = Created::default();
+    let result = (|| {
+        created.dirs_to(&parent)?;
+        let _lock = lock::acquire(&parent, cancel)?;
+        recover(&parent, target);
+        match inspect::inspect(target, files, force)? {
+            Found::Absent => create(target, &parent, files, cancel, write_file),
+            Found::Folder { missing, unchanged } => {
+                let added = add_to(target, &missing, cancel, write_file)?;
+                Ok(Written { added, unchanged })
+            }
+        }
+    })();
+    if result.is_err() {
+        created.undo();
+    }
+    result
+}
+
+/// Files start readable by their owner only; the stage then gives each its final mode.
+fn create_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+/// Undo what killed runs left: stages beside the target, and additions inside it.
+fn recover(parent: &Path, target: &Path) {
+    stage::remove_stale(parent, stage::BESIDE, |_| {});
+    if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
+        stage::remove_stale(target, stage::INSIDE, |dir| journal::roll_back(dir, target));
+    }
+}
+
+/// A new project: stage beside the target, then rename into place.
+fn create(
+    target: &Path,
+    parent: &Path,
+    files: &[OutputFile],
+    cancel: &AtomicBool,
+    write_file: &mut WriteFn,
+) -> Result<Written> {
+    let stage = Stage::create(parent, stage::BESIDE, None)?;
+    let all: Vec<&OutputFile> = files.iter().collect();
+    let result = stage
+        .write_files(&all, target, cancel, write_file)
+        .and_then(|()| cancelled(cancel))
+        .and_then(|()| {
+            place::rename_no_replace(&stage.dir, target).map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => Error::TargetNotEmpty {
+                    path: target.to_path_buf(),
+                },
+                _ => Error::Write {
+                    path: target.to_path_buf(),
+                    source: e,
+                },
+            })
+        });
+    if result.is_err() {
+        stage.remove();
+    }
+    result?;
+    Ok(Written {
+        added: files.iter().map(|f| f.path.clone()).collect(),
+        unchanged: Vec::new(),
+    })
+}
+
+/// Add the missing files to an existing folder, which stays the same folder.
+fn add_to(
+    target: &Path,
+    missing: &[&OutputFile],
+    cancel: &AtomicBool,
+    write_file: &mut WriteFn,
+) -> Result<Vec<String>> {
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stage = Stage::create(target, stage::INSIDE, Some("files"))?;
+    let result = (|| -> Result<()> {
+        stage.write_files(missing, target, cancel, write_file)?;
+        let mut journal = Journal::create(&stage.dir, target)?;
+        for entry in entry_points(target, missing) {
+            cancelled(cancel)?;
+            journal.move_in(&stage.root.join(&entry), &entry)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        journal::roll_back(&stage.dir, target);
+    }
+    stage.remove();
+    result?;
+    Ok(missing.iter().map(|f| f.path.clone()).collect())
+}
+
+/// The fewest entries to move: for each missing file, its highest missing folder (or itself).
+fn entry_points(target: &Path, missing: &[&OutputFile]) -> BTreeSet<String> {
+    let mut entries = BTreeSet::new();
+    for file in missing {
+        let mut relative = String::new();
+        for segment in file.path.split('/') {
+            if !relative.is_empty() {
+                relative.push('/');
+            }
+            relative.push_str(segment);
+            if fs::symlink_metadata(target.join(&relative)).is_err() {
+                entries.insert(relative);
+                break;
+            }
+        }
+    }
+    entries
+}
+
+fn cancelled(cancel: &AtomicBool) -> Result<()> {
+    if cancel.load(Ordering::SeqCst) {
+        Err(Error::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// Folders above the target that this run created, to remove again if it fails.
+#[derive(Default)]
+struct Created {
+    dirs: Vec<PathBuf>,
+}
+
+impl Created {
+    /// Create `dir` and its missing ancestors, remembering which were new.
+    fn dirs_to(&mut self, dir: &Path) -> Result<()> {
+        let mut missing = Vec::new();
+        let mut cursor = Some(dir);
+        while let Some(d) = cursor {
+            if d.as_os_str().is_empty() || fs::symlink_metadata(d).is_ok() {
+                break;
+            }
+            missing.push(d.to_path_buf());
+            cursor = d.parent();
+        }
+        for d in missing.into_iter().rev() {
+            match fs::create_dir(&d) {
+                Ok(()) => self.dirs.push(d),
+                // Another run made it meanwhile: it is not ours to remove.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(source) => return Err(Error::Write { path: d, source }),
+            }
+        }
+        Ok(())
+    }
+
+    fn undo(self) {
+        for dir in self.dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,146 @@
+//! The stage: a hidden folder where the files are written, with their final modes, before they
+//! are moved to their place. Its name holds the process id; since every stage is made under the
+//! folder's lock, one found by a run holding that lock was left by a run that was killed.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::WriteFn;
+use crate::error::{Error, Result};
+use crate::render::{MODE_SECRET, OutputFile};
+
+/// A stage beside a target that does not exist yet; it becomes the target.
+pub const BESIDE: &str = ".sprout-stage-";
+/// A stage inside an existing target; its entries are moved in one by one, with a journal.
+pub const INSIDE: &str = ".sprout-partial-";
+
+pub struct Stage {
+    /// The stage folder itself.
+    pub dir: PathBuf,
+    /// Where the project's files go: `dir`, or a folder inside it.
+    pub root: PathBuf,
+    /// What the umask leaves of 0o777, as measured on the stage folder.
+    folder_mode: u32,
+}
+
+impl Stage {
+    /// Make the stage folder `<prefix><pid>` in `parent`, its files under `dir/inner` if given.
+    pub fn create(parent: &Path, prefix: &str, inner: Option<&str>) -> Result<Stage> {
+        let dir = parent.join(format!("{prefix}{}", std::process::id()));
+        let failed = |source| Error::Write {
+            path: parent.to_path_buf(),
+            source,
+        };
+        if let Err(e) = fs::create_dir(&dir) {
+            if e.kind() != io::ErrorKind::AlreadyExists {
+                return Err(failed(e));
+            }
+            // Left by an earlier process with this id (the lock is ours): start afresh.
+            fs::remove_dir_all(&dir).map_err(failed)?;
+            fs::create_dir(&dir).map_err(failed)?;
+        }
+        let folder_mode = permissions_of(&dir).unwrap_or(0o755);
+        let root = match inner {
+            Some(name) => {
+                let root = dir.join(name);
+                if let Err(e) = fs::create_dir(&root) {
+                    let _ = fs::remove_dir_all(&dir);
+                    return Err(failed(e));
+                }
+                root
+            }
+            None => dir.clone(),
+        };
+        Ok(Stage {
+            dir,
+            root,
+            folder_mode,
+        })
+    }
+
+    /// Write `files` below the root. Errors name the file's place in `user_root`, never the stage.
+    pub fn write_files(
+        &self,
+        files: &[&OutputFile],
+        user_root: &Path,
+        cancel: &AtomicBool,
+        write_file: &mut WriteFn,
+    ) -> Result<()> {
+        for file in files {
+            if cancel.load(Ordering::SeqCst) {
+                return Err(Error::Cancelled);
+            }
+            let failed = |source| Error::Write {
+                path: user_root.join(&file.path),
+                source,
+            };
+            let path = self.root.join(&file.path);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|source| Error::Write {
+                    path: user_root.join(dir.strip_prefix(&self.root).unwrap_or(dir)),
+                    source,
+                })?;
+            }
+            write_file(&path, &file.contents).map_err(failed)?;
+            set_permissions(&path, self.file_mode(file.mode)).map_err(failed)?;
+        }
+        Ok(())
+    }
+
+    /// The mode a file gets: secrets 0600 whatever the umask; executables what the umask leaves
+    /// of 0777, other files of 0666.
+    fn file_mode(&self, nominal: u32) -> u32 {
+        if nominal == MODE_SECRET {
+            MODE_SECRET
+        } else if nominal & 0o111 != 0 {
+            self.folder_mode
+        } else {
+            self.folder_mode & 0o666
+        }
+    }
+
+    pub fn remove(&self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Stages named `prefix…` directly in `dir`, left by killed runs: `undo` each, then remove it.
+pub fn remove_stale(dir: &Path, prefix: &str, mut undo: impl FnMut(&Path)) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_stage = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(prefix));
+        if is_stage && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            undo(&entry.path());
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn permissions_of(path: &Path) -> io::Result<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(fs::metadata(path)?.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn permissions_of(_path: &Path) -> io::Result<u32> {
+    Ok(0o755)
+}
+
+#[cfg(unix)]
+fn set_permissions(path: &Path, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_permissions(_path: &Path, _mode: u32) -> io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,311 @@
+//! The writer on a real disk (Unix: modes, inodes, symbolic links).
+#![cfg(unix)]
+
+use std::borrow::Cow;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+use super::*;
+use crate::render::{MODE_EXECUTABLE, MODE_FILE, MODE_SECRET};
+
+fn files() -> Vec<OutputFile> {
+    vec![
+        OutputFile {
+            path: "README.md".into(),
+            contents: Cow::Borrowed(b"hello\n"),
+            mode: MODE_FILE,
+        },
+        OutputFile {
+            path: "bin/run".into(),
+            contents: Cow::Borrowed(b"#!/bin/sh\n"),
+            mode: MODE_EXECUTABLE,
+        },
+        OutputFile {
+            path: "src/a/b.txt".into(),
+            contents: Cow::Borrowed(b"b"),
+            mode: MODE_FILE,
+        },
+        OutputFile {
+            path: "src/.env".into(),
+            contents: Cow::Borrowed(b"SECRET=x"),
+            mode: MODE_SECRET,
+        },
+    ]
+}
+
+fn no_cancel() -> AtomicBool {
+    AtomicBool::new(false)
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// What this process's umask leaves of 0777 (unit tests share the process: never change it).
+fn folder_mode(scratch: &Path) -> u32 {
+    let probe = scratch.join("probe");
+    fs::create_dir(&probe).unwrap();
+    let mode = mode(&probe);
+    fs::remove_dir(&probe).unwrap();
+    mode
+}
+
+#[test]
+fn a_new_project_is_written_with_the_modes_the_umask_allows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let allowed = folder_mode(tmp.path());
+    let target = tmp.path().join("deep/er/proj");
+    let written = write(&target, &files(), false, &no_cancel()).unwrap();
+    assert_eq!(written.added.len(), 4);
+    assert_eq!(fs::read(target.join("src/a/b.txt")).unwrap(), b"b");
+    assert_eq!(mode(&target.join("bin/run")), allowed);
+    assert_eq!(mode(&target.join("README.md")), allowed & 0o666);
+    assert_eq!(mode(&target.join("src/.env")), 0o600);
+    assert_eq!(mode(&target), allowed);
+    assert_eq!(mode(&target.join("src/a")), allowed);
+    assert_eq!(entries(target.parent().unwrap()), vec!["proj"]);
+}
+
+#[test]
+fn a_failure_part_way_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("new/proj");
+    let mut count = 0;
+    let mut failing = |p: &Path, b: &[u8]| {
+        count += 1;
+        if count == 2 {
+            Err(io::Error::other("disk full"))
+        } else {
+            fs::write(p, b)
+        }
+    };
+    let err = write_with(&target, &files(), false, &no_cancel(), &mut failing).unwrap_err();
+    assert!(matches!(err, Error::Write { .. }), "{err:?}");
+    assert_eq!(
+        entries(tmp.path()),
+        Vec::<String>::new(),
+        "created parent and stage are removed"
+    );
+}
+
+#[test]
+fn errors_name_the_users_path_never_the_stage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("proj");
+    // A fault in the stage: a file where the folder `src` must go.
+    let mut obstructing = |p: &Path, b: &[u8]| {
+        fs::write(p, b)?;
+        if p.ends_with("README.md") {
+            fs::write(p.with_file_name("src"), "in the way")?;
+        }
+        Ok(())
+    };
+    let err = write_with(&target, &files(), false, &no_cancel(), &mut obstructing).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains(&target.join("src").display().to_string()),
+        "{message}"
+    );
+    assert!(!message.contains(".sprout-"), "{message}");
+    assert!(entries(tmp.path()).is_empty());
+
+    fs::create_dir(&target).unwrap();
+    let mut failing = |_: &Path, _: &[u8]| Err(io::Error::other("disk full"));
+    let err = write_with(&target, &files(), false, &no_cancel(), &mut failing).unwrap_err();
+    assert!(!err.to_string().contains(".sprout-"), "{err}");
+    assert!(entries(&target).is_empty());
+}
+
+#[test]
+fn cancel_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("proj");
+    let cancel = AtomicBool::new(true);
+    assert!(matches!(
+        write(&target, &files(), false, &cancel),
+        Err(Error::Cancelled)
+    ));
+    assert!(entries(tmp.path()).is_empty());
+}
+
+#[test]
+fn a_non_empty_target_is_refused_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("mine.txt"), "mine").unwrap();
+    let err = write(tmp.path(), &files(), false, &no_cancel()).unwrap_err();
+    assert!(matches!(err, Error::TargetNotEmpty { .. }));
+    assert!(matches!(
+        check(tmp.path(), &files(), false),
+        Err(Error::TargetNotEmpty { .. })
+    ));
+    assert_eq!(entries(tmp.path()), vec!["mine.txt"]);
+}
+
+#[test]
+fn an_empty_target_is_filled_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("proj");
+    fs::create_dir(&target).unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o2750)).unwrap();
+    let before = fs::metadata(&target).unwrap();
+    write(&target, &files(), false, &no_cancel()).unwrap();
+    let after = fs::metadata(&target).unwrap();
+    assert_eq!(entries(&target), vec!["README.md", "bin", "src"]);
+    assert_eq!(after.ino(), before.ino(), "the same folder");
+    assert_eq!(mode(&target), 0o2750, "mode and setgid kept");
+    assert_eq!(after.gid(), before.gid());
+    assert_eq!(entries(tmp.path()), vec!["proj"]);
+}
+
+#[test]
+fn force_adds_missing_files_and_keeps_identical_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("mine.txt"), "mine").unwrap();
+    fs::write(tmp.path().join("README.md"), "hello\n").unwrap();
+    fs::create_dir_all(tmp.path().join("src/a")).unwrap();
+    let written = write(tmp.path(), &files(), true, &no_cancel()).unwrap();
+    assert_eq!(written.unchanged, vec!["README.md"]);
+    assert_eq!(written.added, vec!["bin/run", "src/a/b.txt", "src/.env"]);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("mine.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        entries(tmp.path()),
+        vec!["README.md", "bin", "mine.txt", "src"],
+        "no stage left"
+    );
+}
+
+#[test]
+fn force_refuses_collisions_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("README.md"), "my own readme").unwrap();
+    let err = write(tmp.path(), &files(), true, &no_cancel()).unwrap_err();
+    assert!(matches!(err, Error::Collisions { count: 1, .. }), "{err:?}");
+    assert_eq!(entries(tmp.path()), vec!["README.md"]);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("README.md")).unwrap(),
+        "my own readme"
+    );
+}
+
+#[test]
+fn a_file_where_a_folder_is_needed_is_a_collision() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("src"), "x").unwrap();
+    for err in [
+        write(tmp.path(), &files(), true, &no_cancel()).unwrap_err(),
+        check(tmp.path(), &files(), true).unwrap_err(),
+    ] {
+        match err {
+            Error::Collisions { count, list, .. } => {
+                assert_eq!((count, list.as_str()), (1, "src"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(entries(tmp.path()), vec!["src"]);
+}
+
+#[test]
+fn force_failure_removes_only_what_it_added() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("mine.txt"), "mine").unwrap();
+    let mut count = 0;
+    let mut failing = |p: &Path, b: &[u8]| {
+        count += 1;
+        if count == 3 {
+            Err(io::Error::other("disk full"))
+        } else {
+            fs::write(p, b)
+        }
+    };
+    assert!(write_with(tmp.path(), &files(), true, &no_cancel(), &mut failing).is_err());
+    assert_eq!(entries(tmp.path()), vec!["mine.txt"]);
+}
+
+#[test]
+fn symlinks_on_the_way_are_never_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    let target = tmp.path().join("proj");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("mine.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink(&outside, target.join("src")).unwrap();
+    let err = write(&target, &files(), true, &no_cancel()).unwrap_err();
+    assert!(matches!(err, Error::SymlinkInTarget { .. }), "{err:?}");
+    assert!(entries(&outside).is_empty());
+
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    assert!(matches!(
+        write(&link, &files(), true, &no_cancel()),
+        Err(Error::SymlinkInTarget { .. })
+    ));
+
+    let repo = tmp.path().join("repo");
+    fs::create_dir(&repo).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join(".git")).unwrap();
+    match write(&repo, &files(), true, &no_cancel()) {
+        Err(Error::SymlinkInTarget { path }) => assert_eq!(path, repo.join(".git")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(entries(&repo), vec![".git"]);
+}
+
+#[test]
+fn stages_left_by_killed_runs_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stale = tmp
+        .path()
+        .join(format!("{}{}", stage::BESIDE, u32::MAX - 1));
+    fs::create_dir(&stale).unwrap();
+    fs::write(stale.join("half.txt"), "").unwrap();
+    write(&tmp.path().join("proj"), &files(), false, &no_cancel()).unwrap();
+    assert_eq!(entries(tmp.path()), vec!["proj"]);
+}
+
+#[test]
+fn an_addition_cut_short_by_a_kill_is_rolled_back_by_the_next_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("proj");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("mine.txt"), "mine").unwrap();
+    // What a run killed after moving `bin` (and recording `src`, not yet moved) leaves.
+    let stage = target.join(format!("{}{}", stage::INSIDE, u32::MAX - 1));
+    fs::create_dir_all(stage.join("files/src")).unwrap();
+    fs::create_dir(target.join("bin")).unwrap();
+    fs::write(target.join("bin/run"), "half").unwrap();
+    let ino = fs::metadata(target.join("bin")).unwrap().ino();
+    let src_ino = fs::metadata(stage.join("files/src")).unwrap().ino();
+    fs::write(stage.join("journal"), format!("{ino} bin\0{src_ino} src\0")).unwrap();
+    // The user made `src` meanwhile: not the journal's inode, so it stays.
+    fs::create_dir(target.join("src")).unwrap();
+    fs::write(target.join("src/own.txt"), "own").unwrap();
+
+    let only_readme = &files()[..1];
+    let written = write(&target, only_readme, true, &no_cancel()).unwrap();
+    assert_eq!(written.added, vec!["README.md"]);
+    assert_eq!(entries(&target), vec!["README.md", "mine.txt", "src"]);
+    assert_eq!(entries(&target.join("src")), vec!["own.txt"]);
+}
+
+#[test]
+fn dirs_made_by_another_run_meanwhile_are_not_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut created = Created::default();
+    let dir = tmp.path().join("a/b");
+    fs::create_dir_all(&dir).unwrap();
+    created.dirs_to(&dir).unwrap();
+    assert!(created.dirs.is_empty());
+}

@@ -1,0 +1,685 @@
+//! `sprout serve` over HTTP on an ephemeral loopback port: every endpoint, every error status,
+//! archives equal to what `sprout new --no-git` writes, limits, headers and graceful shutdown.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value as Json;
+use sprout::answers::Given;
+use sprout::serve::{Config, serve};
+
+use crate::common::{Scratch, sprout, stack_keys};
+
+/// A server on 127.0.0.1:0 in its own runtime, stopped (gracefully) when dropped.
+struct Server {
+    base: String,
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(config: Config) -> Server {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                serve(listener, &config, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .unwrap();
+            });
+        });
+        let addr = addr_rx.recv().unwrap();
+        Server {
+            base: format!("http://{addr}"),
+            addr,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        Reply::from(agent().get(format!("{}{path}", self.base)).call())
+    }
+
+    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {
+        Reply::from(
+            agent()
+                .post(format!("{}{path}", self.base))
+                .header("content-type", content_type)
+                .send(body),
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent()
+}
+
+struct Reply {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn from(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut response = result.unwrap();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        Reply {
+            status: response.status().as_u16(),
+            headers,
+            body: response
+                .body_mut()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_vec()
+                .unwrap(),
+        }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
+    }
+
+    fn json(&self) -> Json {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+
+    /// Check the reply is an RFC 9457 problem with this status, and return it.
+    fn problem(&self, status: u16) -> Json {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        assert_eq!(self.header("content-type"), "application/problem+json");
+        let problem = self.json();
+        assert_eq!(problem["status"], status);
+        assert!(problem["type"].is_string() && problem["title"].is_string());
+        assert!(!problem["detail"].as_str().unwrap().is_empty());
+        problem
+    }
+}
+
+type Files = BTreeMap<String, (u32, Vec<u8>)>;
+
+fn zip_files(bytes: &[u8]) -> Files {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut files = Files::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        if entry.is_dir() {
+            continue;
+        }
+        let mode = entry.unix_mode().unwrap() & 0o777;
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        files.insert(name, (mode, data));
+    }
+    files
+}
+
+fn tgz_files(bytes: &[u8]) -> Files {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    let mut files = Files::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        if entry.header().entry_type().is_dir() {
+            continue;
+        }
+        let mode = entry.header().mode().unwrap() & 0o777;
+        let name = entry.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        files.insert(name, (mode, data));
+    }
+    files
+}
+
+fn disk_files(root: &Path, prefix: &str) -> Files {
+    use std::os::unix::fs::PermissionsExt;
+    let mut files = Files::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+                files.insert(
+                    format!("{prefix}/{rel}"),
+                    (mode, std::fs::read(&path).unwrap()),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// Paths whose bytes differ between two sets of the same files.
+fn differing(a: &Files, b: &Files) -> BTreeSet<String> {
+    a.iter()
+        .filter(|(path, file)| b.get(*path) != Some(*file))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+#[test]
+fn health_stacks_and_the_page() {
+    let server = Server::start(Config::default());
+    let health = server.get("/health");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["status"], "ok");
+
+    let list = server.get("/api/stacks");
+    let cli = sprout().args(["list", "--json"]).output().unwrap();
+    assert_eq!(
+        list.json(),
+        serde_json::from_slice::<Json>(&cli.stdout).unwrap()
+    );
+    for key in stack_keys() {
+        let show = server.get(&format!("/api/stacks/{key}"));
+        let cli = sprout().args(["show", &key, "--json"]).output().unwrap();
+        assert_eq!(show.status, 200);
+        assert_eq!(
+            show.json(),
+            serde_json::from_slice::<Json>(&cli.stdout).unwrap(),
+            "{key}"
+        );
+    }
+
+    let page = server.get("/");
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").starts_with("text/html"));
+    let html = String::from_utf8(page.body.clone()).unwrap();
+    for asset in ["/assets/style.css", "/assets/app.js", "/assets/icon.svg"] {
+        assert!(html.contains(asset), "{asset}");
+        assert_eq!(server.get(asset).status, 200, "{asset}");
+    }
+    assert!(
+        !html.contains("<style") && !html.contains(" style="),
+        "inline style"
+    );
+    assert!(!html.contains("<script>"), "inline script");
+    let csp = page.header("content-security-policy");
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(page.header("x-content-type-options"), "nosniff");
+    assert_eq!(page.header("referrer-policy"), "no-referrer");
+    assert!(!page.headers.contains_key("access-control-allow-origin"));
+}
+
+#[test]
+fn every_error_is_a_problem_with_the_cli_message_and_status() {
+    let server = Server::start(Config::default());
+    let unknown = server
+        .get("/api/projects?stack=flaks&name=app")
+        .problem(404);
+    assert_eq!(unknown["detail"], "unknown stack `flaks`");
+    assert!(
+        unknown["hint"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `flask`?")
+    );
+    server.get("/api/stacks/cobol").problem(404);
+    server.get("/no/such/page").problem(404);
+
+    let invalid = server
+        .get("/api/projects?stack=flask&name=Bad%20Name")
+        .problem(400);
+    assert_eq!(invalid["key"], "name");
+    assert!(
+        invalid["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("try `bad-name`")
+    );
+
+    let option = server
+        .get("/api/projects/preview?stack=flask&name=app&set.licence=MIT")
+        .problem(400);
+    assert_eq!(option["detail"], "unknown option `licence` for stack flask");
+    assert_eq!(
+        option["hint"],
+        "did you mean `license`? See `sprout show flask`"
+    );
+
+    let choice = server
+        .get("/api/projects?stack=express&name=app&set.license=GPL")
+        .problem(400);
+    assert_eq!(choice["key"], "license");
+    server
+        .get("/api/projects?stack=express&name=app&format=rar")
+        .problem(400);
+    server
+        .get("/api/projects?stack=express&name=app&colour=red")
+        .problem(400);
+    server.get("/api/projects?name=app").problem(400);
+    server
+        .post("/api/projects", "application/json", b"{not json")
+        .problem(400);
+
+    let method = Reply::from(agent().delete(format!("{}/health", server.base)).call());
+    method.problem(405);
+
+    let big = vec![b'a'; sprout::serve::MAX_BODY + 1];
+    server
+        .post("/api/projects", "application/json", &big)
+        .problem(413);
+
+    let long = format!(
+        "/api/projects?stack=express&name=app&set.description={}",
+        "x".repeat(20_000)
+    );
+    let too_long = server.get(&long).problem(414);
+    assert!(too_long["hint"].as_str().unwrap().contains("POST"));
+}
+
+#[test]
+fn archives_hold_what_new_writes_for_every_stack() {
+    let server = Server::start(Config::default());
+    let mut executables = 0;
+    for key in stack_keys() {
+        let scratch = Scratch::new();
+        scratch
+            .new_project("demo-app", &key, &[])
+            .assert()
+            .success();
+        let cli = disk_files(&scratch.join("demo-app"), "demo-app");
+
+        let query = format!("/api/projects?stack={key}&name=demo-app");
+        let zip = server.get(&format!("{query}&format=zip"));
+        assert_eq!(zip.status, 200);
+        assert_eq!(zip.header("content-type"), "application/zip");
+        assert_eq!(zip.header("cache-control"), "no-store");
+        assert_eq!(
+            zip.header("content-disposition"),
+            "attachment; filename=\"demo-app.zip\""
+        );
+        let tgz = Reply::from(
+            agent()
+                .get(format!("{}{query}", server.base))
+                .header("accept", "application/gzip")
+                .call(),
+        );
+        assert_eq!(tgz.header("content-type"), "application/gzip");
+        let (zip, tgz) = (zip_files(&zip.body), tgz_files(&tgz.body));
+
+        // Only files holding a per-project secret may differ, and those differ every download.
+        let secret_bearing = differing(&zip, &tgz);
+        for archive in [&zip, &tgz] {
+            assert_eq!(
+                archive.keys().collect::<Vec<_>>(),
+                cli.keys().collect::<Vec<_>>(),
+                "{key}"
+            );
+            let modes = |f: &Files| {
+                f.iter()
+                    .map(|(p, (m, _))| (p.clone(), *m))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(modes(archive), modes(&cli), "{key}: modes");
+            let beyond: Vec<_> = differing(archive, &cli)
+                .difference(&secret_bearing)
+                .cloned()
+                .collect();
+            assert!(beyond.is_empty(), "{key}: differ from new: {beyond:?}");
+        }
+        assert!(zip.contains_key("demo-app/.sprout.toml"));
+        assert_eq!(zip["demo-app/.sprout.toml"], cli["demo-app/.sprout.toml"]);
+        executables += tgz.values().filter(|(mode, _)| mode & 0o111 != 0).count();
+    }
+    assert!(executables > 0, "some stack has an executable file");
+}
+
+#[test]
+fn preview_is_the_dry_run_json_with_texts_and_the_command() {
+    let server = Server::start(Config::default());
+    for key in stack_keys() {
+        let preview = server
+            .get(&format!(
+                "/api/projects/preview?stack={key}&name=demo-app&set.license=none"
+            ))
+            .json();
+        let cli = sprout()
+            .args([
+                "new",
+                "demo-app",
+                "--stack",
+                &key,
+                "--yes",
+                "--dry-run",
+                "--json",
+            ])
+            .args(["--set", "license=none"])
+            .output()
+            .unwrap();
+        let mut expected: Json = serde_json::from_slice(&cli.stdout).unwrap();
+        let mut got = preview.clone();
+        for file in got["files"].as_array_mut().unwrap() {
+            let text = file.as_object_mut().unwrap().remove("text").unwrap();
+            assert!(text.is_string() || text.is_null());
+        }
+        assert_eq!(
+            got.as_object_mut().unwrap().remove("command").unwrap(),
+            format!("sprout new demo-app --stack {key} --set license=none --yes")
+        );
+        expected["files"]
+            .as_array_mut()
+            .unwrap()
+            .sort_by_key(|f| f["path"].as_str().unwrap().to_string());
+        assert_eq!(got, expected, "{key}");
+        let readme = preview["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "README.md")
+            .unwrap();
+        assert!(readme["text"].as_str().unwrap().contains("demo-app"));
+    }
+}
+
+#[test]
+fn a_json_or_form_body_answers_like_the_query() {
+    let server = Server::start(Config::default());
+    let json = server
+        .post(
+            "/api/projects/preview",
+            "application/json",
+            br#"{"stack": "flask", "name": "from-body", "license": "none"}"#,
+        )
+        .json();
+    assert_eq!(json["answers"]["name"], "from-body");
+    assert_eq!(json["answers"]["license"], "none");
+    let form = server
+        .post(
+            "/api/projects/preview",
+            "application/x-www-form-urlencoded",
+            b"stack=flask&name=from-form&set.license=none",
+        )
+        .json();
+    assert_eq!(form["answers"]["license"], "none");
+    let record = server.post(
+        "/api/projects?format=tgz",
+        "application/toml",
+        b"stack = \"node\"\nname = \"from-record\"\n",
+    );
+    assert_eq!(record.status, 200);
+    assert!(tgz_files(&record.body).contains_key("from-record/.sprout.toml"));
+}
+
+/// The adversarial text the CLI's tests use, and names no rule accepts.
+const HOSTILE: &[&str] = &[
+    "He said \"hi\" & <b>{{x}}</b> \\ ünï #{x} ${y} '''\"\"\" ]]> </tag> \u{200f}rtl 🚀\nsecond line",
+    "O'Brien \"Dev\" <dev@example.com> & {{co}} \\ #{x}",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "a\u{0}b",
+    "\r\n",
+    "{{#each this}}{{/each}}",
+    "",
+];
+
+#[test]
+fn hostile_answers_give_valid_files_or_the_cli_refusal() {
+    let server = Server::start(Config::default());
+    for key in stack_keys() {
+        let stack = sprout::catalog::load(&key).unwrap();
+        for text in HOSTILE {
+            for field in ["name", "description", "author"] {
+                let param = if field == "name" {
+                    "name".to_string()
+                } else {
+                    format!("set.{field}")
+                };
+                let mut query = form_urlencoded::Serializer::new(String::new());
+                query.append_pair("stack", &key);
+                if field != "name" {
+                    query.append_pair("name", "demo-app");
+                }
+                query.append_pair(&param, text);
+                let reply = server.get(&format!("/api/projects?{}", query.finish()));
+
+                let mut set = vec![("name".to_string(), "demo-app".to_string())];
+                if field == "name" {
+                    set.clear();
+                }
+                set.push((field.to_string(), text.to_string()));
+                let given = Given { set, file: None };
+                match sprout::new::prepare(&stack, &given, None) {
+                    Ok((_, project)) => {
+                        assert_eq!(reply.status, 200, "{key} {field}={text:?}");
+                        let files = zip_files(&reply.body);
+                        assert_eq!(files.len(), project.files.len(), "{key} {field}={text:?}");
+                        assert!(
+                            files
+                                .keys()
+                                .all(|p| !p.contains("..") && !p.starts_with('/'))
+                        );
+                    }
+                    Err(error) => {
+                        let problem = reply.problem(400);
+                        assert_eq!(
+                            problem["detail"],
+                            error.to_string(),
+                            "{key} {field}={text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Send a POST whose body is not finished, so it holds its place in the server.
+fn held_request(addr: SocketAddr, query: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /api/projects?{query} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{"
+    )
+    .unwrap();
+    stream
+}
+
+/// Ask until the server answers 429: the held request has taken the only place (as soon as the
+/// server has read its headers).
+fn until_busy(base: &str) -> Reply {
+    (0..500)
+        .map(|_| {
+            std::thread::sleep(Duration::from_millis(20));
+            Reply::from(
+                agent()
+                    .get(format!(
+                        "{base}/api/projects/preview?stack=flask&name=other"
+                    ))
+                    .call(),
+            )
+        })
+        .find(|reply| reply.status == 429)
+        .expect("a 429 while the only place is taken")
+}
+
+fn finish_held(mut stream: TcpStream) -> String {
+    stream.write_all(b"}").unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+#[test]
+fn a_full_server_answers_429_with_retry_after() {
+    let server = Server::start(Config {
+        max_concurrent: 1,
+        ..Config::default()
+    });
+    let held = held_request(server.addr, "stack=flask&name=held");
+    let busy = until_busy(&server.base);
+    let problem = busy.problem(429);
+    assert_eq!(busy.header("retry-after"), "1");
+    assert!(problem["hint"].as_str().unwrap().contains("try again"));
+    assert_eq!(server.get("/health").status, 200, "health is never limited");
+
+    let reply = finish_held(held);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert_eq!(
+        server
+            .get("/api/projects/preview?stack=flask&name=other")
+            .status,
+        200,
+        "the place is free again"
+    );
+}
+
+#[test]
+fn cors_only_for_the_origin_given() {
+    let server = Server::start(Config {
+        cors: Some("https://portal.example.com".parse().unwrap()),
+        ..Config::default()
+    });
+    let ask = |origin: &str| {
+        Reply::from(
+            agent()
+                .get(format!("{}/api/stacks", server.base))
+                .header("origin", origin)
+                .call(),
+        )
+    };
+    assert_eq!(
+        ask("https://portal.example.com").header("access-control-allow-origin"),
+        "https://portal.example.com"
+    );
+    assert_eq!(
+        ask("https://evil.example").header("access-control-allow-origin"),
+        ""
+    );
+}
+
+#[test]
+fn sigterm_finishes_the_download_in_flight_and_logs_json_lines() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sprout"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(["--max-concurrent", "1"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    log.read_line(&mut line).unwrap();
+    let started: Json = serde_json::from_str(&line).unwrap();
+    let address = started["message"]
+        .as_str()
+        .unwrap()
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .to_string();
+    let addr: SocketAddr = address.parse().unwrap();
+
+    let held = held_request(
+        addr,
+        "stack=spring-boot&name=in-flight&set.author=Jane%20Doe",
+    );
+    until_busy(&format!("http://{addr}"));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(300));
+    let reply = finish_held(held);
+    assert!(
+        reply.starts_with("HTTP/1.1 200"),
+        "{}",
+        &reply[..reply.len().min(300)]
+    );
+    assert!(reply.contains("content-type: application/zip"));
+    assert!(child.wait().unwrap().success());
+
+    let mut rest = String::new();
+    log.read_to_string(&mut rest).unwrap();
+    let access: Vec<Json> = rest
+        .lines()
+        .map(|l| serde_json::from_str::<Json>(l).unwrap())
+        .filter(|j| j["target"] == "access")
+        .collect();
+    let entry = access
+        .iter()
+        .find(|entry| entry["method"] == "POST")
+        .expect("the download's line");
+    assert_eq!(entry["method"], "POST");
+    assert_eq!(entry["path"], "/api/projects?stack=&name=&set.author=");
+    assert_eq!(entry["status"], 200);
+    assert!(entry["bytes"].as_u64().unwrap() > 1000);
+    assert!(entry["ms"].is_u64());
+    assert!(!rest.contains("Jane"), "answers never reach the log");
+}
+
+#[test]
+fn a_request_slower_than_the_timeout_gets_408() {
+    let server = Server::start(Config {
+        timeout: Duration::from_millis(500),
+        ..Config::default()
+    });
+    let mut held = held_request(server.addr, "stack=flask&name=slow");
+    let mut reply = String::new();
+    held.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("application/problem+json"));
+}
+
+#[test]
+fn headers_too_large_get_431() {
+    let server = Server::start(Config::default());
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    let big = "a".repeat(512 * 1024);
+    // The server may answer and close before all of it is sent.
+    let _ = write!(
+        stream,
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n"
+    );
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    assert!(
+        reply.starts_with("HTTP/1.1 431"),
+        "{}",
+        &reply[..reply.len().min(200)]
+    );
+}
