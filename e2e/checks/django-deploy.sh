@@ -32,10 +32,10 @@ for _ in $(seq 1 60); do
 done
 fail() { echo "django-deploy: $*" >&2; cat "$log" >&2; exit 1; }
 [ "$(status /health)" = 200 ] || fail "/health did not answer 200 with DEBUG off"
-[ "$(status /items/)" = 400 ] || fail "/items/ for a host name not in ALLOWED_HOSTS is not refused"
-[ "$(status /items/ -H 'Host: example.com')" = 301 ] || fail "plain HTTP is not redirected to HTTPS"
-[ "$(status /items/ -H 'Host: example.com' -H 'X-Forwarded-Proto: https')" = 200 ] \
-  || fail "/items/ behind a TLS proxy does not answer 200"
+[ "$(status /items)" = 400 ] || fail "/items for a host name not in ALLOWED_HOSTS is not refused"
+[ "$(status /items -H 'Host: example.com')" = 301 ] || fail "plain HTTP is not redirected to HTTPS"
+[ "$(status /items -H 'Host: example.com' -H 'X-Forwarded-Proto: https')" = 200 ] \
+  || fail "/items behind a TLS proxy does not answer 200"
 css="$(curl -s --max-time 5 -H 'Host: example.com' -H 'X-Forwarded-Proto: https' \
   "http://127.0.0.1:$port/static/admin/css/base.css")"
 [[ "$css" == *"font-family"* ]] || fail "no admin CSS from /static/ (WhiteNoise)"

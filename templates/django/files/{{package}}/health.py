@@ -1,4 +1,6 @@
-from django.http import HttpResponseNotAllowed, JsonResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
 
 class HealthCheckMiddleware:
@@ -9,10 +11,10 @@ class HealthCheckMiddleware:
     the redirect to HTTPS from refusing them.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path != "/health":
             return self.get_response(request)
         if request.method not in ("GET", "HEAD"):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 
 from .models import Item, ItemStore
-from .validation import item_fields
+from .validation import item_fields, json_object, page_bounds
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -21,34 +21,39 @@ def store() -> ItemStore:
 
 
 @bp.get("")
-def list_items() -> list[dict[str, object]]:
-    return [item.to_dict() for item in store().all()]
+def list_items() -> dict[str, object]:
+    limit, offset = page_bounds(request.args)
+    page, total = store().page(limit, offset)
+    return {
+        "items": [item.to_dict() for item in page],
+        "limit": limit,
+        "offset": offset,
+        "total": total,
+    }
 
 
 @bp.post("")
 def create_item() -> tuple[dict[str, object], int, dict[str, str]]:
-    item = store().add(item_fields(request.get_json(silent=True)))
+    item = store().add(item_fields(json_object()))
     return item.to_dict(), 201, {"Location": url_for(".get_item", item_id=item.id)}
 
 
-@bp.get("/<int:item_id>")
+@bp.get("/<item_id:item_id>")
 def get_item(item_id: int) -> dict[str, object]:
     return _get_or_404(item_id).to_dict()
 
 
-@bp.route("/<int:item_id>", methods=["PUT", "PATCH"])
+@bp.route("/<item_id:item_id>", methods=["PUT", "PATCH"])
 def update_item(item_id: int) -> dict[str, object]:
     _get_or_404(item_id)
-    fields = item_fields(
-        request.get_json(silent=True), partial=request.method == "PATCH"
-    )
+    fields = item_fields(json_object(), partial=request.method == "PATCH")
     item = store().update(item_id, fields)
     if item is None:
         _not_found(item_id)
     return item.to_dict()
 
 
-@bp.delete("/<int:item_id>")
+@bp.delete("/<item_id:item_id>")
 def delete_item(item_id: int) -> tuple[str, int]:
     if not store().delete(item_id):
         _not_found(item_id)

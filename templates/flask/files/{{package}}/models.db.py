@@ -11,7 +11,7 @@ class Item(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    description: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(String(1000), default="")
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "description": self.description}

@@ -22,9 +22,11 @@ class ItemStore:
         self._next_id = 1
         self._lock = threading.Lock()
 
-    def all(self) -> list[Item]:
+    def page(self, limit: int, offset: int) -> tuple[list[Item], int]:
+        """Up to `limit` items from the `offset`-th, by id, and the count of all."""
         with self._lock:
-            return list(self._items.values())
+            items = list(self._items.values())  # in insertion order: by id
+            return items[offset : offset + limit], len(items)
 
     def get(self, item_id: int) -> Item | None:
         with self._lock:

@@ -20,7 +20,7 @@ def upgrade():
         "items",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("description", sa.String(length=1000), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
     )
 
