@@ -9,20 +9,21 @@ class Item
 
   attribute :id, :integer
   attribute :name, :string
-  attribute :description, :string
+  attribute :description, :string, default: ""
   attribute :created_at, :datetime
   attribute :updated_at, :datetime
 
   validates :name, presence: true, length: { maximum: 100 }
   validates :description, length: { maximum: 1000 }
+  validates :name, :description, format: { without: /\u0000/, message: "must not contain the NUL character" }, allow_nil: true
 
   @store = {}
   @last_id = 0
   @lock = Mutex.new
 
   class << self
-    def order(_attribute)
-      @lock.synchronize { @store.values.sort_by(&:id).map(&:dup) }
+    def page(limit:, offset:)
+      @lock.synchronize { @store.values.sort_by(&:id).drop(offset).first(limit).map(&:dup) }
     end
 
     def find(id)
@@ -53,6 +54,11 @@ class Item
     end
   end
 
+  # Stored trimmed, as the Active Record model normalizes it.
+  def name=(value)
+    super(value.is_a?(String) ? value.strip : value)
+  end
+
   def save
     return false unless valid?
 
@@ -63,8 +69,12 @@ class Item
     true
   end
 
+  # Like Active Record: an update that changes nothing stores nothing (updated_at stays).
   def update(new_attributes)
+    before = attributes
     assign_attributes(new_attributes)
+    return valid? if attributes == before
+
     save
   end
 
