@@ -1,17 +1,33 @@
 #!/usr/bin/env python3
-"""Whole-process benchmark: `sprout new --yes` against `cp -r` and `tar x` of the very tree it
-produces, for every embedded stack (from `sprout list --json`, so a new stack is measured without
-new code). Paired runs into fresh folders; medians and ratios; peak memory; binary size; start-up
-of `--help`, `list` and `show` against a bare process spawn.
+"""Whole-process benchmark: `sprout new --yes` against `cp -r` of the very tree it produces, for
+every embedded stack (from `sprout list --json`, so a new stack is measured without new code).
 
-    python3 bench/compare.py            # 21 paired runs per stack, print the table
-    python3 bench/compare.py --quick    # 3 runs: a smoke test of the script itself
+Per stack, on the defaults and on the heaviest option combination (for each choice or yes/no
+option in asking order, the value that adds the most files, found from `sprout show STACK --json`
+and `--dry-run --json`, not written down per stack), on tmpfs (/dev/shm) and on disk:
+
+- `sprout new --no-git` / `cp -r` of its own output;
+- `sprout new` with git / (`cp -r` + the same git work: `git init`, `git add` of the paths sprout
+  commits, `git -c maintenance.auto=false -c gc.auto=0 commit`), run as one `sh -c`.
+
+Paired runs into fresh folders, the order alternating; medians and ratios; the load average
+beside every row (the machine may be shared). Without `--quick`, instructions per run from
+callgrind (deterministic whatever the load; `valgrind` is installed from Debian when missing),
+children included for the git path. Then peak memory, binary size, and the start-up of `--help`,
+`list` and `show` against a bare process spawn.
+
+The 1,000-file case is `cargo bench --bench render` (render_synthetic_1000): sprout loads stacks
+only from its binary, so a whole-process run of a synthetic stack is not possible yet.
+
+    python3 bench/compare.py            # 11 paired runs per case, with callgrind
+    python3 bench/compare.py --quick    # 3 runs, tmpfs only, no callgrind: a smoke test
     python3 bench/compare.py --write    # also write docs/performance.md
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import platform
@@ -25,72 +41,189 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target" / "release" / "sprout"
+GIT_FLAGS = ["-c", "maintenance.auto=false", "-c", "gc.auto=0"]
+# The same identity for sprout's commit and the baseline's, whatever the machine's config.
+ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def run(argv: list[str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, env=ENV, check=True, **kw)
 
 
 def timed(argv: list[str]) -> float:
     """Wall seconds of one process."""
     started = time.perf_counter()
-    code = subprocess.call(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    code = subprocess.call(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
     if code != 0:
         sys.exit(f"benchmark: {' '.join(argv)} failed")
     return elapsed
 
 
+def load() -> float:
+    return os.getloadavg()[0]
+
+
 def peak_kib(argv: list[str]) -> int:
     """Peak resident memory of one process, from GNU time: a child spawned by Python would
     count Python's own pages before its exec."""
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], capture_output=True, text=True, check=True)
+    out = run(["/usr/bin/time", "-f", "%M", *argv], capture_output=True, text=True)
     return int(out.stderr.strip().splitlines()[-1])
 
 
 def stacks() -> list[str]:
-    out = subprocess.run([str(BINARY), "list", "--json"], capture_output=True, text=True, check=True)
+    out = run([str(BINARY), "list", "--json"], capture_output=True, text=True)
     return [s["key"] for s in json.loads(out.stdout)]
 
 
-def bench_stack(stack: str, runs: int, scratch: Path) -> dict:
-    ref_parent = scratch / f"ref-{stack}"
-    subprocess.run(
-        [str(BINARY), "new", "bench-app", "--stack", stack, "--yes", "--no-git", "--quiet", "-o", str(ref_parent)],
-        check=True,
-    )
+def sprout_new(stack: str, sets: list[str], dst: Path, git: bool, *extra: str) -> list[str]:
+    argv = [str(BINARY), "new", "bench-app", "--stack", stack, "--yes", "--quiet", "-o", str(dst)]
+    argv += [a for kv in sets for a in ("--set", kv)]
+    return argv + ([] if git else ["--no-git"]) + list(extra)
+
+
+def weight(stack: str, sets: list[str], scratch: Path) -> tuple[int, int] | None:
+    """Files and bytes the answers produce (from `--dry-run --json`), or None if refused."""
+    argv = sprout_new(stack, sets, scratch / "dry", False, "--dry-run", "--json")
+    argv.remove("--quiet")
+    out = subprocess.run(argv, env=ENV, capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    files = json.loads(out.stdout)["files"]
+    return len(files), sum(f["size"] for f in files)
+
+
+def heaviest(stack: str, scratch: Path) -> list[str]:
+    """For each choice or yes/no option in asking order, the value that adds the most files on
+    top of those already chosen (more bytes break a tie; a full tie keeps the default)."""
+    show = json.loads(run([str(BINARY), "show", stack, "--json"], capture_output=True, text=True).stdout)
+    sets: list[str] = []
+    for option in show["options"]:
+        values = option.get("choices") or (["no", "yes"] if option["type"] == "bool" else None)
+        if not values:
+            continue
+        best_n, best = weight(stack, sets, scratch) or (0, 0), None
+        for value in values:
+            n = weight(stack, sets + [f"{option['key']}={value}"], scratch)
+            if n is not None and n > best_n:
+                best_n, best = n, value
+        if best is not None:
+            sets.append(f"{option['key']}={best}")
+    return sets
+
+
+def callgrind(argv: list[str], out_dir: Path, children: bool) -> int:
+    """Instructions executed by one run (and its children), from callgrind."""
+    out_dir.mkdir(parents=True)
+    vg = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_dir}/cg.%p"]
+    if children:
+        vg.append("--trace-children=yes")
+    run(vg + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    total = 0
+    for path in glob.glob(f"{out_dir}/cg.*"):
+        with open(path) as f:
+            for line in f:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    total += int(line.split()[1])
+                    break
+    return total
+
+
+def ensure_valgrind() -> bool:
+    if shutil.which("valgrind"):
+        return True
+    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if sudo is None:
+        return False
+    lock = ["-o", "DPkg::Lock::Timeout=600"]
+    ok = subprocess.call([*sudo, "apt-get", *lock, "update", "-q"]) == 0 and subprocess.call(
+        [*sudo, "apt-get", *lock, "install", "-y", "-q", "valgrind"]
+    ) == 0
+    return ok and shutil.which("valgrind") is not None
+
+
+def bench_case(stack: str, label: str, sets: list[str], runs: int, scratch: Path, count: bool) -> dict:
+    ref_parent = scratch / f"ref-{stack}-{label}"
+    run(sprout_new(stack, sets, ref_parent, False))
     ref = ref_parent / "bench-app"
-    tarball = scratch / f"{stack}.tar"
-    subprocess.run(["tar", "cf", str(tarball), "-C", str(ref_parent), "bench-app"], check=True)
+    git_parent = scratch / f"refgit-{stack}-{label}"
+    run(sprout_new(stack, sets, git_parent, True))
+    committed = run(["git", "-C", str(git_parent / "bench-app"), "ls-files", "-z"], capture_output=True).stdout
+    if not committed:
+        sys.exit(f"benchmark: sprout committed nothing for {stack} {label}")
+    paths = scratch / f"paths-{stack}-{label}"
+    paths.write_bytes(committed)
     files = sum(len(f) for _, _, f in os.walk(ref))
     size = sum(p.stat().st_size for p in ref.rglob("*") if p.is_file())
 
-    sprout_t, cp_t, tar_t = [], [], []
+    def cp_git(dst: Path) -> list[str]:
+        script = (
+            'cp -r "$1" "$2" && cd "$2" && git init -q -b main && '
+            'git --literal-pathspecs add --pathspec-from-file="$3" --pathspec-file-nul && '
+            f'git {" ".join(GIT_FLAGS)} commit -q -m "Initial commit"'
+        )
+        return ["sh", "-c", script, "sh", str(ref), str(dst / "bench-app"), str(paths)]
+
+    times: dict[str, list[float]] = {k: [] for k in ("sprout", "cp", "sprout_git", "cp_git")}
+    loads = [load()]
     for i in range(runs):
-        # Alternate the order so neither tool always runs on a warmer cache.
-        dst = scratch / f"run-{stack}-{i}"
-        for d in ("s", "c", "t"):
+        dst = scratch / f"run-{stack}-{label}-{i}"
+        for d in times:
             (dst / d).mkdir(parents=True)
         jobs = [
-            ("sprout", [str(BINARY), "new", "bench-app", "--stack", stack, "--yes", "--no-git", "--quiet", "-o", str(dst / "s")]),
-            ("cp", ["cp", "-r", str(ref), str(dst / "c" / "bench-app")]),
-            ("tar", ["tar", "xf", str(tarball), "-C", str(dst / "t")]),
+            ("sprout", sprout_new(stack, sets, dst / "sprout", False)),
+            ("cp", ["cp", "-r", str(ref), str(dst / "cp" / "bench-app")]),
+            ("sprout_git", sprout_new(stack, sets, dst / "sprout_git", True)),
+            ("cp_git", cp_git(dst / "cp_git")),
         ]
         if i % 2:
             jobs.reverse()
         for name, argv in jobs:
-            {"sprout": sprout_t, "cp": cp_t, "tar": tar_t}[name].append(timed(argv))
+            times[name].append(timed(argv))
         shutil.rmtree(dst)
-    peak_dir = scratch / f"peak-{stack}"
-    peak = peak_kib([str(BINARY), "new", "bench-app", "--stack", stack, "--yes", "--no-git", "--quiet", "-o", str(peak_dir)])
-    med = statistics.median
-    return {
+    loads.append(load())
+    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+    row = {
         "stack": stack,
+        "combo": label,
+        "sets": sets,
         "files": files,
         "bytes": size,
-        "sprout_ms": med(sprout_t) * 1000,
-        "cp_ms": med(cp_t) * 1000,
-        "tar_ms": med(tar_t) * 1000,
-        "ratio_cp": med(sprout_t) / med(cp_t),
-        "ratio_tar": med(sprout_t) / med(tar_t),
-        "peak_kib": peak,
+        **{f"{k}_ms": v for k, v in med.items()},
+        "ratio": med["sprout"] / med["cp"],
+        "ratio_git": med["sprout_git"] / med["cp_git"],
+        "load": max(loads),
     }
+    if count:
+        cg = scratch / f"cg-{stack}-{label}"
+        (cg / "dst").mkdir(parents=True)
+        row["ir_sprout"] = callgrind(sprout_new(stack, sets, cg / "dst" / "a", False), cg / "a", False)
+        row["ir_cp"] = callgrind(["cp", "-r", str(ref), str(cg / "dst" / "b")], cg / "b", False)
+        row["ir_sprout_git"] = callgrind(sprout_new(stack, sets, cg / "dst" / "c", True), cg / "c", True)
+        (cg / "dst" / "d").mkdir()
+        row["ir_cp_git"] = callgrind(cp_git(cg / "dst" / "d"), cg / "d", True)
+        shutil.rmtree(cg)
+    return row
+
+
+def bench_place(place: str, parent: str | None, runs: int, count: bool) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sprout-bench-", dir=parent) as tmp:
+        scratch = Path(tmp)
+        for stack in stacks():
+            for label, sets in (("default", []), ("heaviest", heaviest(stack, scratch))):
+                row = bench_case(stack, label, sets, runs, scratch, count)
+                row["place"] = place
+                rows.append(row)
+                print(f"  {place} {stack} {label}: {row['ratio']:.2f}× / {row['ratio_git']:.2f}× (load {row['load']:.1f})", file=sys.stderr)
+    return rows
 
 
 def startup(runs: int) -> list[tuple[str, float]]:
@@ -103,18 +236,41 @@ def startup(runs: int) -> list[tuple[str, float]]:
     return [(name, statistics.median(timed(argv) for _ in range(runs)) * 1000) for name, argv in cases]
 
 
-def table(rows: list[dict], starts: list[tuple[str, float]], runs: int) -> str:
+def mi(n: int | None) -> str:
+    return "–" if n is None else f"{n / 1e6:.1f} M"
+
+
+def table(rows: list[dict], starts: list[tuple[str, float]], runs: int, peaks: dict[str, int]) -> str:
     lines = [
-        f"Median of {runs} paired runs each, whole process, fresh output folder each run.",
+        f"Median of {runs} paired runs each, whole process, fresh output folder each run; load = the "
+        "higher 1-minute load average of the start and end of the row's runs.",
         "",
-        "| stack | files | size | sprout new | cp -r | tar x | sprout / cp | sprout / tar | peak memory |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| place | stack | options | files | size | sprout --no-git | cp -r | **ratio** | sprout (git) | cp -r + git | **ratio git** | load |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        opts = "defaults" if r["combo"] == "default" else "heaviest: " + ", ".join(r["sets"])
         lines.append(
-            f"| {r['stack']} | {r['files']} | {r['bytes'] / 1024:.0f} KiB | {r['sprout_ms']:.1f} ms | {r['cp_ms']:.1f} ms "
-            f"| {r['tar_ms']:.1f} ms | {r['ratio_cp']:.2f}× | {r['ratio_tar']:.2f}× | {r['peak_kib'] / 1024:.1f} MiB |"
+            f"| {r['place']} | {r['stack']} | {opts} | {r['files']} | {r['bytes'] / 1024:.0f} KiB "
+            f"| {r['sprout_ms']:.1f} ms | {r['cp_ms']:.1f} ms | {r['ratio']:.2f}× "
+            f"| {r['sprout_git_ms']:.1f} ms | {r['cp_git_ms']:.1f} ms | {r['ratio_git']:.2f}× | {r['load']:.1f} |"
         )
+    counted = [r for r in rows if "ir_sprout" in r and r["place"] == rows[0]["place"]]
+    if counted:
+        lines += [
+            "",
+            "Instructions per run (callgrind; the git columns include every child process):",
+            "",
+            "| stack | options | sprout --no-git | cp -r | **ratio** | sprout (git) | cp -r + git | **ratio git** |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in counted:
+            lines.append(
+                f"| {r['stack']} | {r['combo']} | {mi(r['ir_sprout'])} | {mi(r['ir_cp'])} | {r['ir_sprout'] / r['ir_cp']:.1f}× "
+                f"| {mi(r['ir_sprout_git'])} | {mi(r['ir_cp_git'])} | {r['ir_sprout_git'] / r['ir_cp_git']:.2f}× |"
+            )
+    lines += ["", "| peak memory (`--no-git`, heaviest) | |", "|---|---:|"]
+    lines += [f"| {stack} | {kib / 1024:.1f} MiB |" for stack, kib in peaks.items()]
     lines += ["", "| start-up | median |", "|---|---:|"]
     lines += [f"| {name} | {ms:.1f} ms |" for name, ms in starts]
     lines += ["", f"Release binary: {BINARY.stat().st_size / 1e6:.2f} MB."]
@@ -123,17 +279,31 @@ def table(rows: list[dict], starts: list[tuple[str, float]], runs: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="3 runs per stack")
-    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--quick", action="store_true", help="3 runs, tmpfs only, no callgrind")
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--no-callgrind", action="store_true", help="wall time only")
     parser.add_argument("--write", action="store_true", help="write the results into docs/performance.md")
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
+    count = not (args.quick or args.no_callgrind)
+    if count and not ensure_valgrind():
+        print("benchmark: valgrind is not available; wall time only", file=sys.stderr)
+        count = False
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    places = [("tmpfs", "/dev/shm" if os.path.isdir("/dev/shm") else None)]
+    if not args.quick:
+        places.append(("disk", "/var/tmp"))  # not under the repository: sprout would not commit there
+    rows: list[dict] = []
+    for i, (place, parent) in enumerate(places):
+        rows += bench_place(place, parent, runs, count and i == 0)
+    peaks = {}
     with tempfile.TemporaryDirectory(prefix="sprout-bench-") as tmp:
-        rows = [bench_stack(stack, runs, Path(tmp)) for stack in stacks()]
+        for stack in stacks():
+            sets = next(r["sets"] for r in rows if r["stack"] == stack and r["combo"] == "heaviest")
+            peaks[stack] = peak_kib(sprout_new(stack, sets, Path(tmp) / stack, False))
     starts = startup(max(runs, 5))
-    result = table(rows, starts, runs)
+    result = table(rows, starts, runs, peaks)
     print(result)
     if args.write:
         doc = ROOT / "docs" / "performance.md"
@@ -141,7 +311,7 @@ def main() -> int:
         begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
         head, rest = text.split(begin, 1)
         _, tail = rest.split(end, 1)
-        stamp = f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, by `python3 bench/compare.py --write`."
+        stamp = f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, {os.cpu_count()} cores, by `python3 bench/compare.py --write`."
         doc.write_text(f"{head}{begin}\n{stamp}\n\n{result}\n{end}{tail}")
     return 0
 
