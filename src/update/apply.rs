@@ -126,7 +126,7 @@ fn stage_and_move(dir: &Path, changes: &[Change], undo: &mut Undo) -> Result<()>
         let temp = match change {
             Change::Write { bytes, mode, .. } => {
                 let parent = target.parent().unwrap_or(dir);
-                create_dirs(parent, undo)?;
+                crate::writer::create_missing_dirs(parent, &mut undo.dirs)?;
                 let temp = tempfile::Builder::new()
                     .prefix(".sprout-new-")
                     .tempfile_in(parent)
@@ -172,26 +172,6 @@ fn stage_and_move(dir: &Path, changes: &[Change], undo: &mut Undo) -> Result<()>
             undo.asides.push(aside.clone());
         }
         undo.moved.push((target, aside));
-    }
-    Ok(())
-}
-
-fn create_dirs(dir: &Path, undo: &mut Undo) -> Result<()> {
-    let mut missing = Vec::new();
-    let mut cursor = Some(dir);
-    while let Some(d) = cursor {
-        if d.as_os_str().is_empty() || fs::symlink_metadata(d).is_ok() {
-            break;
-        }
-        missing.push(d.to_path_buf());
-        cursor = d.parent();
-    }
-    for d in missing.into_iter().rev() {
-        fs::create_dir(&d).map_err(|e| Error::Write {
-            path: d.clone(),
-            source: e,
-        })?;
-        undo.dirs.push(d);
     }
     Ok(())
 }

@@ -202,24 +202,7 @@ struct Created {
 impl Created {
     /// Create `dir` and its missing ancestors, remembering which were new.
     fn dirs_to(&mut self, dir: &Path) -> Result<()> {
-        let mut missing = Vec::new();
-        let mut cursor = Some(dir);
-        while let Some(d) = cursor {
-            if d.as_os_str().is_empty() || fs::symlink_metadata(d).is_ok() {
-                break;
-            }
-            missing.push(d.to_path_buf());
-            cursor = d.parent();
-        }
-        for d in missing.into_iter().rev() {
-            match fs::create_dir(&d) {
-                Ok(()) => self.dirs.push(d),
-                // Another run made it meanwhile: it is not ours to remove.
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(source) => return Err(Error::Write { path: d, source }),
-            }
-        }
-        Ok(())
+        create_missing_dirs(dir, &mut self.dirs)
     }
 
     fn undo(self) {
@@ -227,6 +210,29 @@ impl Created {
             let _ = fs::remove_dir(dir);
         }
     }
+}
+
+/// Create `dir` and its missing ancestors, outermost first, adding each folder this call made
+/// to `made` as soon as it exists (so a failure part way still knows what to remove). A folder
+/// another process makes meanwhile is not ours and is not added.
+pub(crate) fn create_missing_dirs(dir: &Path, made: &mut Vec<PathBuf>) -> Result<()> {
+    let mut missing = Vec::new();
+    let mut cursor = Some(dir);
+    while let Some(d) = cursor {
+        if d.as_os_str().is_empty() || fs::symlink_metadata(d).is_ok() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        cursor = d.parent();
+    }
+    for d in missing.into_iter().rev() {
+        match fs::create_dir(&d) {
+            Ok(()) => made.push(d),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(source) => return Err(Error::Write { path: d, source }),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
