@@ -137,6 +137,7 @@ fn synthetic() -> &'static Stack {
             manifest,
             &catalog::shared_options().unwrap(),
             dir,
+            express.shared,
         )
         .unwrap()
     })
