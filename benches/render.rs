@@ -124,9 +124,23 @@ fn synthetic() -> &'static Stack {
             })
             .collect();
         let files_dir = Dir::new("synthetic/files", Box::leak(files.into_boxed_slice()));
-        let root = [DirEntry::Dir(files_dir)];
-        let dir: &'static Dir<'static> =
-            Box::leak(Box::new(Dir::new("synthetic", Box::leak(Box::new(root)))));
+        // Express's partials come along under this stack's name: the shared files (the CI
+        // workflow) include them.
+        let mut root = vec![DirEntry::Dir(files_dir)];
+        if let Some(partials) = catalog::child(express.dir, "partials") {
+            let mut copies = Vec::new();
+            collect(partials, &mut |f| {
+                let rest = f.path().strip_prefix(partials.path()).unwrap();
+                let path = leak(format!("synthetic/partials/{}", rest.display()));
+                copies.push(DirEntry::File(File::new(path, f.contents())));
+            });
+            let copies = Dir::new("synthetic/partials", Box::leak(copies.into_boxed_slice()));
+            root.push(DirEntry::Dir(copies));
+        }
+        let dir: &'static Dir<'static> = Box::leak(Box::new(Dir::new(
+            "synthetic",
+            Box::leak(root.into_boxed_slice()),
+        )));
         let manifest_text = catalog::file(express.dir, "sprout.toml")
             .and_then(File::contents_utf8)
             .unwrap();
