@@ -126,8 +126,11 @@ fn a_new_enough_tool_passes_and_exits_0() {
         .assert()
         .code(0)
         .stdout(
-            contains("✔ node 24.1.0 (needs 22.18 or newer)")
-                .and(contains("All 1 requirements are met")),
+            contains("✔ node 24.1.0 (needs 22.13.0 or newer) [when language is javascript]")
+                .and(contains(
+                    "✔ node 24.1.0 (needs 22.18.0 or newer) [when language is typescript]",
+                ))
+                .and(contains("All 2 requirements are met")),
         );
 }
 
@@ -135,7 +138,7 @@ fn a_new_enough_tool_passes_and_exits_0() {
 fn too_old_and_missing_tools_are_named_with_their_fix_and_exit_10() {
     let tools = Toolchain::new().tool("javac", "javac 21.0.2");
     let (code, report) = doctor_json(&tools, Some("spring-boot"));
-    assert_eq!(code, Some(6));
+    assert_eq!(code, Some(10));
     assert_eq!(report["ok"], false);
     assert_eq!(
         statuses(&report),
@@ -169,7 +172,7 @@ fn too_old_and_missing_tools_are_named_with_their_fix_and_exit_10() {
 fn a_tool_that_fails_is_not_taken_for_a_good_one() {
     let tools = Toolchain::new().script("node", "echo 'No version is set for node' >&2; exit 1");
     let (code, report) = doctor_json(&tools, Some("node"));
-    assert_eq!(code, Some(6));
+    assert_eq!(code, Some(10));
     let finding = &report["stacks"][0]["requirements"][0];
     assert_eq!(finding["status"], "failed");
     assert!(
@@ -219,8 +222,9 @@ fn new_says_what_falls_short_and_still_generates() {
     assert_eq!(outcome["preflight"][0]["found"], "20.1.0");
     let steps = next_steps_of(&outcome);
     assert!(
-        steps[1]
-            .starts_with("# node 20.1.0 is too old: needs 22.18 or newer; fix: install Node.js 24"),
+        steps[1].starts_with(
+            "# node 20.1.0 is too old: needs 22.13.0 or newer; fix: install Node.js 24"
+        ),
         "{steps:?}"
     );
     assert_eq!(steps[2], "npm install");
@@ -231,7 +235,7 @@ fn new_says_what_falls_short_and_still_generates() {
         .assert()
         .code(0)
         .stdout(contains(
-            "toolchain: node 20.1.0 is too old: needs 22.18 or newer",
+            "toolchain: node 20.1.0 is too old: needs 22.13.0 or newer",
         ));
 }
 
