@@ -128,7 +128,12 @@ while IFS= read -r file; do
   if [[ -z "$limit" ]]; then
     echo "differs from the 7.2 twin: $file"; status=1; continue
   fi
-  changed="$(diff "$twin/$file" "$project/$file" | grep -c '^[<>]' || true)"
+  if [[ "$file" == .sprout.toml ]]; then
+    # The record's [files] table holds each file's blob id: it differs wherever a file does.
+    changed="$(diff <(sed '/^\[files\]/,$d' "$twin/$file") <(sed '/^\[files\]/,$d' "$project/$file") | grep -c '^[<>]' || true)"
+  else
+    changed="$(diff "$twin/$file" "$project/$file" | grep -c '^[<>]' || true)"
+  fi
   if (( changed > limit )); then
     echo "differs from the 7.2 twin in $changed lines (at most $limit): $file"; status=1
   fi
