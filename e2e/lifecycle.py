@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as harness  # noqa: E402  (the e2e harness: toolchain setup and environments)
 
 ROOT = harness.ROOT
-WORK = ROOT / "e2e" / ".work" / "lifecycle"
+# Outside this repository: sprout makes no repository (and keeps no update base) inside another.
+WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "sprout-lifecycle"
 NAME = "demo-app"
 README_NOTE = "\n## Our notes\n\nDeploys go through the platform team.\n"
 GIT_IDENTITY = {

@@ -218,8 +218,10 @@ def check_stack(s, base, sprout, stack, screens, downloads, work):
     words = shlex.split(command)
     assert words[:2] == ["sprout", "new"], command
     target = work / key
+    # Without git configuration: the server has no `git config user.name` author default.
+    quiet_git = dict(os.environ, GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1")
     subprocess.run([sprout, *words[1:], "--no-git", "-o", str(target)], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, env=quiet_git)
     cli = disk_files(target / "shop-api")
     for leftover in downloads.iterdir():
         leftover.unlink()
