@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::exit::Exit;
+use crate::template_error::TemplateError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -99,6 +100,10 @@ pub enum Error {
     #[error("template of stack `{stack}` is broken: {reason}")]
     Template { stack: String, reason: String },
 
+    /// A template file (or a text of the manifest) that cannot be rendered, at its line.
+    #[error(transparent)]
+    Render(Box<TemplateError>),
+
     #[error("{0}")]
     Io(#[from] std::io::Error),
 
@@ -146,6 +151,8 @@ impl Error {
             Error::Write { .. } | Error::Io(_) | Error::Output { .. } => Exit::WriteFailed,
             Error::Cancelled | Error::InstallInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
+            Error::Render(e) if e.built_in => Exit::Internal,
+            Error::Render(_) => Exit::Usage,
             Error::InstallFailed { .. } => Exit::InstallFailed,
         }
     }
@@ -193,6 +200,7 @@ impl Error {
                 dir.display()
             )),
             Error::Template { .. } => Some("this is a bug in sprout; please report it".into()),
+            Error::Render(e) => Some(e.hint()),
             Error::Record { .. } => Some(
                 "run it in a project made by `sprout new` (its .sprout.toml names the stack and answers)".into(),
             ),
