@@ -179,3 +179,32 @@ fn a_syntax_error_is_reported_at_its_line_in_the_file() {
     assert!(error.reason.starts_with("syntax error"), "{error:?}");
     assert_reported_as_the_templates_fault(&error);
 }
+
+#[test]
+fn an_error_in_a_command_names_the_manifest_and_the_command() {
+    let fixture = Fixture::new();
+    fixture.set_line("express/sprout.toml", 31, "test = \"npm test {{nope}}\"");
+    let error = fixture.error("express", &[]);
+    assert_eq!(error.file, fixture.shown("express/sprout.toml"));
+    assert_eq!(error.name.as_deref(), Some("nope"));
+    assert!(
+        error.reason.starts_with("command `npm test {{nope}}`"),
+        "{error:?}"
+    );
+    assert_reported_as_the_templates_fault(&error);
+}
+
+#[test]
+fn a_built_in_template_is_named_under_templates_and_is_sprouts_fault() {
+    let stack = sprout::catalog::load("express").unwrap();
+    assert!(stack.origin.built_in);
+    assert_eq!(
+        stack.origin.file("express/files/README.md.hbs"),
+        "templates/express/files/README.md.hbs"
+    );
+    let custom = Catalog::from_folder(Fixture::new().dir.path())
+        .unwrap()
+        .load("express")
+        .unwrap();
+    assert!(!custom.origin.built_in);
+}
