@@ -97,6 +97,25 @@ pub enum Command {
     Man,
 }
 
+impl Command {
+    /// Whether stdout holds one JSON document (`--json`), so no colour reaches it.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::New(args) => args.json,
+            Command::List { json }
+            | Command::Show { json, .. }
+            | Command::Check { json, .. }
+            | Command::Doctor { json, .. } => *json,
+            Command::Update(args) => args.flags.json,
+            Command::Add(args) => args.flags.json,
+            Command::Verify(args) => args.json,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => false,
+            Command::Completions { .. } | Command::Man => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// Project name (folder and package name); asked for when omitted at a terminal

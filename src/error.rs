@@ -123,6 +123,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The result could not be printed, and nothing was written before.
+    pub fn printing(source: std::io::Error) -> Error {
+        Error::Output {
+            source,
+            written: None,
+        }
+    }
+
     pub fn exit(&self) -> Exit {
         match self {
             Error::UnknownStack { .. }
