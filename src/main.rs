@@ -17,10 +17,6 @@ fn main() -> ExitCode {
     let out = Output::new(cli.color, cli.quiet, cli.verbose, cli.command.json());
     match run(cli.command, &out) {
         Ok(exit) => exit.into(),
-        Err(error @ Error::Cancelled) => {
-            out.note(&error.to_string());
-            error.exit().into()
-        }
         Err(error) => {
             out.error(&error);
             error.exit().into()
