@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// The command line with what only the embedded templates know (the stacks) filled in.
 pub fn command() -> clap::Command {
     Cli::command().after_help(format!(
-        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says whether anything was written), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 130 interrupted.",
+        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 130 interrupted.",
         crate::catalog::keys().join(", ")
     ))
 }

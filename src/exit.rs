@@ -17,7 +17,7 @@ pub enum Exit {
     Refused = 3,
     /// Writing failed: the project (permissions, full disk, …; nothing was left behind), the
     /// result on stdout, or something else the system refused (a temporary folder, the random
-    /// source, the terminal); the hint says whether anything was written.
+    /// source, the terminal); when something was written before, the hint says what.
     WriteFailed = 4,
     /// The project was generated but `--install` failed.
     InstallFailed = 5,

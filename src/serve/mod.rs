@@ -115,8 +115,10 @@ pub fn run(args: ServeArgs) -> Result<Exit> {
         .cors
         .as_deref()
         .map(|origin| {
-            HeaderValue::from_str(origin)
-                .map_err(|_| Error::Usage(format!("--cors: `{origin}` is not a valid origin")))
+            HeaderValue::from_str(origin).map_err(|_| {
+                let origin = origin.escape_debug();
+                Error::Usage(format!("--cors: `{origin}` is not a valid origin"))
+            })
         })
         .transpose()?;
     let config = Config {

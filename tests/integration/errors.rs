@@ -428,3 +428,35 @@ fn without_a_terminal_or_a_broken_stack() {
         .collect();
     snapshot("without_a_terminal_or_a_broken_stack", &text);
 }
+
+/// `sprout serve` with an origin it cannot send or an address it cannot listen on.
+#[cfg(all(feature = "serve", target_os = "linux"))]
+#[test]
+fn serve_options_it_cannot_use() {
+    let mut t = Transcript::new();
+    let mut cors = t.command();
+    cors.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--cors",
+        "https://a.example\n",
+    ]);
+    assert_eq!(
+        t.record(
+            "serve --listen 127.0.0.1:0 --cors $'https://a.example\\n'",
+            &mut cors
+        ),
+        2
+    );
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let mut listen = t.command();
+    listen.args(["serve", "--listen", &address]);
+    assert_eq!(
+        t.record(&format!("serve --listen {address}"), &mut listen),
+        2
+    );
+    let text = t.text.replace(&address, "127.0.0.1:[PORT]");
+    snapshot("serve_options_it_cannot_use", &text);
+}
