@@ -12,3 +12,4 @@ mod safety;
 mod serve;
 mod stacks;
 mod update;
+mod verify;
