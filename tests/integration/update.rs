@@ -840,7 +840,7 @@ fn verify_with(
     sprout::verify::run(&fx.catalog(), dir, &options, &|_| {}).unwrap()
 }
 
-fn gone(pid: &str) -> bool {
+pub fn gone(pid: &str) -> bool {
     // The process may linger as a zombie for an instant; give it a moment.
     for _ in 0..50 {
         let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();

@@ -1,8 +1,10 @@
 //! `sprout verify --exec` and `sprout update --verify` through the binary, on a real stack's
 //! project, with a stand-in for its toolchain given as `SPROUT_VERIFY_RUNNER`: it logs each
 //! command it is asked to run (and whether the update's Dockerfile is there yet), fails the one
-//! named by `FAIL_COMMAND`, and serves `/health` for the start command (the one run with `PORT`).
+//! named by `FAIL_COMMAND`, hangs in the one named by `HANG_COMMAND`, and serves `/health` for the
+//! start command (the one run with `PORT`).
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,7 @@ const RUNNER: &str = r#"#!/bin/sh
 cd "$1" || exit 1
 echo "$2 | dockerfile: $(test -f Dockerfile && echo yes || echo no)" >> "$RUNNER_LOG"
 if [ "$2" = "$FAIL_COMMAND" ]; then echo "1 failing test: GET /api/ping"; exit 1; fi
+if [ "$2" = "$HANG_COMMAND" ]; then sleep 300 & echo $! > "$RUNNER_LOG.pid"; wait; fi
 if [ -n "$PORT" ]; then exec python3 "$SERVER_PY"; fi
 "#;
 
@@ -43,18 +46,24 @@ impl Toolchain {
         }
     }
 
+    /// The environment of a sprout run with this toolchain; `fail` names the command that fails.
+    fn vars(&self, fail: &str) -> Vec<(&'static str, OsString)> {
+        vec![
+            ("SPROUT_VERIFY_RUNNER", self.runner.clone().into()),
+            ("SERVER_PY", self.server.clone().into()),
+            ("RUNNER_LOG", self.log.clone().into()),
+            ("FAIL_COMMAND", fail.into()),
+            ("GIT_AUTHOR_NAME", "Test".into()),
+            ("GIT_AUTHOR_EMAIL", "test@example.com".into()),
+            ("GIT_COMMITTER_NAME", "Test".into()),
+            ("GIT_COMMITTER_EMAIL", "test@example.com".into()),
+        ]
+    }
+
     /// `sprout ARGS…` with this toolchain; `fail` names the command that fails.
     fn sprout(&self, fail: &str) -> assert_cmd::Command {
         let mut cmd = sprout();
-        cmd.env("SPROUT_VERIFY_RUNNER", &self.runner)
-            .env("SERVER_PY", &self.server)
-            .env("RUNNER_LOG", &self.log)
-            .env("FAIL_COMMAND", fail)
-            .env_remove("PORT")
-            .env("GIT_AUTHOR_NAME", "Test")
-            .env("GIT_AUTHOR_EMAIL", "test@example.com")
-            .env("GIT_COMMITTER_NAME", "Test")
-            .env("GIT_COMMITTER_EMAIL", "test@example.com");
+        cmd.envs(self.vars(fail)).env_remove("PORT");
         cmd
     }
 
@@ -218,4 +227,41 @@ fn verify_exec_gets_the_started_projects_url_and_is_reported_as_a_step() {
     );
     assert!(json["tail"].as_str().unwrap().contains("smoke broke"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("verify failed at step `exec`"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_verify_stops_the_running_step_and_exits_130() {
+    let (_tmp, tools, dir) = project();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
+        .envs(tools.vars(""))
+        .env_remove("PORT")
+        .env("HANG_COMMAND", "npm test")
+        .arg("verify")
+        .arg(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid_file = tools.log.with_extension("log.pid");
+    let started = std::time::Instant::now();
+    while !pid_file.exists() || fs::read_to_string(&pid_file).unwrap().trim().is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the test step never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let sleeper = fs::read_to_string(&pid_file).unwrap().trim().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(
+        crate::update::gone(&sleeper),
+        "the step's process {sleeper} outlived sprout"
+    );
+    assert!(!tools.ran().iter().any(|c| c.starts_with("npm start")));
 }
