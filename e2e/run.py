@@ -175,40 +175,28 @@ def verify(case: Case, binary: Path, project: Path, env: dict, work: Path) -> tu
             # sprout limits each step itself; this bounds the whole run.
             stdout, _ = proc.communicate(timeout=case.timeout * len(case.steps))
         except subprocess.TimeoutExpired:
-            stop(proc)
+            kill_group(proc)  # sprout, on SIGTERM, stops the step it runs with its process group
             err.write(f"\n[e2e] sprout verify timed out after {case.timeout * len(case.steps)}s\n")
             return [], "verify", log
     try:
         report = json.loads(stdout)
     except json.JSONDecodeError:
         return [], "verify", log  # sprout could not run the steps: its error is in verify.log
-    steps = []
+    steps, failed, kept_log = [], None, None
     for step in report["steps"]:
         name = "conformance" if step["name"] == "exec" else step["name"]
         kept = work / f"{name}.log"
         source = Path(step["log"])
         if source.exists():
-            kept.write_text(source.read_text(errors="replace") + (f"\n[sprout verify] {step['note']}\n" if step.get("note") else ""))
+            note = f"\n[sprout verify] {step['note']}\n" if step.get("note") else ""
+            kept.write_text(source.read_text(errors="replace") + note)
         if not step["ok"]:
-            return steps, name, kept
+            failed, kept_log = name, kept
+            break
         steps.append((name, step["seconds"]))
-    logs = {Path(step["log"]).parent for step in report["steps"]}
-    for folder in logs:
+    for folder in {Path(step["log"]).parent for step in report["steps"]}:
         subprocess.run(["rm", "-rf", "--one-file-system", str(folder)], check=False)
-    return steps, None, None
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM sprout (it stops the step it runs, with that step's process group), then SIGKILL."""
-    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(timeout=wait)
-            return
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    return steps, failed, kept_log
 
 
 def kill_group(proc: subprocess.Popen) -> None:

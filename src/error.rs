@@ -120,6 +120,10 @@ pub enum Error {
 
     #[error("interrupted: `{command}` was stopped")]
     InstallInterrupted { command: String, dir: PathBuf },
+
+    /// Ctrl-C or SIGTERM during `verify`: the running step's processes were stopped.
+    #[error("interrupted: verify's `{step}` step was stopped with every process it started")]
+    VerifyInterrupted { step: String },
 }
 
 impl Error {
@@ -144,7 +148,9 @@ impl Error {
             Error::Conflicts { .. } => Exit::Conflicts,
             Error::VerifyFailed { .. } => Exit::VerifyFailed,
             Error::Write { .. } | Error::Io(_) | Error::Output { .. } => Exit::WriteFailed,
-            Error::Cancelled | Error::InstallInterrupted { .. } => Exit::Cancelled,
+            Error::Cancelled
+            | Error::InstallInterrupted { .. }
+            | Error::VerifyInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
             Error::InstallFailed { .. } => Exit::InstallFailed,
         }
@@ -280,6 +286,9 @@ mod tests {
             Error::InstallInterrupted {
                 command: "npm install".into(),
                 dir: "my-api".into(),
+            },
+            Error::VerifyInterrupted {
+                step: "test".into(),
             },
         ];
         for error in after {

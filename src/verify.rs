@@ -121,7 +121,9 @@ pub fn run(
         }
         report.steps.push(step);
         if signals::CANCEL.load(Ordering::SeqCst) {
-            return Err(Error::Cancelled);
+            return Err(Error::VerifyInterrupted {
+                step: name.to_string(),
+            });
         }
         Ok(ok)
     };

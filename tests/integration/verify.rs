@@ -233,14 +233,14 @@ fn verify_exec_gets_the_started_projects_url_and_is_reported_as_a_step() {
 #[test]
 fn an_interrupted_verify_stops_the_running_step_and_exits_130() {
     let (_tmp, tools, dir) = project();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
         .envs(tools.vars(""))
         .env_remove("PORT")
         .env("HANG_COMMAND", "npm test")
         .arg("verify")
         .arg(&dir)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let pid_file = tools.log.with_extension("log.pid");
@@ -258,7 +258,13 @@ fn an_interrupted_verify_stops_the_running_step_and_exits_130() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(child.wait().unwrap().code(), Some(130));
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("interrupted: verify's `test` step was stopped"),
+        "{stderr}"
+    );
     assert!(
         crate::update::gone(&sleeper),
         "the step's process {sleeper} outlived sprout"
