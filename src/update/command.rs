@@ -74,7 +74,8 @@ fn run(
                 crate::signals::install();
                 verify::run(catalog, dir, &verify_options(120, None), &|_| {})
             })
-            .transpose()?;
+            .transpose()
+            .map_err(|error| error.after_writing(dir))?;
         printed(
             out.json(&Json {
                 dry_run: flags.dry_run,
@@ -94,7 +95,8 @@ fn run(
         printed(out.result(&diff(&preview)), written)?;
     }
     if verify_after {
-        return run_verify(catalog, dir, &verify_options(120, None), false, out);
+        return run_verify(catalog, dir, &verify_options(120, None), false, out)
+            .map_err(|error| error.after_writing(dir));
     }
     Ok(exit_for(conflicts, out))
 }

