@@ -345,9 +345,6 @@ mod tests {
                 command: "npm install".into(),
                 dir: "my-api".into(),
             },
-            Error::VerifyInterrupted {
-                step: "test".into(),
-            },
         ];
         for error in after {
             let hint = error.hint().unwrap_or_default();
