@@ -51,8 +51,8 @@ fn run(
     flags: &UpdateFlags,
     out: &Output,
 ) -> Result<Exit> {
-    let catalog = Catalog::embedded();
-    let preview = prepare(&catalog, dir, set)?;
+    let catalog = &Catalog::embedded();
+    let preview = prepare(catalog, dir, set)?;
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
     }
@@ -61,37 +61,55 @@ fn run(
         write(&preview)?;
     }
     let written = (!flags.dry_run).then_some(dir);
+    // A dry run writes no conflict markers: it only lists them.
+    let conflicts = (!flags.dry_run && !preview.conflicts.is_empty()).then(|| Error::Conflicts {
+        count: preview.conflicts.len(),
+        list: preview.conflicts.join(", "),
+    });
+    let verify_after = flags.verify && !flags.dry_run && conflicts.is_none();
     if flags.json {
+        // One object: the update and, with `--verify`, its verify report.
+        let report = verify_after
+            .then(|| {
+                crate::signals::install();
+                verify::run(catalog, dir, &verify_options(120, None), &|_| {})
+            })
+            .transpose()
+            .map_err(|error| error.after_writing(dir))?;
         printed(
             out.json(&Json {
                 dry_run: flags.dry_run,
                 current: preview.is_current(),
                 preview: &preview,
+                verify: report.as_ref(),
             }),
             written,
         )?;
-    } else {
-        printed(out.result(&text(&preview, flags.dry_run)), written)?;
-        if flags.diff {
-            printed(out.result(&diff(&preview)), written)?;
-        }
+        return Ok(exit_for(
+            conflicts.or_else(|| report.as_ref().and_then(verify::failure)),
+            out,
+        ));
     }
-    if flags.dry_run {
-        return Ok(Exit::Success);
+    printed(out.result(&text(&preview, flags.dry_run)), written)?;
+    if flags.diff {
+        printed(out.result(&diff(&preview)), written)?;
     }
-    if !preview.conflicts.is_empty() {
-        let error = Error::Conflicts {
-            count: preview.conflicts.len(),
-            list: preview.conflicts.join(", "),
-        };
-        out.error(&error);
-        return Ok(error.exit());
-    }
-    if flags.verify {
-        return run_verify(&catalog, dir, Duration::from_secs(120), flags.json, out)
+    if verify_after {
+        return run_verify(catalog, dir, &verify_options(120, None), false, out)
             .map_err(|error| error.after_writing(dir));
     }
-    Ok(Exit::Success)
+    Ok(exit_for(conflicts, out))
+}
+
+/// The exit code of a run that ended with `error`, printed, or with none.
+fn exit_for(error: Option<Error>, out: &Output) -> Exit {
+    match error {
+        Some(error) => {
+            out.error(&error);
+            error.exit()
+        }
+        None => Exit::Success,
+    }
 }
 
 fn refuse_dirty(dir: &std::path::Path) -> Result<()> {
@@ -123,6 +141,9 @@ struct Json<'a> {
     current: bool,
     #[serde(flatten)]
     preview: &'a Preview,
+    /// `update --verify --json`: the verify report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify: Option<&'a verify::Report>,
 }
 
 fn text(preview: &Preview, dry_run: bool) -> String {
@@ -202,6 +223,7 @@ pub fn check(dir: &std::path::Path, json: bool, out: &Output) -> Result<Exit> {
             dry_run: true,
             current,
             preview: &preview,
+            verify: None,
         })
     } else if current {
         out.result(&format!(
@@ -220,22 +242,26 @@ pub fn check(dir: &std::path::Path, json: bool, out: &Output) -> Result<Exit> {
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {
-    run_verify(
-        &Catalog::embedded(),
-        &args.dir,
-        Duration::from_secs(args.timeout),
-        args.json,
-        out,
-    )
+    let options = verify_options(args.timeout, args.exec);
+    run_verify(&Catalog::embedded(), &args.dir, &options, args.json, out)
+}
+
+fn verify_options(health_seconds: u64, exec: Option<String>) -> verify::Options {
+    verify::Options {
+        health_timeout: Duration::from_secs(health_seconds),
+        exec,
+    }
 }
 
 fn run_verify(
     catalog: &Catalog,
     dir: &std::path::Path,
-    timeout: Duration,
+    options: &verify::Options,
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
+    // An interrupt stops the running step's process group, then sprout exits 130.
+    crate::signals::install();
     if !json {
         printed(out.result(&verify::heading(dir)), None)?;
     }
@@ -245,18 +271,12 @@ fn run_verify(
             let _ = out.result(&verify::step_text(step));
         }
     };
-    let report = verify::run(catalog, dir, timeout, &progress)?;
+    let report = verify::run(catalog, dir, options, &progress)?;
     let result = if json {
         out.json(&report)
     } else {
         out.result(&verify::summary(&report))
     };
     printed(result, None)?;
-    match verify::failure(&report) {
-        Some(error) => {
-            out.error(&error);
-            Ok(error.exit())
-        }
-        None => Ok(Exit::Success),
-    }
+    Ok(exit_for(verify::failure(&report), out))
 }

@@ -14,3 +14,4 @@ mod serve;
 mod stacks;
 mod template_errors;
 mod update;
+mod verify;
