@@ -80,7 +80,7 @@ test('GET /api/ping answers pong', async () => {
         "database": "sqlite",
     },
     "node": {
-        "insert": [("src/app.js", "  todoRoutes(router, store);", "  router.get('/api/ping', () => ({ status: 200, body: { pong: true } }));\n")],
+        "insert": [("src/app.js", "  itemRoutes(router, store.items);", "  router.get('/api/ping', () => ({ status: 200, body: { pong: true } }));\n")],
         "create": {"test/ping.test.js": JS_TEST % "{}"},
         "database": "sqlite",
     },
