@@ -72,11 +72,11 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             return new::run(args, out);
         }
         Command::List { json } => {
-            let stacks = catalog::load_all()?;
+            let stacks = listing::built_in();
             if json {
-                out.json(&listing::list_json(&stacks))
+                out.json(&listing::list_json(stacks))
             } else {
-                out.result(&listing::list_text(&stacks))
+                out.result(&listing::list_text(stacks))
             }
         }
         Command::Show { stack, json } => {
