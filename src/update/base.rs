@@ -175,6 +175,11 @@ pub fn keep(dir: &Path, files: &[(String, Vec<u8>, u32)]) {
         return;
     }
     let previous = git_text(dir, &["rev-parse", "--verify", "--quiet", BASE_REF]);
+    import(git(dir), files, previous.as_deref());
+}
+
+/// `files` as the commit at `BASE_REF`, on top of `previous`, by `git fast-import` run as `command`.
+fn import(mut command: Command, files: &[(String, Vec<u8>, u32)], previous: Option<&str>) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -204,7 +209,7 @@ pub fn keep(dir: &Path, files: &[(String, Vec<u8>, u32)]) {
         stream.extend_from_slice(bytes);
         stream.push(b'\n');
     }
-    let Ok(mut child) = git(dir)
+    let Ok(mut child) = command
         .args(["fast-import", "--quiet", "--force"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -246,7 +251,14 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
         .filter(|f| f.path != record::FILE_NAME)
         .map(|f| (f.path.clone(), secret::mask(&f.contents, secrets), f.mode))
         .collect();
-    keep(dir, &masked);
+    // sprout has just made this repository: `dir` is its top and it holds no base yet, so git
+    // is not asked (three processes saved). Only this repository: variables naming another are
+    // dropped, as for `git init`.
+    let mut command = git(dir);
+    for name in crate::git::REPOSITORY_ENV {
+        command.env_remove(name);
+    }
+    import(command, &masked, None);
 }
 
 #[cfg(test)]
