@@ -5,7 +5,12 @@
 
 use serde_json::{Value as Json, json};
 
+use crate::catalog;
 use crate::condition::Condition;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::git;
+use crate::output::Output;
 use crate::stack::{Kind, Stack};
 use crate::value::Value;
 
@@ -32,6 +37,34 @@ include!(concat!(env!("OUT_DIR"), "/listing.rs"));
 /// The embedded stacks as `list` shows them, in its order, without loading any of them.
 pub fn built_in() -> &'static [Summary<'static>] {
     BUILT_IN
+}
+
+/// `sprout list [--json]`.
+pub fn list(json: bool, out: &Output) -> Result<Exit> {
+    let stacks = built_in();
+    print(out, json, || list_json(stacks), || list_text(stacks))
+}
+
+/// `sprout show STACK [--json]`, with the author's defaults from git.
+pub fn show(key: &str, json: bool, out: &Output) -> Result<Exit> {
+    let stack = catalog::load(key)?.with_git_defaults(git::config);
+    print(out, json, || show_json(&stack), || show_text(&stack))
+}
+
+/// One of the two forms on stdout.
+fn print(
+    out: &Output,
+    json: bool,
+    as_json: impl FnOnce() -> Json,
+    as_text: impl FnOnce() -> String,
+) -> Result<Exit> {
+    let printed = if json {
+        out.json(&as_json())
+    } else {
+        out.result(&as_text())
+    };
+    printed.map_err(Error::printing)?;
+    Ok(Exit::Success)
 }
 
 pub fn list_text(stacks: &[Summary]) -> String {
@@ -161,7 +194,7 @@ pub fn show_json(stack: &Stack) -> Json {
         "port": stack.port,
         "template_version": stack.template_version,
         "options": options,
-        "commands": stack.commands_json(),
+        "commands": stack.commands,
     })
 }
 
@@ -176,25 +209,13 @@ fn condition_json(when: &Condition) -> Json {
         .into()
 }
 
-impl Stack {
-    fn commands_json(&self) -> Json {
-        json!({
-            "install": self.commands.install,
-            "lint": self.commands.lint,
-            "test": self.commands.test,
-            "start": self.commands.start,
-            "dev": self.commands.dev,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_build_time_listing_is_what_loading_every_manifest_gives() {
-        let stacks = crate::catalog::load_all().unwrap();
+        let stacks = catalog::load_all().unwrap();
         let loaded: Vec<Summary> = stacks.iter().map(Summary::of).collect();
         assert!(!loaded.is_empty());
         assert_eq!(built_in(), loaded.as_slice());
