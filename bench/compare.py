@@ -385,6 +385,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 runs, tmpfs only, no callgrind, debug binary")
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument(
+        "--profile", default="release", help="cargo profile to build and measure (`profiling` is release with symbols)"
+    )
     parser.add_argument("--no-callgrind", action="store_true", help="wall time only")
     parser.add_argument("--write", action="store_true", help="write the results into docs/performance.md")
     args = parser.parse_args()
@@ -400,7 +403,8 @@ def main() -> int:
         BINARY = ROOT / "target" / "debug" / "sprout"
         subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
     else:
-        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        BINARY = ROOT / "target" / args.profile / "sprout"
+        subprocess.run(["cargo", "build", "--profile", args.profile, "--quiet"], cwd=ROOT, check=True)
     synthetic = takes_templates()
     if not synthetic:
         print("benchmark: this sprout has no `new --template`: the synthetic stack is left out", file=sys.stderr)
