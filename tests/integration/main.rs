@@ -12,4 +12,5 @@ mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod stacks;
+mod template_errors;
 mod update;
