@@ -385,6 +385,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 runs, tmpfs only, no callgrind, debug binary")
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--binary", type=Path, help="measure this sprout binary, built beforehand (no cargo build)")
     parser.add_argument(
         "--profile", default="release", help="cargo profile to build and measure (`profiling` is release with symbols)"
     )
@@ -398,7 +399,9 @@ def main() -> int:
         count = False
 
     global BINARY
-    if args.quick:
+    if args.binary:
+        BINARY = args.binary.resolve()
+    elif args.quick:
         # A smoke test: the debug binary `cargo test` has built, not a release build with LTO.
         BINARY = ROOT / "target" / "debug" / "sprout"
         subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
