@@ -10,17 +10,25 @@ and `--dry-run --json`, not written down per stack), on tmpfs (/dev/shm) and on 
 - `sprout new` with git / (`cp -r` + the same git work: `git init`, `git add` of the paths sprout
   commits, `git -c maintenance.auto=false -c gc.auto=0 commit`), run as one `sh -c`.
 
+Every `sprout new` runs with `--no-preflight`: the toolchain probe (`node --version`, `javac
+-version`, ...) is not generation, and it is reported on its own (paired runs with and without it).
+
+Besides the stacks: a synthetic stack of 1,000 templated files that the benchmark writes into its
+scratch folder (Express's manifest without file rules, its default templates copied round-robin
+under `copyNNN/`), generated through `--template FOLDER`, so that the ratio can be seen not to
+climb with template size. Nothing of it is shipped.
+
 Paired runs into fresh folders, the order alternating; medians and ratios; the load average
 beside every row (the machine may be shared). Without `--quick`, instructions per run from
 callgrind (deterministic whatever the load; `valgrind` is installed from Debian when missing),
 children included for the git path. Then peak memory, binary size, and the start-up of `--help`,
 `list` and `show` against a bare process spawn.
 
-The 1,000-file case is `cargo bench --bench render` (render_synthetic_1000): sprout loads stacks
-only from its binary, so a whole-process run of a synthetic stack is not possible yet.
+`cargo bench --bench render` measures the render alone, per stack and for the same 1,000 files.
 
     python3 bench/compare.py            # 11 paired runs per case, with callgrind
-    python3 bench/compare.py --quick    # 3 runs, tmpfs only, no callgrind: a smoke test
+    python3 bench/compare.py --quick    # 2 runs, tmpfs only, no callgrind, the debug binary: a
+                                        # smoke test that the benchmark runs (numbers not judged)
     python3 bench/compare.py --write    # also write docs/performance.md
 """
 
@@ -40,7 +48,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BINARY = ROOT / "target" / "release" / "sprout"
+BINARY = ROOT / "target" / "release" / "sprout"  # the debug one with --quick (see main)
+SYNTHETIC = "synthetic"
+SYNTHETIC_FILES = 1_000
 GIT_FLAGS = ["-c", "maintenance.auto=false", "-c", "gc.auto=0"]
 # The same identity for sprout's commit and the baseline's, whatever the machine's config.
 ENV = {
@@ -83,10 +93,49 @@ def stacks() -> list[str]:
     return [s["key"] for s in json.loads(out.stdout)]
 
 
-def sprout_new(stack: str, sets: list[str], dst: Path, git: bool, *extra: str) -> list[str]:
-    argv = [str(BINARY), "new", "bench-app", "--stack", stack, "--yes", "--quiet", "-o", str(dst)]
+# The synthetic stack's folder, once written (see synthetic_stack).
+TEMPLATES: dict[str, Path] = {}
+
+
+def sprout_new(stack: str, sets: list[str], dst: Path, git: bool, *extra: str, preflight: bool = False) -> list[str]:
+    argv = [str(BINARY), "new", "bench-app", "--yes", "--quiet", "-o", str(dst)]
+    if stack in TEMPLATES:
+        argv += ["--template", str(TEMPLATES[stack]), "--trust"]
+    else:
+        argv += ["--stack", stack]
     argv += [a for kv in sets for a in ("--set", kv)]
+    argv += [] if preflight else ["--no-preflight"]
     return argv + ([] if git else ["--no-git"]) + list(extra)
+
+
+def takes_templates() -> bool:
+    """Whether this sprout generates from a template folder (`new --template ... --trust`)."""
+    text = run([str(BINARY), "new", "--help"], capture_output=True, text=True).stdout
+    return "--template" in text and "--trust" in text
+
+
+def synthetic_stack(scratch: Path) -> Path:
+    """A stack of SYNTHETIC_FILES templated files in `scratch/synthetic`: Express's manifest
+    without its file rules (so every file is written, under its own name), its templates copied
+    round-robin under `copyNNN/`, and its partials (the shared files include them)."""
+    express = ROOT / "templates" / "express"
+    dst = scratch / SYNTHETIC
+    manifest, skipping = [], False
+    for line in (express / "sprout.toml").read_text().splitlines():
+        if line.startswith("["):
+            skipping = line.strip() == "[[file]]"
+        if not skipping:
+            manifest.append(line)
+    (dst / "files").mkdir(parents=True)
+    (dst / "sprout.toml").write_text("\n".join(manifest) + "\n")
+    shutil.copytree(express / "partials", dst / "partials")
+    sources = sorted(p for p in (express / "files").rglob("*") if p.is_file())
+    for i in range(SYNTHETIC_FILES):
+        source = sources[i % len(sources)]
+        target = dst / "files" / f"copy{i // len(sources):03}" / source.relative_to(express / "files")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    return dst
 
 
 def weight(stack: str, sets: list[str], scratch: Path) -> tuple[int, int] | None:
@@ -213,34 +262,74 @@ def bench_case(stack: str, label: str, sets: list[str], runs: int, scratch: Path
     return row
 
 
-def bench_place(place: str, parent: str | None, runs: int, count: bool) -> list[dict]:
+def bench_place(place: str, parent: str | None, runs: int, count: bool, synthetic: bool) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="sprout-bench-", dir=parent) as tmp:
         scratch = Path(tmp)
-        for stack in stacks():
-            for label, sets in (("default", []), ("heaviest", heaviest(stack, scratch))):
+        cases = [(stack, (("default", []), ("heaviest", heaviest(stack, scratch)))) for stack in stacks()]
+        if synthetic:
+            TEMPLATES[SYNTHETIC] = synthetic_stack(scratch)
+            cases.append((SYNTHETIC, (("default", []),)))
+        for stack, combos in cases:
+            for label, sets in combos:
                 row = bench_case(stack, label, sets, runs, scratch, count)
                 row["place"] = place
                 rows.append(row)
                 print(f"  {place} {stack} {label}: {row['ratio']:.2f}× / {row['ratio_git']:.2f}× (load {row['load']:.1f})", file=sys.stderr)
+        TEMPLATES.clear()
     return rows
 
 
-def startup(runs: int) -> list[tuple[str, float]]:
+def preflight(runs: int) -> list[tuple[str, float, float]]:
+    """Per stack, `sprout new --no-git` on the defaults with its toolchain probe and without
+    (`--no-preflight`), paired, order alternating: medians in ms."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sprout-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as tmp:
+        for stack in stacks():
+            times: dict[bool, list[float]] = {True: [], False: []}
+            for i in range(runs):
+                order = [True, False] if i % 2 else [False, True]
+                for probe in order:
+                    dst = Path(tmp) / f"{stack}-{i}-{probe}"
+                    dst.mkdir()
+                    times[probe].append(timed(sprout_new(stack, [], dst, False, preflight=probe)))
+                    shutil.rmtree(dst)
+            rows.append((stack, statistics.median(times[True]) * 1000, statistics.median(times[False]) * 1000))
+    return rows
+
+
+def instructions(argv: list[str], scratch: Path) -> int:
+    return callgrind(argv, scratch / f"cg-{len(list(scratch.iterdir()))}", False)
+
+
+def startup(runs: int, count: bool) -> list[tuple[str, float, int | None]]:
+    """Median wall time of the commands that only print, and (with callgrind) instructions."""
     cases = [
         ("true (process spawn)", ["true"]),
         ("sprout --help", [str(BINARY), "--help"]),
         ("sprout list", [str(BINARY), "list"]),
+        ("sprout list --json", [str(BINARY), "list", "--json"]),
         ("sprout show express", [str(BINARY), "show", "express"]),
     ]
-    return [(name, statistics.median(timed(argv) for _ in range(runs)) * 1000) for name, argv in cases]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sprout-bench-") as tmp:
+        for name, argv in cases:
+            ms = statistics.median(timed(argv) for _ in range(runs)) * 1000
+            rows.append((name, ms, instructions(argv, Path(tmp)) if count else None))
+    return rows
 
 
 def mi(n: int | None) -> str:
     return "–" if n is None else f"{n / 1e6:.1f} M"
 
 
-def table(rows: list[dict], starts: list[tuple[str, float]], runs: int, peaks: dict[str, int]) -> str:
+def table(
+    rows: list[dict],
+    starts: list[tuple[str, float, int | None]],
+    runs: int,
+    peaks: dict[str, int],
+    probes: list[tuple[str, float, float]],
+) -> str:
     lines = [
         f"Median of {runs} paired runs each, whole process, fresh output folder each run; load = the "
         "higher 1-minute load average of the start and end of the row's runs.",
@@ -250,6 +339,8 @@ def table(rows: list[dict], starts: list[tuple[str, float]], runs: int, peaks: d
     ]
     for r in rows:
         opts = "defaults" if r["combo"] == "default" else "heaviest: " + ", ".join(r["sets"])
+        if r["stack"] == SYNTHETIC:
+            opts = f"{SYNTHETIC_FILES:,} templates (Express's, copied)"
         lines.append(
             f"| {r['place']} | {r['stack']} | {opts} | {r['files']} | {r['bytes'] / 1024:.0f} KiB "
             f"| {r['sprout_ms']:.1f} ms | {r['cp_ms']:.1f} ms | {r['ratio']:.2f}× "
@@ -269,41 +360,75 @@ def table(rows: list[dict], starts: list[tuple[str, float]], runs: int, peaks: d
                 f"| {r['stack']} | {r['combo']} | {mi(r['ir_sprout'])} | {mi(r['ir_cp'])} | {r['ir_sprout'] / r['ir_cp']:.1f}× "
                 f"| {mi(r['ir_sprout_git'])} | {mi(r['ir_cp_git'])} | {r['ir_sprout_git'] / r['ir_cp_git']:.2f}× |"
             )
+    lines += [
+        "",
+        "Preflight (the toolchain probe, not part of the generation above), defaults, `--no-git`, tmpfs:",
+        "",
+        "| stack | with preflight | `--no-preflight` | preflight costs |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {stack} | {on:.1f} ms | {off:.1f} ms | {on - off:+.1f} ms |" for stack, on, off in probes]
     lines += ["", "| peak memory (`--no-git`, heaviest) | |", "|---|---:|"]
     lines += [f"| {stack} | {kib / 1024:.1f} MiB |" for stack, kib in peaks.items()]
-    lines += ["", "| start-up | median |", "|---|---:|"]
-    lines += [f"| {name} | {ms:.1f} ms |" for name, ms in starts]
-    lines += ["", f"Release binary: {BINARY.stat().st_size / 1e6:.2f} MB."]
+    lines += ["", "| command that only prints | median | instructions |", "|---|---:|---:|"]
+    lines += [f"| {name} | {ms:.1f} ms | {mi(ir)} |" for name, ms, ir in starts]
+    lines += ["", f"Binary ({BINARY.parent.name}): {BINARY.stat().st_size / 1e6:.2f} MB."]
     return "\n".join(lines)
+
+
+def git_head() -> str:
+    out = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="3 runs, tmpfs only, no callgrind")
+    parser.add_argument("--quick", action="store_true", help="2 runs, tmpfs only, no callgrind, debug binary")
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--binary", type=Path, help="measure this sprout binary, built beforehand (no cargo build)")
+    parser.add_argument(
+        "--profile", default="release", help="cargo profile to build and measure (`profiling` is release with symbols)"
+    )
     parser.add_argument("--no-callgrind", action="store_true", help="wall time only")
     parser.add_argument("--write", action="store_true", help="write the results into docs/performance.md")
     args = parser.parse_args()
-    runs = 3 if args.quick else args.runs
+    runs = 2 if args.quick else args.runs
     count = not (args.quick or args.no_callgrind)
     if count and not ensure_valgrind():
         print("benchmark: valgrind is not available; wall time only", file=sys.stderr)
         count = False
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    global BINARY
+    if args.binary:
+        BINARY = args.binary.resolve()
+    elif args.quick:
+        # A smoke test: the debug binary `cargo test` has built, not a release build with LTO.
+        BINARY = ROOT / "target" / "debug" / "sprout"
+        subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
+    else:
+        BINARY = ROOT / "target" / args.profile / "sprout"
+        subprocess.run(["cargo", "build", "--profile", args.profile, "--quiet"], cwd=ROOT, check=True)
+    synthetic = takes_templates()
+    if not synthetic:
+        print("benchmark: this sprout has no `new --template`: the synthetic stack is left out", file=sys.stderr)
     places = [("tmpfs", "/dev/shm" if os.path.isdir("/dev/shm") else None)]
     if not args.quick:
         places.append(("disk", "/var/tmp"))  # not under the repository: sprout would not commit there
     rows: list[dict] = []
     for i, (place, parent) in enumerate(places):
-        rows += bench_place(place, parent, runs, count and i == 0)
+        rows += bench_place(place, parent, runs, count and i == 0, synthetic)
     peaks = {}
     with tempfile.TemporaryDirectory(prefix="sprout-bench-") as tmp:
         for stack in stacks():
             sets = next(r["sets"] for r in rows if r["stack"] == stack and r["combo"] == "heaviest")
             peaks[stack] = peak_kib(sprout_new(stack, sets, Path(tmp) / stack, False))
-    starts = startup(max(runs, 5))
-    result = table(rows, starts, runs, peaks)
+        if synthetic:
+            TEMPLATES[SYNTHETIC] = synthetic_stack(Path(tmp))
+            peaks[SYNTHETIC] = peak_kib(sprout_new(SYNTHETIC, [], Path(tmp) / "out", False))
+            TEMPLATES.clear()
+    probes = preflight(1 if args.quick else runs)
+    starts = startup(max(runs, 5), count)
+    result = table(rows, starts, runs, peaks, probes)
     print(result)
     if args.write:
         doc = ROOT / "docs" / "performance.md"
@@ -311,7 +436,10 @@ def main() -> int:
         begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
         head, rest = text.split(begin, 1)
         _, tail = rest.split(end, 1)
-        stamp = f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, {os.cpu_count()} cores, by `python3 bench/compare.py --write`."
+        stamp = (
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {platform.machine()}, "
+            f"{os.cpu_count()} cores, commit {git_head()}, by `python3 bench/compare.py --write`."
+        )
         doc.write_text(f"{head}{begin}\n{stamp}\n\n{result}\n{end}{tail}")
     return 0
 

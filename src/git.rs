@@ -3,7 +3,9 @@
 //! Inside an existing repository (the target or a folder above it has a `.git`), sprout never
 //! runs `git init` and never commits: the files are written and the summary says so. Outside
 //! one: one `git init`; the files sprout wrote are staged by path (those the project ignores,
-//! like `.env`, left out) and committed with the user's own identity and hooks. With no identity
+//! like `.env`, left out) and committed with the user's own identity and hooks. That is three git
+//! processes when no written file is ignored: `git check-ignore` runs only when `git add` refuses
+//! the list, and the add is then repeated without the ignored files. With no identity
 //! configured, sprout does not let git guess one from the host name: the commit is skipped and
 //! the summary says why. A failed `git init` leaves no `.git` behind.
 
@@ -15,7 +17,7 @@ use std::process::{Command, Output, Stdio};
 pub const COMMIT_MESSAGE: &str = "Initial commit from sprout";
 
 /// Variables that would point git at another repository than the project's own.
-const REPOSITORY_ENV: &[&str] = &[
+pub const REPOSITORY_ENV: &[&str] = &[
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",
@@ -64,24 +66,7 @@ pub fn init(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
         }
         Ok(_) => {}
     }
-    let ignored = ignored(dir, files, log);
-    let to_add: Vec<&str> = files
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !ignored.iter().any(|i| i == f))
-        .collect();
-    let list = nul_separated(&to_add);
-    match git(
-        dir,
-        &[
-            "--literal-pathspecs",
-            "add",
-            "--pathspec-from-file=-",
-            "--pathspec-file-nul",
-        ],
-        Some(&list),
-        log,
-    ) {
+    match add_unignored(dir, files, log) {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
             return format!(
@@ -112,13 +97,48 @@ pub fn init(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
     }
 }
 
-/// Which of `files` the project's own ignore rules leave out.
-fn ignored(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> Vec<String> {
+/// Stage `files`, but those the project ignores. git refuses a list that names an ignored file
+/// (having staged the others), so only then are the ignored ones looked up and the rest added
+/// again.
+fn add_unignored(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> std::io::Result<Output> {
     let all: Vec<&str> = files.iter().map(String::as_str).collect();
+    let first = add(dir, &all, log)?;
+    if first.status.success() {
+        return Ok(first);
+    }
+    let ignored = ignored(dir, &all, log);
+    if ignored.is_empty() {
+        return Ok(first);
+    }
+    let rest: Vec<&str> = all
+        .into_iter()
+        .filter(|f| !ignored.iter().any(|i| i == f))
+        .collect();
+    add(dir, &rest, log)
+}
+
+fn add(dir: &Path, paths: &[&str], log: &dyn Fn(&str)) -> std::io::Result<Output> {
+    git(
+        dir,
+        &[
+            "-c",
+            "advice.addIgnoredFile=false",
+            "--literal-pathspecs",
+            "add",
+            "--pathspec-from-file=-",
+            "--pathspec-file-nul",
+        ],
+        Some(&nul_separated(paths)),
+        log,
+    )
+}
+
+/// Which of `files` the project's own ignore rules leave out.
+fn ignored(dir: &Path, files: &[&str], log: &dyn Fn(&str)) -> Vec<String> {
     match git(
         dir,
         &["check-ignore", "--stdin", "-z"],
-        Some(&nul_separated(&all)),
+        Some(&nul_separated(files)),
         log,
     ) {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)

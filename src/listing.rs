@@ -1,4 +1,7 @@
 //! `sprout list` and `sprout show`: the stacks and their options, for people and as JSON.
+//!
+//! `list` prints only each stack's key, title and description; for the embedded stacks those are
+//! read from the manifests at build time (`build/listing.rs`), so `list` parses no manifest.
 
 use serde_json::{Value as Json, json};
 
@@ -11,10 +14,35 @@ use crate::output::Output;
 use crate::stack::{Kind, Stack};
 use crate::value::Value;
 
+/// One line of `sprout list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary<'a> {
+    pub key: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+}
+
+impl<'a> Summary<'a> {
+    pub fn of(stack: &'a Stack) -> Summary<'a> {
+        Summary {
+            key: &stack.key,
+            title: &stack.title,
+            description: &stack.description,
+        }
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/listing.rs"));
+
+/// The embedded stacks as `list` shows them, in its order, without loading any of them.
+pub fn built_in() -> &'static [Summary<'static>] {
+    BUILT_IN
+}
+
 /// `sprout list [--json]`.
 pub fn list(json: bool, out: &Output) -> Result<Exit> {
-    let stacks = catalog::load_all()?;
-    print(out, json, || list_json(&stacks), || list_text(&stacks))
+    let stacks = built_in();
+    print(out, json, || list_json(stacks), || list_text(stacks))
 }
 
 /// `sprout show STACK [--json]`, with the author's defaults from git.
@@ -39,7 +67,7 @@ fn print(
     Ok(Exit::Success)
 }
 
-pub fn list_text(stacks: &[Stack]) -> String {
+pub fn list_text(stacks: &[Summary]) -> String {
     let key_w = stacks.iter().map(|s| s.key.len()).max().unwrap_or(0);
     let title_w = stacks.iter().map(|s| s.title.len()).max().unwrap_or(0);
     stacks
@@ -53,7 +81,7 @@ pub fn list_text(stacks: &[Stack]) -> String {
         .collect()
 }
 
-pub fn list_json(stacks: &[Stack]) -> Json {
+pub fn list_json(stacks: &[Summary]) -> Json {
     Json::Array(
         stacks
             .iter()
@@ -179,4 +207,17 @@ fn condition_json(when: &Condition) -> Json {
         })
         .collect::<serde_json::Map<_, _>>()
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_build_time_listing_is_what_loading_every_manifest_gives() {
+        let stacks = catalog::load_all().unwrap();
+        let loaded: Vec<Summary> = stacks.iter().map(Summary::of).collect();
+        assert!(!loaded.is_empty());
+        assert_eq!(built_in(), loaded.as_slice());
+    }
 }

@@ -18,7 +18,7 @@ pub async fn health() -> Json<serde_json::Value> {
 }
 
 pub async fn stacks() -> Result<Json<serde_json::Value>, Problem> {
-    Ok(Json(listing::list_json(&catalog::load_all()?)))
+    Ok(Json(listing::list_json(listing::built_in())))
 }
 
 pub async fn stack(Path(key): Path<String>) -> Result<Json<serde_json::Value>, Problem> {

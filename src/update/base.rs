@@ -186,13 +186,13 @@ pub fn keep(dir: &Path, files: &[(String, Vec<u8>, u32)]) {
     if previous.is_none() && first_commit(dir).is_none() {
         return;
     }
-    store(dir, previous, files);
+    import(git(dir), files, previous.as_deref());
 }
 
-/// Store the masked render as a commit at `refs/sprout/base` (its parent: `previous`), so the
-/// next update finds its base. Failures are ignored: the record's ids still protect the user's
-/// edits.
-fn store(dir: &Path, previous: Option<String>, files: &[(String, Vec<u8>, u32)]) {
+/// `files` as the commit at `BASE_REF`, on top of `previous`, by `git fast-import` run as
+/// `command`, so the next update finds its base. Failures are ignored: the record's ids still
+/// protect the user's edits.
+fn import(mut command: Command, files: &[(String, Vec<u8>, u32)], previous: Option<&str>) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -222,8 +222,12 @@ fn store(dir: &Path, previous: Option<String>, files: &[(String, Vec<u8>, u32)])
         stream.extend_from_slice(bytes);
         stream.push(b'\n');
     }
-    let Ok(mut child) = git(dir)
-        .args(["fast-import", "--quiet", "--force"])
+    let Ok(mut child) = command
+        // Kept as the one pack fast-import writes (unpacking it into loose objects would cost
+        // another process, `git unpack-objects`), without deltas: searching for them cost a
+        // fifth of fast-import's instructions to save a few KiB.
+        .args(["-c", "fastimport.unpackLimit=0"])
+        .args(["fast-import", "--quiet", "--force", "--depth=0"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -265,7 +269,14 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
         .filter(|f| f.path != record::FILE_NAME)
         .map(|f| (f.path.clone(), secret::mask(&f.contents, secrets), f.mode))
         .collect();
-    store(dir, None, &masked);
+    // sprout has just made this repository: `dir` is its top and it holds no base yet, so git
+    // is not asked (three processes saved). Only this repository: variables naming another are
+    // dropped, as for `git init`.
+    let mut command = git(dir);
+    for name in crate::git::REPOSITORY_ENV {
+        command.env_remove(name);
+    }
+    import(command, &masked, None);
 }
 
 #[cfg(test)]

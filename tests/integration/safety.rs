@@ -145,10 +145,16 @@ fn the_first_commit_holds_exactly_the_files_sprout_wrote() {
     let s = Scratch::new();
     fs::create_dir(s.join("app")).unwrap();
     fs::write(s.join("app/notes.txt"), "mine").unwrap();
-    new_with_git(&s, "app", "django", &["--force"])
+    let run = new_with_git(&s, "app", "django", &["--force", "-v"])
         .assert()
         .success()
         .stdout(contains("git: initialised with a first commit"));
+    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(
+        git_commands(&said),
+        ["init", "add", "check-ignore", "add", "commit"],
+        "git refuses the list that names .env, so the ignored files are looked up:\n{said}"
+    );
     let app = s.join("app");
     let committed: Vec<String> = git(&app, s.path(), &["ls-tree", "-r", "--name-only", "HEAD"])
         .lines()
@@ -163,6 +169,36 @@ fn the_first_commit_holds_exactly_the_files_sprout_wrote() {
     let status = git(&app, s.path(), &["status", "--porcelain", "--ignored"]);
     assert!(status.contains("?? notes.txt"), "{status}");
     assert!(status.contains("!! .env"), "{status}");
+}
+
+/// The git subcommands a `-v` run reports, in order.
+fn git_commands(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.split("running `git ").nth(1))
+        .filter_map(|rest| {
+            rest.split_whitespace()
+                .find(|w| ["init", "add", "check-ignore", "commit"].contains(w))
+                .map(String::from)
+        })
+        .collect()
+}
+
+#[test]
+fn without_an_ignored_file_git_runs_three_times() {
+    let s = Scratch::new();
+    let run = new_with_git(&s, "app", "express", &["-v"])
+        .assert()
+        .success()
+        .stdout(contains("git: initialised with a first commit"));
+    let said = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert_eq!(git_commands(&said), ["init", "add", "commit"], "{said}");
+    let app = s.join("app");
+    let committed = git(&app, s.path(), &["ls-files"]);
+    let mut expected = reference("express", "app");
+    expected.sort();
+    assert_eq!(committed.lines().collect::<Vec<_>>(), expected);
+    assert_eq!(git(&app, s.path(), &["status", "--porcelain"]), "");
 }
 
 #[test]
