@@ -15,7 +15,7 @@ use std::process::{Command, Output, Stdio};
 pub const COMMIT_MESSAGE: &str = "Initial commit from sprout";
 
 /// Variables that would point git at another repository than the project's own.
-const REPOSITORY_ENV: &[&str] = &[
+pub const REPOSITORY_ENV: &[&str] = &[
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",

@@ -12,8 +12,12 @@ pub fn list_text(stacks: &[Stack]) -> String {
     stacks
         .iter()
         .map(|s| {
+            let from = match s.origin.is_built_in() {
+                true => String::new(),
+                false => format!("  [{}]", s.origin),
+            };
             format!(
-                "{:key_w$}  {:title_w$}  {}\n",
+                "{:key_w$}  {:title_w$}  {}{from}\n",
                 s.key, s.title, s.description
             )
         })
@@ -24,16 +28,24 @@ pub fn list_json(stacks: &[Stack]) -> Json {
     Json::Array(
         stacks
             .iter()
-            .map(|s| json!({ "key": s.key, "title": s.title, "description": s.description }))
+            .map(|s| {
+                json!({
+                    "key": s.key,
+                    "title": s.title,
+                    "description": s.description,
+                    "source": s.origin.to_string(),
+                })
+            })
             .collect(),
     )
 }
 
 pub fn show_text(stack: &Stack) -> String {
-    let mut out = format!(
-        "{} ({}) — {}\n\n",
-        stack.title, stack.key, stack.description
-    );
+    let mut out = format!("{} ({}) — {}\n", stack.title, stack.key, stack.description);
+    if !stack.origin.is_built_in() {
+        out.push_str(&format!("From the template {}\n", stack.origin));
+    }
+    out.push('\n');
     let key_w = stack.options.iter().map(|o| o.key.len()).max().unwrap_or(0);
     for option in &stack.options {
         let values = match &option.kind {
@@ -131,6 +143,7 @@ pub fn show_json(stack: &Stack) -> Json {
         "title": stack.title,
         "description": stack.description,
         "port": stack.port,
+        "source": stack.origin.to_string(),
         "template_version": stack.template_version,
         "options": options,
         "commands": stack.commands_json(),

@@ -7,6 +7,7 @@ use sprout::cli::{self, Command};
 use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
+use sprout::source::roots::Roots;
 use sprout::{catalog, completions, doctor, git, listing, manual, new, signals, update};
 
 fn main() -> ExitCode {
@@ -72,7 +73,7 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             return new::run(args, out);
         }
         Command::List { json } => {
-            let stacks = catalog::load_all()?;
+            let stacks = Roots::configured()?.load_all()?;
             if json {
                 out.json(&listing::list_json(&stacks))
             } else {
@@ -80,7 +81,9 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
             }
         }
         Command::Show { stack, json } => {
-            let stack = catalog::load(&stack)?.with_git_defaults(git::config);
+            let stack = Roots::configured()?
+                .load(&stack)?
+                .with_git_defaults(git::config);
             if json {
                 out.json(&listing::show_json(&stack))
             } else {
@@ -89,7 +92,11 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
         }
         Command::Update(args) => return update::command::update(args, out),
         Command::Add(args) => return update::command::add(args, out),
-        Command::Check { dir, json } => return update::command::check(&dir, json, out),
+        Command::Check {
+            dir,
+            json,
+            template,
+        } => return update::command::check(&dir, template.as_deref(), json, out),
         Command::Verify(args) => return update::command::verify(args, out),
         Command::Doctor { stack, json } => return doctor::run(stack.as_deref(), json, out),
         #[cfg(feature = "serve")]

@@ -10,6 +10,7 @@ use crate::manifest::{
 };
 use crate::names::NameRule;
 use crate::requires::Requirement;
+use crate::source::Origin;
 use crate::value::Value;
 
 /// Keys a template sees besides the options; no option or derived value may take them.
@@ -35,6 +36,8 @@ pub struct Stack {
     pub dir: &'static Dir<'static>,
     /// The `_shared/` layer of the catalogue the stack was loaded from.
     pub shared: &'static Dir<'static>,
+    /// Built in, or the folder or repository it was read from.
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone)]
@@ -350,6 +353,14 @@ impl Stack {
         }
 
         for rule in &manifest.files {
+            if let Some(to) = rule.to.as_deref().filter(|to| !to.contains("{{"))
+                && crate::render::safe_path(to).as_deref() != Some(to)
+            {
+                return Err(broken(format!(
+                    "file rule `{}`: `to = \"{to}\"` is not a plain path inside the project",
+                    rule.path
+                )));
+            }
             check_condition(
                 &rule.when,
                 &options,
@@ -404,6 +415,7 @@ impl Stack {
             lock_files: manifest.lock_files,
             dir,
             shared: shared_dir,
+            origin: Origin::BuiltIn,
         })
     }
 
@@ -568,6 +580,7 @@ mod tests {
         assert!(refusal("[[step]]\nrun = \"a\"\nnote = \"b\"\n").contains("exactly one"));
         assert!(refusal("[[step]]\nwhen = { database = \"sqlite\" }\n").contains("exactly one"));
         assert!(refusal("[commands.with.Yarn]\ninstall = \"yarn\"\n").contains("package manager"));
+        assert!(refusal("[[file]]\npath = \"x\"\nto = \"../x\"\n").contains("`to = \"../x\"`"));
     }
 
     #[test]

@@ -6,11 +6,12 @@ use console::style;
 
 use crate::answers;
 use crate::catalog::Catalog;
-use crate::cli::{AddArgs, UpdateArgs, UpdateFlags, VerifyArgs};
+use crate::cli::{AddArgs, SourceFlags, UpdateArgs, UpdateFlags, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
-use crate::record::Record;
+use crate::record::{self, Record};
+use crate::source::{Source, trust};
 use crate::verify;
 
 use super::{Fate, Preview, base, diff, prepare, write};
@@ -26,7 +27,12 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
     let record = Record::read(&args.dir)?;
-    let stack = Catalog::embedded().load(&record.stack)?;
+    let stack = catalog(
+        &args.dir,
+        args.flags.source.template.as_deref(),
+        Pin::Newest,
+    )?
+    .load(&record.stack)?;
     let mut set = Vec::with_capacity(args.features.len());
     for word in &args.features {
         let pair = stack.add(word).ok_or_else(|| Error::InvalidValue {
@@ -51,7 +57,7 @@ fn run(
     flags: &UpdateFlags,
     out: &Output,
 ) -> Result<Exit> {
-    let catalog = Catalog::embedded();
+    let catalog = catalog(dir, flags.source.template.as_deref(), Pin::Newest)?;
     let preview = prepare(&catalog, dir, set)?;
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
@@ -88,7 +94,14 @@ fn run(
         return Ok(error.exit());
     }
     if flags.verify {
-        return run_verify(&catalog, dir, Duration::from_secs(120), flags.json, out);
+        return run_verify(
+            &catalog,
+            dir,
+            Duration::from_secs(120),
+            flags.source.trust,
+            flags.json,
+            out,
+        );
     }
     Ok(Exit::Success)
 }
@@ -193,8 +206,13 @@ pub fn status(catalog: &Catalog, dir: &std::path::Path) -> Result<(Exit, Preview
 }
 
 /// `sprout check`: 0 when current, 6 when an update is available.
-pub fn check(dir: &std::path::Path, json: bool, out: &Output) -> Result<Exit> {
-    let (exit, preview) = status(&Catalog::embedded(), dir)?;
+pub fn check(
+    dir: &std::path::Path,
+    template: Option<&str>,
+    json: bool,
+    out: &Output,
+) -> Result<Exit> {
+    let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
     let current = exit == Exit::Success;
     let result = if json {
         out.json(&Json {
@@ -219,22 +237,70 @@ pub fn check(dir: &std::path::Path, json: bool, out: &Output) -> Result<Exit> {
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {
+    let SourceFlags { template, trust } = &args.source;
     run_verify(
-        &Catalog::embedded(),
+        &catalog(&args.dir, template.as_deref(), Pin::Recorded)?,
         &args.dir,
         Duration::from_secs(args.timeout),
+        *trust,
         args.json,
         out,
     )
+}
+
+/// Which commit of a recorded git source to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pin {
+    /// The newest of the recorded reference (what `update` and `check` compare against).
+    Newest,
+    /// The commit the project was rendered from (what `verify` runs the commands of).
+    Recorded,
+}
+
+/// The templates of the project in `dir`: from `template` when given, else from the source its
+/// record names (the built-in ones when it names none).
+pub fn catalog(dir: &std::path::Path, template: Option<&str>, pin: Pin) -> Result<Catalog> {
+    let record = Record::read(dir)?;
+    if let Some(text) = template {
+        return Catalog::from_source_as(&Source::parse(text), None, &record.stack);
+    }
+    let Some(recorded) = record.template else {
+        return Ok(Catalog::embedded());
+    };
+    let commit = record
+        .template_commit
+        .as_deref()
+        .filter(|_| pin == Pin::Recorded);
+    Catalog::from_source_as(&Source::parse(&recorded), commit, &record.stack).map_err(|error| {
+        match error {
+            Error::SourceUnavailable { template, reason } => Error::RecordedSourceGone {
+                template,
+                record: dir.join(record::FILE_NAME),
+                reason,
+            },
+            other => other,
+        }
+    })
 }
 
 fn run_verify(
     catalog: &Catalog,
     dir: &std::path::Path,
     timeout: Duration,
+    trusted: bool,
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
+    if !catalog.origin().is_built_in() {
+        let (_, commands) = verify::commands(catalog, dir)?;
+        let all = [
+            commands.install,
+            commands.lint,
+            commands.test,
+            commands.start,
+        ];
+        trust::check_here(catalog.origin(), &all, trusted)?;
+    }
     if !json {
         printed(out.result(&verify::heading(dir)), None)?;
     }

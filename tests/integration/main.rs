@@ -11,4 +11,5 @@ mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod stacks;
+mod templates;
 mod update;
