@@ -11,7 +11,7 @@ use crate::update::git;
 
 /// A minimal stack on the built-in shared layer. Its install command leaves a marker file, so a
 /// test can tell whether it ran.
-fn write_stack(dir: &Path, readme: &str) {
+pub(crate) fn write_stack(dir: &Path, readme: &str) {
     fs::create_dir_all(dir.join("files")).unwrap();
     fs::create_dir_all(dir.join("partials")).unwrap();
     fs::write(
