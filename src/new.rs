@@ -54,7 +54,11 @@ impl Settings {
             }
             (flag, in_file) => flag.or(in_file),
         };
-        let stacks = match &args.template {
+        // A project's record names its template: `--answers .sprout.toml` makes it again.
+        let template = args
+            .template
+            .or_else(|| file.as_ref().and_then(|f| f.template.clone()));
+        let stacks = match &template {
             Some(text) => Roots::of(vec![Catalog::from_source(&Source::parse(text), None)?])?,
             None => Roots::configured()?,
         };
@@ -200,30 +204,18 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     }
     outcome.unchanged = written.unchanged;
 
-    let mut exit = Exit::Success;
-    let mut installed = false;
     // The first commit holds what sprout wrote and, after a successful `--install`, the lock
     // files the install wrote.
     let added = written.added.len();
     let mut to_commit = written.added;
+    let mut exit = Exit::Success;
+    let mut installed = false;
     if settings.install {
-        let locks_before = present(&target, &stack.lock_files);
-        match install::run(&target, &install_command, out) {
-            Ok(log) => {
-                installed = true;
-                outcome.install = Some(format!("done (log: {})", log.display()));
-                to_commit.extend(
-                    present(&target, &stack.lock_files)
-                        .into_iter()
-                        .filter(|f| !locks_before.contains(f)),
-                );
-            }
-            Err(error) => {
-                outcome.install = Some(format!("failed: {error}"));
-                out.error(&error);
-                exit = error.exit();
-            }
-        }
+        let install = install_project(&target, &install_command, &stack.lock_files, out);
+        outcome.install = Some(install.note);
+        to_commit.extend(install.locks);
+        installed = install.exit == Exit::Success;
+        exit = install.exit;
     }
     if settings.git {
         // The pristine render is kept for `sprout update` only in a repository sprout made:
@@ -249,6 +241,37 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         written: Some(target.clone()),
     })?;
     Ok(exit)
+}
+
+/// What `--install` did: a note for the summary, the lock files it wrote, the exit code.
+struct Installed {
+    note: String,
+    locks: Vec<String>,
+    exit: Exit,
+}
+
+/// Run the install command in the written project; a failure is reported, not returned: the
+/// project stays and git still runs.
+fn install_project(target: &Path, command: &str, lock_files: &[String], out: &Output) -> Installed {
+    let locks_before = present(target, lock_files);
+    match install::run(target, command, out) {
+        Ok(log) => Installed {
+            note: format!("done (log: {})", log.display()),
+            locks: present(target, lock_files)
+                .into_iter()
+                .filter(|f| !locks_before.contains(f))
+                .collect(),
+            exit: Exit::Success,
+        },
+        Err(error) => {
+            out.error(&error);
+            Installed {
+                note: format!("failed: {error}"),
+                locks: Vec::new(),
+                exit: error.exit(),
+            }
+        }
+    }
 }
 
 /// Which of `files` (paths in the project) exist in `dir`.

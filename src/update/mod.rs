@@ -370,6 +370,7 @@ pub(crate) fn resolve(
             set: set.to_vec(),
             file: Some(AnswersFile {
                 stack: Some(stack.key.clone()),
+                template: None,
                 values: values.clone(),
             }),
         };

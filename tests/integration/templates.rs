@@ -108,6 +108,16 @@ fn a_folder_template_generates_records_its_source_and_is_listed_from_sprout_temp
     assert_eq!(record["template"].as_str(), Some(text(&source)));
     assert!(record.get("template_commit").is_none());
 
+    // The record makes the project again, from the same template.
+    let again = isolated(&s)
+        .args(["new", "--answers", text(&project.join(".sprout.toml"))])
+        .args(["--yes", "--no-git", "-o"])
+        .arg(s.join("again"))
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(readme(&s.join("again/demo")), readme(&project));
+
     let listed = isolated(&s)
         .env("SPROUT_TEMPLATES", s.path())
         .args(["list", "--json"])
