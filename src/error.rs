@@ -246,7 +246,7 @@ impl Error {
                 "the template is at fault, not sprout: fix it where it is kept (docs/templates.md describes the format)".into(),
             ),
             Error::SourceUnavailable { .. } => Some(
-                "check the path or URL and the #REF (a tag, branch or commit); a project records its template: point it elsewhere with --template SOURCE".into(),
+                "check the folder, or the URL, your access to it and its #REF (a tag, branch or commit)".into(),
             ),
             Error::RecordedSourceGone { .. } => Some(
                 "pass --template SOURCE to read the template from where it is now (a folder or GIT-URL#REF); the record is updated to it".into(),

@@ -83,11 +83,15 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
         return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let line = stderr
-        .lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty())
-        .map(|l| l.trim_start_matches("fatal: ").to_string())
+    // git's own first error line says what failed; advice follows it.
+    let lines = || stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let line = lines()
+        .find_map(|l| {
+            l.strip_prefix("fatal: ")
+                .or_else(|| l.strip_prefix("error: "))
+        })
+        .or_else(|| lines().last())
+        .map(String::from)
         .unwrap_or_else(|| output.status.to_string());
     Err(format!("`git {}` failed: {line}", args[0]))
 }

@@ -22,17 +22,22 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
         .iter()
         .map(|raw| answers::parse_set(raw))
         .collect::<Result<Vec<_>>>()?;
-    run(&args.dir, &set, &args.flags, out)
+    let catalog = catalog(
+        &args.dir,
+        args.flags.source.template.as_deref(),
+        Pin::Newest,
+    )?;
+    run(&catalog, &args.dir, &set, &args.flags, out)
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
     let record = Record::read(&args.dir)?;
-    let stack = catalog(
+    let catalog = catalog(
         &args.dir,
         args.flags.source.template.as_deref(),
         Pin::Newest,
-    )?
-    .load(&record.stack)?;
+    )?;
+    let stack = catalog.load(&record.stack)?;
     let mut set = Vec::with_capacity(args.features.len());
     for word in &args.features {
         let pair = stack.add(word).ok_or_else(|| Error::InvalidValue {
@@ -48,17 +53,17 @@ pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
         })?;
         set.push(pair);
     }
-    run(&args.dir, &set, &args.flags, out)
+    run(&catalog, &args.dir, &set, &args.flags, out)
 }
 
 fn run(
+    catalog: &Catalog,
     dir: &std::path::Path,
     set: &[(String, String)],
     flags: &UpdateFlags,
     out: &Output,
 ) -> Result<Exit> {
-    let catalog = catalog(dir, flags.source.template.as_deref(), Pin::Newest)?;
-    let preview = prepare(&catalog, dir, set)?;
+    let preview = prepare(catalog, dir, set).map_err(|e| catalog.blame(e))?;
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
     }
@@ -95,7 +100,7 @@ fn run(
     }
     if flags.verify {
         return run_verify(
-            &catalog,
+            catalog,
             dir,
             Duration::from_secs(120),
             flags.source.trust,
@@ -196,7 +201,7 @@ fn text(preview: &Preview, dry_run: bool) -> String {
 
 /// Whether the project is current with `catalog`'s templates: `Success` or `UpdateAvailable`.
 pub fn status(catalog: &Catalog, dir: &std::path::Path) -> Result<(Exit, Preview)> {
-    let preview = prepare(catalog, dir, &[])?;
+    let preview = prepare(catalog, dir, &[]).map_err(|e| catalog.blame(e))?;
     let exit = if preview.is_current() {
         Exit::Success
     } else {
@@ -292,7 +297,7 @@ fn run_verify(
     out: &Output,
 ) -> Result<Exit> {
     if !catalog.origin().is_built_in() {
-        let (_, commands) = verify::commands(catalog, dir)?;
+        let (_, commands) = verify::commands(catalog, dir).map_err(|e| catalog.blame(e))?;
         let all = [
             commands.install,
             commands.lint,
