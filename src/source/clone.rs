@@ -90,7 +90,7 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
             l.strip_prefix("fatal: ")
                 .or_else(|| l.strip_prefix("error: "))
         })
-        .or_else(|| lines().last())
+        .or_else(|| lines().next_back())
         .map(String::from)
         .unwrap_or_else(|| output.status.to_string());
     Err(format!("`git {}` failed: {line}", args[0]))
