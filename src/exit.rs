@@ -33,10 +33,10 @@ pub enum Exit {
     /// A template that is not built in cannot be used: its source cannot be fetched or read,
     /// it breaks a safety rule (a symbolic link, a path outside it, too large), it is broken,
     /// or one of its stacks has the name of another.
-    TemplateSource = 11,
+    TemplateSource = 12,
     /// A template that is not built in wants to run commands that were not accepted (declined,
     /// or no terminal to ask and no `--trust`); nothing was written or run.
-    Untrusted = 12,
+    Untrusted = 13,
     /// Interrupted: at a prompt or while writing (nothing was left behind), or during `--install`
     /// (the install is stopped, the project stays).
     Cancelled = 130,

@@ -529,7 +529,7 @@ fn on_a_short_terminal_the_list_scrolls_and_leaves_nothing_behind() {
 
 #[test]
 fn a_templates_commands_are_shown_and_run_only_when_accepted() {
-    for (answer, code) in [("n", 12), ("y", 0)] {
+    for (answer, code) in [("n", 13), ("y", 0)] {
         let s = Scratch::new();
         let source = s.join("golden");
         crate::templates::write_stack(&source, "# {{name}}\n");

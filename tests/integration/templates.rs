@@ -202,7 +202,7 @@ fn a_git_template_at_a_tag_generates_records_its_commit_and_is_listed_from_the_c
     );
 
     // A reference that does not exist is a clear error, with its own exit code.
-    let err = refused(&s, &format!("{url}#v9"), 11, &[]);
+    let err = refused(&s, &format!("{url}#v9"), 12, &[]);
     assert!(err.contains("`v9`"), "{err}");
 }
 
@@ -224,7 +224,7 @@ fn update_reads_the_recorded_source_again_and_says_when_it_is_gone() {
 
     let moved = s.join("moved");
     fs::rename(&source, &moved).unwrap();
-    let (_, err) = run(&s, &["check", text(&project)], 11);
+    let (_, err) = run(&s, &["check", text(&project)], 12);
     assert!(err.contains(&format!("{} that", text(&source))), "{err}");
     assert!(err.contains("is gone"), "{err}");
     assert!(err.contains("--template"), "{err}");
@@ -273,7 +273,7 @@ fn a_partial_outside_the_template_is_refused() {
     let s = Scratch::new();
     let source = s.join("golden");
     write_stack(&source, "{{> ../../etc/passwd}}\n");
-    let err = refused(&s, text(&source), 11, &[]);
+    let err = refused(&s, text(&source), 12, &[]);
     assert!(err.contains("`../../etc/passwd`"), "{err}");
     assert!(err.contains("outside the template"), "{err}");
 }
@@ -285,7 +285,7 @@ fn a_symbolic_link_in_the_template_is_refused() {
     let source = s.join("golden");
     write_stack(&source, "# {{name}}\n");
     std::os::unix::fs::symlink("/etc/passwd", source.join("files/passwd")).unwrap();
-    let err = refused(&s, text(&source), 11, &[]);
+    let err = refused(&s, text(&source), 12, &[]);
     assert!(err.contains("files/passwd is a symbolic link"), "{err}");
 }
 
@@ -302,13 +302,13 @@ fn a_file_written_outside_the_project_is_refused() {
     };
 
     with_rule("../x");
-    let err = refused(&s, text(&source), 11, &[]);
+    let err = refused(&s, text(&source), 12, &[]);
     assert!(err.contains("`to = \"../x\"`"), "{err}");
     assert!(err.contains("the template is at fault"), "{err}");
 
     // The same through a rendered path, which only the render can see.
     with_rule("{{name}}/../../x");
-    let err = refused(&s, text(&source), 11, &[]);
+    let err = refused(&s, text(&source), 12, &[]);
     assert!(err.contains("leaves the project"), "{err}");
     assert!(!s.path().join("x").exists());
 }
@@ -322,7 +322,7 @@ fn a_stack_named_like_a_built_in_one_is_an_error_naming_both() {
         .arg("list")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(11), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(12), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
         err.contains(&format!("stack `{STACK}` is defined twice")),
@@ -339,7 +339,7 @@ fn an_untrusted_templates_commands_run_only_with_trust() {
     write_stack(&source, "# {{name}}\n");
     let install = ["--no-preflight", "--install"];
 
-    let err = refused(&s, text(&source), 12, &install);
+    let err = refused(&s, text(&source), 13, &install);
     assert!(err.contains("is not built into sprout"), "{err}");
     assert!(err.contains("touch installed-marker"), "{err}");
     assert!(err.contains("--trust"), "{err}");
@@ -354,7 +354,7 @@ fn an_untrusted_templates_commands_run_only_with_trust() {
 
     // verify runs the template's commands too: only with --trust.
     fs::remove_file(project.join("installed-marker")).unwrap();
-    let (_, err) = run(&s, &["verify", text(&project)], 12);
+    let (_, err) = run(&s, &["verify", text(&project)], 13);
     assert!(err.contains("touch installed-marker"), "{err}");
     assert!(!project.join("installed-marker").exists());
 }
