@@ -17,37 +17,47 @@ pub fn clone(url: &str, reference: Option<&str>, dir: &Path) -> Result<String, S
                 &["clone", "--quiet", "--depth", "1", "--", url, &target],
             )?;
         }
-        // A tag or a branch: one shallow clone.
-        Some(reference)
-            if git(
+        Some(reference) => {
+            // A tag or a branch: one shallow clone. A commit: fetch just that one (from a server
+            // that refuses, the whole history). When nothing works, the clone's error says why.
+            let cloned = git(
                 None,
                 &[
                     "clone", "--quiet", "--depth", "1", "--branch", reference, "--", url, &target,
                 ],
-            )
-            .is_ok() => {}
-        // A commit: fetch just that one (servers that refuse fall back to the whole history).
-        Some(reference) => {
-            git(Some(dir), &["init", "--quiet"])?;
-            let shallow = git(
-                Some(dir),
-                &["fetch", "--quiet", "--depth", "1", "--", url, reference],
             );
-            if shallow.is_err() {
-                git(Some(dir), &["fetch", "--quiet", "--", url])
-                    .map_err(|e| format!("cannot fetch it: {e}"))?;
+            if let Err(clone_error) = cloned {
+                fetch_commit(url, reference, dir).map_err(|e| e.unwrap_or(clone_error))?;
             }
-            let target = if shallow.is_ok() {
-                "FETCH_HEAD"
-            } else {
-                reference
-            };
-            git(Some(dir), &["checkout", "--quiet", "--detach", target])
-                .map_err(|_| format!("no tag, branch or commit `{reference}` in the repository"))?;
         }
     }
     let head = git(Some(dir), &["rev-parse", "HEAD"])?;
     Ok(head.trim().to_string())
+}
+
+/// Check out `reference` (a commit, or any ref) of `url` in `dir`. `Err(None)` when the
+/// repository could not be fetched at all.
+fn fetch_commit(url: &str, reference: &str, dir: &Path) -> Result<(), Option<String>> {
+    git(Some(dir), &["init", "--quiet"]).map_err(Some)?;
+    let shallow = git(
+        Some(dir),
+        &["fetch", "--quiet", "--depth", "1", "--", url, reference],
+    );
+    if shallow.is_err() {
+        git(Some(dir), &["fetch", "--quiet", "--", url]).map_err(|_| None)?;
+    }
+    let target = if shallow.is_ok() {
+        "FETCH_HEAD"
+    } else {
+        reference
+    };
+    git(Some(dir), &["checkout", "--quiet", "--detach", target])
+        .map(|_| ())
+        .map_err(|_| {
+            Some(format!(
+                "no tag, branch or commit `{reference}` in the repository"
+            ))
+        })
 }
 
 /// Run git (in `dir`, if given) with no terminal to ask on; its stdout, or its first error line.

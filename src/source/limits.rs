@@ -9,6 +9,16 @@ pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 /// Bytes of every file of one source together.
 pub const MAX_TOTAL_BYTES: u64 = 50 * 1024 * 1024;
 
+/// `bytes` in MiB, as people read sizes.
+fn mib(bytes: u64) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    if mib.fract() == 0.0 {
+        format!("{mib:.0} MiB")
+    } else {
+        format!("{mib:.1} MiB")
+    }
+}
+
 /// Why a template source is refused before anything is rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -18,9 +28,9 @@ pub enum Refusal {
     Special { path: PathBuf },
     #[error("it holds more than {max} files")]
     TooManyFiles { max: usize },
-    #[error("{path} is {bytes} bytes; one file may have at most {max}")]
+    #[error("{path} is {}; one file may have at most {}", mib(*.bytes), mib(*.max))]
     FileTooLarge { path: PathBuf, bytes: u64, max: u64 },
-    #[error("its files are more than {max} bytes together")]
+    #[error("its files are more than {} together", mib(*.max))]
     TooLarge { max: u64 },
     #[error("{file} uses the partial `{name}`, which is outside the template")]
     PartialOutside { file: String, name: String },
@@ -42,9 +52,9 @@ impl Refusal {
             Refusal::TooManyFiles { .. }
             | Refusal::FileTooLarge { .. }
             | Refusal::TooLarge { .. } => format!(
-                "a template holds the text of a project; keep build output and large binaries out of it (limits: {MAX_FILES} files, {} MiB a file, {} MiB in all)",
-                MAX_FILE_BYTES / 1024 / 1024,
-                MAX_TOTAL_BYTES / 1024 / 1024
+                "a template holds the text of a project; keep build output and large binaries out of it (limits: {MAX_FILES} files, {} a file, {} in all)",
+                mib(MAX_FILE_BYTES),
+                mib(MAX_TOTAL_BYTES)
             ),
             Refusal::PartialOutside { .. } => {
                 "a partial is a file under partials/ of the stack or of _shared/, named without `..`".into()

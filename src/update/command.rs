@@ -106,7 +106,8 @@ fn run(
             flags.source.trust,
             flags.json,
             out,
-        );
+        )
+        .map_err(|error| error.after_writing(dir));
     }
     Ok(Exit::Success)
 }
