@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::manifest::{Manifest, SharedOptions, SharedRules};
 use crate::source::limits::Refusal;
 use crate::source::{self, Origin, Source};
-use crate::stack::Stack;
+use crate::stack::{self as stack, Stack};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -26,6 +26,8 @@ pub struct Catalog {
     root: &'static Dir<'static>,
     /// The root's own `_shared/`, else the built-in one.
     shared: Option<&'static Dir<'static>>,
+    /// The root as errors name its files.
+    shown: stack::Origin,
     origin: Origin,
 }
 
@@ -36,6 +38,7 @@ impl Catalog {
             root: &TEMPLATES,
             shared: child(&TEMPLATES, SHARED),
             origin: Origin::BuiltIn,
+            shown: stack::Origin::BUILT_IN,
         }
     }
 
@@ -97,6 +100,10 @@ impl Catalog {
         Ok(Catalog {
             root,
             shared: child(root, SHARED).or_else(|| child(&TEMPLATES, SHARED)),
+            shown: stack::Origin {
+                root: Box::leak(origin.to_string().into_boxed_str()),
+                built_in: false,
+            },
             origin,
         })
     }
@@ -134,8 +141,8 @@ impl Catalog {
                 toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
             Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)
         });
-        let mut stack = built.map_err(|e| self.blame(e))?;
-        stack.origin = self.origin.clone();
+        let mut stack = built.map_err(|e| self.blame(e))?.with_origin(self.shown);
+        stack.source = self.origin.clone();
         Ok(stack)
     }
 
@@ -185,10 +192,16 @@ pub fn shared_options() -> Result<SharedOptions> {
     Catalog::embedded().shared_options()
 }
 
-/// The rules for the shared files of a `_shared/` folder.
+/// The rules for the shared files of a `_shared/` folder; without a `shared.toml`, none (every
+/// shared file is written).
 pub fn shared_rules(shared: &'static Dir<'static>) -> Result<SharedRules> {
-    let text = read_text(shared, SHARED, "shared.toml")?;
-    toml::from_str(text).map_err(|e| broken(SHARED, format!("shared.toml: {e}")))
+    match file(shared, "shared.toml") {
+        None => Ok(SharedRules::default()),
+        Some(_) => {
+            let text = read_text(shared, SHARED, "shared.toml")?;
+            toml::from_str(text).map_err(|e| broken(SHARED, format!("shared.toml: {e}")))
+        }
+    }
 }
 
 /// The key of a stack folder: one with a manifest, whose name does not start with `_`.

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::exit::Exit;
+use crate::template_error::TemplateError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -141,6 +142,10 @@ pub enum Error {
         why: Option<NoPrompt>,
     },
 
+    /// A template file (or a text of the manifest) that cannot be rendered, at its line.
+    #[error(transparent)]
+    Render(Box<TemplateError>),
+
     /// The system refused something sprout needs besides the files it writes: a temporary
     /// folder, the random source, the terminal, the server's runtime.
     #[error("{doing}: {source}")]
@@ -244,6 +249,8 @@ impl Error {
             Error::Write { .. } | Error::System { .. } | Error::Output { .. } => Exit::WriteFailed,
             Error::Cancelled | Error::InstallInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
+            Error::Render(e) if e.built_in => Exit::Internal,
+            Error::Render(_) => Exit::Usage,
             Error::InstallFailed { .. } => Exit::InstallFailed,
         }
     }
@@ -322,6 +329,8 @@ impl Error {
                 "nothing was written or run; read the template and these commands, then pass --trust to accept them:\n{}",
                 crate::source::trust::listed(commands)
             )),
+
+            Error::Render(e) => Some(e.hint()),
             Error::Record { .. } => Some(
                 "run it in a project made by `sprout new` (its .sprout.toml names the stack and answers)".into(),
             ),

@@ -48,7 +48,7 @@ pub fn prepare<'s>(
         secrets,
         year: secrets::current_year(),
     };
-    let mut project = render::render(&plan).map_err(|error| source::blame(&stack.origin, error))?;
+    let mut project = render::render(&plan).map_err(|error| source::blame(&stack.source, error))?;
     let ids = update::base::ids(&project.files, &plan.secrets);
     project.files.push(OutputFile {
         path: record::FILE_NAME.to_string(),

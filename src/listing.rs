@@ -47,9 +47,9 @@ pub fn list_text(stacks: &[Stack]) -> String {
     stacks
         .iter()
         .map(|s| {
-            let from = match s.origin.is_built_in() {
+            let from = match s.source.is_built_in() {
                 true => String::new(),
-                false => format!("  [{}]", s.origin),
+                false => format!("  [{}]", s.source),
             };
             format!(
                 "{:key_w$}  {:title_w$}  {}{from}\n",
@@ -68,7 +68,7 @@ pub fn list_json(stacks: &[Stack]) -> Json {
                     "key": s.key,
                     "title": s.title,
                     "description": s.description,
-                    "source": s.origin.to_string(),
+                    "source": s.source.to_string(),
                 })
             })
             .collect(),
@@ -77,8 +77,8 @@ pub fn list_json(stacks: &[Stack]) -> Json {
 
 pub fn show_text(stack: &Stack) -> String {
     let mut out = format!("{} ({}) — {}\n", stack.title, stack.key, stack.description);
-    if !stack.origin.is_built_in() {
-        out.push_str(&format!("From the template {}\n", stack.origin));
+    if !stack.source.is_built_in() {
+        out.push_str(&format!("From the template {}\n", stack.source));
     }
     out.push('\n');
     let key_w = stack.options.iter().map(|o| o.key.len()).max().unwrap_or(0);
@@ -178,7 +178,7 @@ pub fn show_json(stack: &Stack) -> Json {
         "title": stack.title,
         "description": stack.description,
         "port": stack.port,
-        "source": stack.origin.to_string(),
+        "source": stack.source.to_string(),
         "template_version": stack.template_version,
         "options": options,
         "commands": stack.commands,

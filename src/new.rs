@@ -126,7 +126,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             None => Ask::Not(no_prompt),
         };
         trust::check(
-            &stack.origin,
+            &stack.source,
             std::slice::from_ref(&install_command),
             settings.trust,
             ask,

@@ -45,8 +45,8 @@ impl Record {
         Record {
             sprout_version: Some(env!("CARGO_PKG_VERSION").to_string()),
             stack: plan.stack.key.clone(),
-            template: plan.stack.origin.source().map(|s| s.to_string()),
-            template_commit: plan.stack.origin.commit().map(String::from),
+            template: plan.stack.source.source().map(|s| s.to_string()),
+            template_commit: plan.stack.source.commit().map(String::from),
             template_version: Some(plan.stack.template_version),
             year: Some(plan.year),
             answers: plan.answers.clone(),

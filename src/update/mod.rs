@@ -133,8 +133,8 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     let before_answers = crate::value::to_json(&record.answers);
     let stack = catalog.load(&record.stack)?;
     // The record names the source the project is now rendered from, at its commit.
-    record.template = stack.origin.source().map(|s| s.to_string());
-    record.template_commit = stack.origin.commit().map(String::from);
+    record.template = stack.source.source().map(|s| s.to_string());
+    record.template_commit = stack.source.commit().map(String::from);
     let moves = migrate::apply(&mut record, &stack.migrations).map_err(|reason| Error::Record {
         path: dir.join(record::FILE_NAME),
         reason,

@@ -12,5 +12,6 @@ mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod stacks;
+mod template_errors;
 mod templates;
 mod update;
