@@ -1,27 +1,24 @@
 #!/usr/bin/env python3
-"""End-to-end checks of generated projects: generate, install, lint, test, start, GET /health,
-then the conformance suite (e2e/conformance.py) against the running app.
+"""End-to-end checks of generated projects: generate, then `sprout verify` (install, lint, test,
+start, GET /health) with the conformance suite (e2e/conformance.py) as its `--exec` step, run
+against the started app.
 
-Cases are data (e2e/cases/<stack>.toml, see docs/e2e.md); the commands come from the stack's
-manifest, as `sprout new --json` reports them. Prints `N passed, N failed` and exits non-zero
-if any case failed.
+Cases are data (e2e/cases/<stack>.toml, see docs/e2e.md); the commands are the stack's manifest's,
+run by sprout itself. Prints `N passed, N failed` and exits non-zero if any case failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import fcntl
 import json
 import os
+import shlex
 import signal
-import socket
 import subprocess
 import sys
 import time
 import tomllib
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "e2e" / "cases"
 WORK = ROOT / "e2e" / ".work"
 STEPS = ("install", "lint", "test", "start", "conformance")
+# What `sprout verify` runs: all of its steps or none; conformance is its optional `--exec` step.
+VERIFY_STEPS = STEPS[:4]
 PROFILES = ("rest", "graphql")
 CONFORMANCE = ROOT / "e2e" / "conformance.py"
-CONFORMANCE_TIMEOUT = 300
 DEFAULT_TIMEOUT = 600
 START_TIMEOUT = 180
 TAIL_LINES = 40
@@ -84,8 +82,8 @@ def load_cases() -> list[Case]:
             if unknown:
                 sys.exit(f"e2e: case {name!r} has unknown fields {sorted(unknown)}")
             steps = raw.get("steps", list(STEPS))
-            if any(s not in STEPS for s in steps):
-                sys.exit(f"e2e: case {name!r}: steps must be among {STEPS}")
+            if [s for s in steps if s != "conformance"] not in ([], list(VERIFY_STEPS)):
+                sys.exit(f"e2e: case {name!r}: steps must be [], {list(VERIFY_STEPS)} or {list(STEPS)}")
             if "conformance" in steps and "start" not in steps:
                 sys.exit(f"e2e: case {name!r}: the conformance step needs the start step")
             cases.append(
@@ -159,10 +157,46 @@ def merged_env(*layers: dict) -> dict:
     return env
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def verify(case: Case, binary: Path, project: Path, env: dict, work: Path) -> tuple[list, str | None, Path | None]:
+    """`sprout verify --json` on the project, the conformance suite as its `--exec` step. Each
+    step's log is copied to work/<step>.log (the exec step's as conformance.log). Returns the
+    steps' (name, seconds), the failing step (or None) and its log."""
+    argv = [str(binary), "verify", str(project), "--json", "--timeout", str(min(case.timeout, START_TIMEOUT))]
+    if "conformance" in case.steps:
+        argv += ["--exec", shlex.join([sys.executable, str(CONFORMANCE), "--profile", case.profile]) + ' "$SPROUT_URL"']
+    if case.runner:
+        env = dict(env, SPROUT_VERIFY_RUNNER=str(ROOT / case.runner))
+    log = work / "verify.log"
+    with log.open("w") as err:
+        err.write(f"$ {shlex.join(argv)}\n")
+        err.flush()
+        proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, text=True, start_new_session=True)
+        try:
+            # sprout limits each step itself; this bounds the whole run.
+            stdout, _ = proc.communicate(timeout=case.timeout * len(case.steps))
+        except subprocess.TimeoutExpired:
+            kill_group(proc)  # sprout, on SIGTERM, stops the step it runs with its process group
+            err.write(f"\n[e2e] sprout verify timed out after {case.timeout * len(case.steps)}s\n")
+            return [], "verify", log
+    try:
+        report = json.loads(stdout)
+    except json.JSONDecodeError:
+        return [], "verify", log  # sprout could not run the steps: its error is in verify.log
+    steps, failed, kept_log = [], None, None
+    for step in report["steps"]:
+        name = "conformance" if step["name"] == "exec" else step["name"]
+        kept = work / f"{name}.log"
+        source = Path(step["log"])
+        if source.exists():
+            note = f"\n[sprout verify] {step['note']}\n" if step.get("note") else ""
+            kept.write_text(source.read_text(errors="replace") + note)
+        if not step["ok"]:
+            failed, kept_log = name, kept
+            break
+        steps.append((name, step["seconds"]))
+    for folder in {Path(step["log"]).parent for step in report["steps"]}:
+        subprocess.run(["rm", "-rf", "--one-file-system", str(folder)], check=False)
+    return steps, failed, kept_log
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -182,19 +216,14 @@ def kill_group(proc: subprocess.Popen) -> None:
             continue
 
 
-def command_argv(case: Case, project: Path, command: str) -> list[str]:
-    if case.runner:
-        return [str(ROOT / case.runner), str(project), command]
-    return ["bash", "-c", command]
-
-
-def run_step(case: Case, project: Path, command: str, env: dict, log: Path, on_host: bool = False) -> bool:
-    """Run one command in the project; `on_host` bypasses the stack's runner (for checks)."""
+def run_check(case: Case, project: Path, command: str, env: dict, log: Path) -> bool:
+    """Run one of the case's checks (this repository's scripts: on the host, never through the
+    stack's runner) in the project folder."""
     with log.open("w") as out:
         out.write(f"$ {command}\n")
         out.flush()
         proc = subprocess.Popen(
-            ["bash", "-c", command] if on_host else command_argv(case, project, command),
+            ["bash", "-c", command],
             cwd=project,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -208,73 +237,8 @@ def run_step(case: Case, project: Path, command: str, env: dict, log: Path, on_h
             kill_group(proc)
             out.write(f"\n[e2e] timed out after {case.timeout}s\n")
             return False
-        kill_group(proc)  # nothing the step started may outlive it
+        kill_group(proc)  # nothing the check started may outlive it
         out.write(f"\n[e2e] exit code {code}\n")
-        return code == 0
-
-
-@contextlib.contextmanager
-def serve(case: Case, project: Path, command: str, env: dict, log: Path):
-    """Start the app with PORT set to a free port; yield its base URL once `GET /health` answers
-    200 {"status":"ok"} (None if it never does), and stop its whole process group afterwards."""
-    port = free_port()
-    env = dict(env, PORT=str(port))
-    base = f"http://127.0.0.1:{port}"
-    url = f"{base}/health"
-    with log.open("w") as out:
-        out.write(f"$ PORT={port} {command}\n")
-        out.flush()
-        proc = subprocess.Popen(
-            command_argv(case, project, command),
-            cwd=project,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield base if probe(proc, url, min(case.timeout, START_TIMEOUT), out) else None
-        finally:
-            kill_group(proc)
-
-
-def probe(proc: subprocess.Popen, url: str, seconds: float, out) -> bool:
-    deadline = time.monotonic() + seconds
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            out.write(f"\n[e2e] the server exited with code {proc.returncode} before answering\n")
-            return False
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                body = resp.read().decode("utf-8", "replace")
-                if resp.status == 200 and json.loads(body).get("status") == "ok":
-                    out.write(f"\n[e2e] GET /health -> {resp.status} {body.strip()}\n")
-                    out.flush()
-                    return True
-                last = f"{resp.status} {body[:200]}"
-        except urllib.error.HTTPError as e:
-            last = f"HTTP {e.code}"
-        except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError, OSError) as e:
-            last = str(e)
-        time.sleep(0.5)
-    out.write(f"\n[e2e] GET {url} did not answer 200 {{\"status\":\"ok\"}} in time; last: {last}\n")
-    return False
-
-
-def conformance(case: Case, base: str, log: Path) -> bool:
-    """Run the conformance suite against the running app; its report is the step's log."""
-    argv = [sys.executable, str(CONFORMANCE), base, "--profile", case.profile]
-    with log.open("w") as out:
-        out.write(f"$ {' '.join(argv)}\n")
-        out.flush()
-        try:
-            code = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, timeout=CONFORMANCE_TIMEOUT).returncode
-        except subprocess.TimeoutExpired:
-            out.write(f"\n[e2e] timed out after {CONFORMANCE_TIMEOUT}s\n")
-            return False
-        out.write(f"\n[e2e] exit code {code} (the server's own output is in start.log)\n")
         return code == 0
 
 
@@ -324,7 +288,6 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
         return fail("generate", generate_log)
     report = json.loads(proc.stdout)
     project = Path(report["path"])
-    commands = report["commands"]
     result.steps.append(("generate", time.monotonic() - started))
 
     try:
@@ -347,30 +310,15 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
             db_log.write_text(f"creating the case's database failed: {e}\n")
             return fail("postgres", db_log)
 
-    for step in case.steps:
-        if step == "conformance":
-            continue  # runs inside the start step, while the app is up
-        log = work / f"{step}.log"
-        step_started = time.monotonic()
-        if step != "start":
-            if not run_step(case, project, commands[step], env, log):
-                return fail(step, log)
-            result.steps.append((step, time.monotonic() - step_started))
-            continue
-        with serve(case, project, commands["start"], env, log) as base:
-            if base is None:
-                return fail(step, log)
-            result.steps.append((step, time.monotonic() - step_started))
-            if "conformance" in case.steps:
-                step_started = time.monotonic()
-                log = work / "conformance.log"
-                if not conformance(case, base, log):
-                    return fail("conformance", log)
-                result.steps.append(("conformance", time.monotonic() - step_started))
+    if case.steps:
+        steps, failed, log = verify(case, binary, project, env, work)
+        result.steps += steps
+        if failed:
+            return fail(failed, log)
     for check in case.checks:
         log = work / f"check-{Path(check).stem}.log"
         step_started = time.monotonic()
-        if not run_step(case, project, f"{ROOT / check} {project}", env, log, on_host=True):
+        if not run_check(case, project, f"{ROOT / check} {project}", env, log):
             return fail(f"check {check}", log)
         result.steps.append((Path(check).stem, time.monotonic() - step_started))
     result.seconds = time.monotonic() - started

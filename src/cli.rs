@@ -253,6 +253,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     pub timeout: u64,
 
+    /// While the project is up, run CMD (with `sh -c`, on this machine) as one more step;
+    /// SPROUT_URL holds the project's base URL
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+
     /// One JSON object on stdout (steps, results, timings)
     #[arg(long)]
     pub json: bool,

@@ -176,6 +176,10 @@ pub enum Error {
 
     #[error("interrupted: `{command}` was stopped")]
     InstallInterrupted { command: String, dir: PathBuf },
+
+    /// Ctrl-C or SIGTERM during `verify`: the running step's processes were stopped.
+    #[error("interrupted: verify's `{step}` step was stopped with every process it started")]
+    VerifyInterrupted { step: String },
 }
 
 impl Error {
@@ -247,7 +251,9 @@ impl Error {
             Error::Conflicts { .. } => Exit::Conflicts,
             Error::VerifyFailed { .. } => Exit::VerifyFailed,
             Error::Write { .. } | Error::System { .. } | Error::Output { .. } => Exit::WriteFailed,
-            Error::Cancelled | Error::InstallInterrupted { .. } => Exit::Cancelled,
+            Error::Cancelled
+            | Error::InstallInterrupted { .. }
+            | Error::VerifyInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
             Error::Render(e) if e.built_in => Exit::Internal,
             Error::Render(_) => Exit::Usage,

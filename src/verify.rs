@@ -3,6 +3,9 @@
 //! loopback port (`PORT`) until `GET /health` answers `{"status":"ok"}`; every process a step
 //! started is stopped with its whole process group.
 //!
+//! `--exec CMD` adds a step of the user's own: CMD runs on this machine while the project is up,
+//! with `SPROUT_URL` set to its base URL (a smoke test, a contract suite).
+//!
 //! `SPROUT_VERIFY_RUNNER` names a program that runs each command instead of `sh -c`, called as
 //! `RUNNER <project-dir> <command>` (the e2e harness runs Rails inside a Debian root that way).
 
@@ -10,7 +13,8 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -20,8 +24,11 @@ use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::render;
+use crate::signals;
 
 pub const RUNNER_ENV: &str = "SPROUT_VERIFY_RUNNER";
+/// The started project's base URL (`http://127.0.0.1:PORT`), for the `--exec` command.
+pub const URL_ENV: &str = "SPROUT_URL";
 const TAIL_LINES: usize = 30;
 /// No install, lint or test step may take longer.
 const STEP_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -61,11 +68,21 @@ pub fn commands(catalog: &Catalog, dir: &Path) -> Result<(String, render::Comman
     Ok((stack.key.clone(), render::render(&plan)?.commands))
 }
 
+/// What `verify` does besides the project's own commands.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// How long the started project has to answer `GET /health`.
+    pub health_timeout: Duration,
+    /// A command of the user's, run on this machine while the project is up, with
+    /// [`URL_ENV`] set to its base URL: the `exec` step.
+    pub exec: Option<String>,
+}
+
 /// Run every step, stopping at the first failure; `progress` sees each step as it ends.
 pub fn run(
     catalog: &Catalog,
     dir: &Path,
-    health_timeout: Duration,
+    options: &Options,
     progress: &dyn Fn(&Step),
 ) -> Result<Report> {
     let (stack, commands) = commands(catalog, dir)?;
@@ -75,6 +92,7 @@ pub fn run(
         .map_err(Error::system("cannot create the folder for the logs"))?
         .keep();
     let runner = std::env::var_os(RUNNER_ENV).map(PathBuf::from);
+    let runner = runner.as_deref();
     let mut report = Report {
         dir: dir.to_path_buf(),
         stack,
@@ -82,50 +100,94 @@ pub fn run(
         steps: Vec::new(),
         tail: None,
     };
-    let plan: [(&'static str, &str); 4] = [
-        ("install", &commands.install),
-        ("lint", &commands.lint),
-        ("test", &commands.test),
-        ("start", &commands.start),
-    ];
-    for (name, command) in plan {
-        let log = logs.join(format!("{name}.log"));
-        let started = Instant::now();
-        let outcome = if name == "start" {
-            start_and_probe(dir, command, runner.as_deref(), &log, health_timeout)
-        } else {
-            run_step(dir, command, runner.as_deref(), &log)
-        };
+    // Each step ends here: reported, and the run goes on while every step passed.
+    let mut record = |name, command: &str, started: Instant, outcome: Outcome| -> Result<bool> {
         let (ok, note) = match outcome {
             Ok(note) => (true, note),
             Err(note) => (false, Some(note)),
         };
+        let log = logs.join(format!("{name}.log"));
         let step = Step {
             name,
             command: command.to_string(),
             ok,
             seconds: started.elapsed().as_secs_f64(),
-            log: log.clone(),
+            log,
             note,
         };
         progress(&step);
-        report.steps.push(step);
         if !ok {
             report.ok = false;
-            report.tail = Some(tail(&log));
-            break;
+            report.tail = Some(tail(&step.log));
+        }
+        report.steps.push(step);
+        if signals::CANCEL.load(Ordering::SeqCst) {
+            return Err(Error::VerifyInterrupted {
+                step: name.to_string(),
+            });
+        }
+        Ok(ok)
+    };
+    let plain: [(&'static str, &str); 3] = [
+        ("install", &commands.install),
+        ("lint", &commands.lint),
+        ("test", &commands.test),
+    ];
+    for (name, command) in plain {
+        let started = Instant::now();
+        let outcome = run_step(dir, command, runner, &logs.join(format!("{name}.log")));
+        if !record(name, command, started, outcome)? {
+            return Ok(report);
         }
     }
+
+    let started = Instant::now();
+    let log = logs.join("start.log");
+    let (mut server, outcome) =
+        match start(dir, &commands.start, runner, &log, options.health_timeout) {
+            Ok((server, note)) => (Some(server), Ok(Some(note))),
+            Err(note) => (None, Err(note)),
+        };
+    // Dropping `server` stops it, also on an early return.
+    if !record("start", &commands.start, started, outcome)? {
+        return Ok(report);
+    }
+    if let (Some(command), Some(server)) = (&options.exec, &mut server) {
+        let started = Instant::now();
+        let outcome = exec(dir, command, server, &logs.join("exec.log"));
+        record("exec", command, started, outcome)?;
+    }
+    drop(server);
     Ok(report)
 }
 
+/// A step's result: a note for people when it passed, the reason when it failed.
+type Outcome = std::result::Result<Option<String>, String>;
+
+/// A process `verify` started. Dropping it stops its whole process group (SIGTERM, then
+/// SIGKILL): nothing a step started outlives it.
+struct Running {
+    child: Child,
+    group: u32,
+    /// While it lives, an interrupt stops the group instead of leaving it behind.
+    _guard: Option<signals::ChildGuard>,
+}
+
+/// A started project, answering `GET /health`.
+struct Server {
+    running: Running,
+    port: u16,
+}
+
+/// Start `command`, leading a new process group, or joining the group of `join`.
 fn spawn(
     dir: &Path,
     command: &str,
     runner: Option<&Path>,
     log: &Path,
-    port: Option<u16>,
-) -> std::result::Result<Child, String> {
+    env: &[(&str, String)],
+    join: Option<&Running>,
+) -> std::result::Result<Running, String> {
     let mut out = File::create(log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
     let _ = writeln!(out, "$ {command}");
     let err = out.try_clone().map_err(|e| e.to_string())?;
@@ -144,40 +206,43 @@ fn spawn(
     cmd.current_dir(dir)
         .stdin(Stdio::null())
         .stdout(out)
-        .stderr(err);
-    if let Some(port) = port {
-        cmd.env("PORT", port.to_string());
-    }
+        .stderr(err)
+        .envs(env.iter().map(|(k, v)| (k, v)));
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
+        let group = join.and_then(|r| i32::try_from(r.group).ok()).unwrap_or(0);
+        cmd.process_group(group);
     }
-    cmd.spawn()
-        .map_err(|e| format!("cannot start `{command}`: {e}"))
+    // A joined group is already guarded by its leader's guard.
+    let guard = join.is_none().then(signals::ChildGuard::start);
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start `{command}`: {e}"))?;
+    let group = join.map_or(child.id(), |r| r.group);
+    if let Some(guard) = &guard {
+        guard.started(group);
+    }
+    Ok(Running {
+        child,
+        group,
+        _guard: guard,
+    })
 }
 
-fn run_step(
-    dir: &Path,
-    command: &str,
-    runner: Option<&Path>,
-    log: &Path,
-) -> std::result::Result<Option<String>, String> {
-    let mut child = spawn(dir, command, runner, log, None)?;
+/// Wait for a process to end, stopping it after `limit`.
+fn wait(running: &mut Running, command: &str, limit: Duration) -> Outcome {
     let started = Instant::now();
     let status = loop {
-        match child.try_wait() {
+        match running.child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > STEP_TIMEOUT => {
-                stop_group(&mut child);
-                return Err(format!("timed out after {}s", STEP_TIMEOUT.as_secs()));
+            Ok(None) if started.elapsed() > limit => {
+                return Err(format!("timed out after {}s", limit.as_secs()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(100)),
             Err(e) => return Err(e.to_string()),
         }
     };
-    // Nothing a step started may outlive it.
-    stop_group(&mut child);
     if status.success() {
         Ok(None)
     } else {
@@ -185,39 +250,80 @@ fn run_step(
     }
 }
 
-fn start_and_probe(
+fn run_step(dir: &Path, command: &str, runner: Option<&Path>, log: &Path) -> Outcome {
+    let mut running = spawn(dir, command, runner, log, &[], None)?;
+    wait(&mut running, command, STEP_TIMEOUT)
+}
+
+/// The user's `--exec` command, on this machine (never through the runner), in the server's
+/// process group: what it leaves behind is stopped with the server.
+fn exec(dir: &Path, command: &str, server: &mut Server, log: &Path) -> Outcome {
+    let url = format!("http://127.0.0.1:{}", server.port);
+    let mut running = spawn(
+        dir,
+        command,
+        None,
+        log,
+        &[(URL_ENV, url)],
+        Some(&server.running),
+    )?;
+    let outcome = wait(&mut running, command, STEP_TIMEOUT);
+    match (outcome, server.exited()) {
+        (Err(note), Some(status)) => Err(format!(
+            "{note}; the server had exited ({status}), its output is in start.log"
+        )),
+        (outcome, _) => outcome,
+    }
+}
+
+/// Start the project with `PORT` set to a free loopback port and wait until `GET /health`
+/// answers ok; on failure the server is stopped and the reason is also written to its log.
+fn start(
     dir: &Path,
     command: &str,
     runner: Option<&Path>,
     log: &Path,
     timeout: Duration,
-) -> std::result::Result<Option<String>, String> {
+) -> std::result::Result<(Server, String), String> {
     let port = free_port().map_err(|e| format!("no free port: {e}"))?;
-    let mut child = spawn(dir, command, runner, log, Some(port))?;
+    let running = spawn(
+        dir,
+        command,
+        runner,
+        log,
+        &[("PORT", port.to_string())],
+        None,
+    )?;
+    let mut server = Server { running, port };
     let started = Instant::now();
-    let result = loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            break Err(format!(
-                "the server exited ({status}) before answering GET /health"
-            ));
+    let failure = loop {
+        if let Some(status) = server.exited() {
+            break format!("the server exited ({status}) before answering GET /health");
         }
         let last = match health(port) {
-            Ok(()) => break Ok(Some(format!("GET /health on port {port}: 200 ok"))),
+            Ok(()) => return Ok((server, format!("GET /health on port {port}: 200 ok"))),
             Err(e) => e,
         };
         if started.elapsed() > timeout {
-            break Err(format!(
+            break format!(
                 "GET /health on port {port} did not answer ok in {}s; last: {last}",
                 timeout.as_secs()
-            ));
+            );
         }
         std::thread::sleep(Duration::from_millis(300));
     };
-    stop_group(&mut child);
-    if let (Err(note), Ok(mut out)) = (&result, File::options().append(true).open(log)) {
-        let _ = writeln!(out, "\n[sprout verify] {note}");
+    drop(server);
+    if let Ok(mut out) = File::options().append(true).open(log) {
+        let _ = writeln!(out, "\n[sprout verify] {failure}");
     }
-    result
+    Err(failure)
+}
+
+impl Server {
+    /// The server's exit status, once it has ended.
+    fn exited(&mut self) -> Option<ExitStatus> {
+        self.running.child.try_wait().ok().flatten()
+    }
 }
 
 fn free_port() -> std::io::Result<u16> {
@@ -252,27 +358,41 @@ fn health(port: u16) -> std::result::Result<(), String> {
     }
 }
 
-/// SIGTERM the child's process group, then SIGKILL what is left.
-fn stop_group(child: &mut Child) {
-    let group = format!("-{}", child.id());
-    let signal = |name: &str| {
-        Command::new("kill")
-            .args([name, "--", &group])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-    };
-    let _ = signal("-TERM");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if matches!(child.try_wait(), Ok(Some(_))) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
+impl Running {
+    fn leads_group(&self) -> bool {
+        self.group == self.child.id()
     }
-    let _ = signal("-KILL");
-    let _ = child.kill();
-    let _ = child.wait();
+}
+
+impl Drop for Running {
+    /// A group's leader stops the whole group: SIGTERM, up to 10 s for it to end, then SIGKILL.
+    /// A process that joined another's group stops only itself; the rest goes with the group.
+    fn drop(&mut self) {
+        if !self.leads_group() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            return;
+        }
+        let group = format!("-{}", self.group);
+        let signal = |name: &str| {
+            Command::new("kill")
+                .args([name, "--", &group])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+        };
+        let _ = signal("-TERM");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = signal("-KILL");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The last lines of a log.

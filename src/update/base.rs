@@ -134,19 +134,27 @@ pub fn fetch(dir: &Path, ids: &[&str]) -> HashMap<String, Vec<u8>> {
     found
 }
 
-/// Path → blob id of sprout's first commit, for a project whose record has no `[files]`: the
-/// root commit of HEAD, if its message is sprout's and the project is the repository's top.
-pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
+/// sprout's first commit: a root commit of HEAD with sprout's message, when the project is the
+/// repository's top.
+fn first_commit(dir: &Path) -> Option<String> {
     if !is_repository_top(dir) {
         return None;
     }
     let roots = git_text(dir, &["rev-list", "--max-parents=0", "HEAD"])?;
-    let root = roots.lines().find(|commit| {
-        git_text(dir, &["log", "-1", "--format=%s", commit])
-            .is_some_and(|s| s == FIRST_COMMIT_MESSAGE)
-    })?;
+    roots
+        .lines()
+        .find(|commit| {
+            git_text(dir, &["log", "-1", "--format=%s", commit])
+                .is_some_and(|s| s == FIRST_COMMIT_MESSAGE)
+        })
+        .map(str::to_string)
+}
+
+/// Path → blob id of sprout's first commit, for a project whose record has no `[files]`.
+pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
+    let root = first_commit(dir)?;
     let out = git(dir)
-        .args(["ls-tree", "-r", "-z", root])
+        .args(["ls-tree", "-r", "-z", &root])
         .stderr(Stdio::null())
         .output()
         .ok()?;
@@ -167,14 +175,24 @@ pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
     Some(ids)
 }
 
-/// Store the masked render as a commit at `refs/sprout/base` (its parent: the previous base),
-/// so the next update finds its base. Only in a repository's top folder; failures are ignored:
-/// the record's ids still protect the user's edits.
+/// After an update: move `refs/sprout/base` on to the new render, in a repository sprout made
+/// (one that has the ref, or sprout's first commit) whose top is the project. A repository the
+/// user made (around the project, or at its top after `--no-git`) gets no ref nor object.
 pub fn keep(dir: &Path, files: &[(String, Vec<u8>, u32)]) {
     if !is_repository_top(dir) {
         return;
     }
     let previous = git_text(dir, &["rev-parse", "--verify", "--quiet", BASE_REF]);
+    if previous.is_none() && first_commit(dir).is_none() {
+        return;
+    }
+    store(dir, previous, files);
+}
+
+/// Store the masked render as a commit at `refs/sprout/base` (its parent: `previous`), so the
+/// next update finds its base. Failures are ignored: the record's ids still protect the user's
+/// edits.
+fn store(dir: &Path, previous: Option<String>, files: &[(String, Vec<u8>, u32)]) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -237,6 +255,7 @@ fn quote(path: &str) -> String {
 
 /// Store the masked files of a freshly generated project as its base (`sprout new`), when sprout
 /// made its repository (a `.git` folder at its top; none when `git init` failed or was skipped).
+/// The caller knows sprout made it: only then is this called.
 pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)]) {
     if !std::fs::symlink_metadata(dir.join(".git")).is_ok_and(|m| m.is_dir()) {
         return;
@@ -246,7 +265,7 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
         .filter(|f| f.path != record::FILE_NAME)
         .map(|f| (f.path.clone(), secret::mask(&f.contents, secrets), f.mode))
         .collect();
-    keep(dir, &masked);
+    store(dir, None, &masked);
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use console::style;
 
 use crate::answers;
 use crate::catalog::Catalog;
-use crate::cli::{AddArgs, SourceFlags, UpdateArgs, UpdateFlags, VerifyArgs};
+use crate::cli::{AddArgs, UpdateArgs, UpdateFlags, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
@@ -72,44 +72,57 @@ fn run(
         write(&preview)?;
     }
     let written = (!flags.dry_run).then_some(dir);
+    // A dry run writes no conflict markers: it only lists them.
+    let conflicts = (!flags.dry_run && !preview.conflicts.is_empty()).then(|| Error::Conflicts {
+        count: preview.conflicts.len(),
+        list: preview.conflicts.join(", "),
+    });
+    let verify_after = flags.verify && !flags.dry_run && conflicts.is_none();
     if flags.json {
+        // One object: the update and, with `--verify`, its verify report.
+        let report = verify_after
+            .then(|| {
+                accept_commands(catalog, dir, flags.source.trust)?;
+                crate::signals::install();
+                verify::run(catalog, dir, &verify_options(120, None), &|_| {})
+            })
+            .transpose()
+            .map_err(|error| error.after_writing(dir))?;
         printed(
             out.json(&Json {
                 dry_run: flags.dry_run,
                 current: preview.is_current(),
                 preview: &preview,
+                verify: report.as_ref(),
             }),
             written,
         )?;
-    } else {
-        printed(out.result(&text(&preview, flags.dry_run)), written)?;
-        if flags.diff {
-            printed(out.result(&diff(&preview)), written)?;
-        }
-    }
-    if flags.dry_run {
-        return Ok(Exit::Success);
-    }
-    if !preview.conflicts.is_empty() {
-        let error = Error::Conflicts {
-            count: preview.conflicts.len(),
-            list: preview.conflicts.join(", "),
-        };
-        out.error(&error);
-        return Ok(error.exit());
-    }
-    if flags.verify {
-        return run_verify(
-            catalog,
-            dir,
-            Duration::from_secs(120),
-            flags.source.trust,
-            flags.json,
+        return Ok(exit_for(
+            conflicts.or_else(|| report.as_ref().and_then(verify::failure)),
             out,
-        )
-        .map_err(|error| error.after_writing(dir));
+        ));
     }
-    Ok(Exit::Success)
+    printed(out.result(&text(&preview, flags.dry_run)), written)?;
+    if flags.diff {
+        printed(out.result(&diff(&preview)), written)?;
+    }
+    if verify_after {
+        let options = verify_options(120, None);
+        return run_verify(catalog, dir, &options, flags.source.trust, false, out)
+            .map_err(|error| error.after_writing(dir));
+    }
+    Ok(exit_for(conflicts, out))
+}
+
+/// The exit code of a run that ended with `error`, printed, or with none.
+fn exit_for(error: Option<Error>, out: &Output) -> Exit {
+    match error {
+        Some(error) => {
+            out.error(&error);
+            error.exit()
+        }
+        None => Exit::Success,
+    }
 }
 
 fn refuse_dirty(dir: &std::path::Path) -> Result<()> {
@@ -141,6 +154,9 @@ struct Json<'a> {
     current: bool,
     #[serde(flatten)]
     preview: &'a Preview,
+    /// `update --verify --json`: the verify report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verify: Option<&'a verify::Report>,
 }
 
 fn text(preview: &Preview, dry_run: bool) -> String {
@@ -225,6 +241,7 @@ pub fn check(
             dry_run: true,
             current,
             preview: &preview,
+            verify: None,
         })
     } else if current {
         out.result(&format!(
@@ -243,15 +260,10 @@ pub fn check(
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {
-    let SourceFlags { template, trust } = &args.source;
-    run_verify(
-        &catalog(&args.dir, template.as_deref(), Pin::Recorded)?,
-        &args.dir,
-        Duration::from_secs(args.timeout),
-        *trust,
-        args.json,
-        out,
-    )
+    let catalog = catalog(&args.dir, args.source.template.as_deref(), Pin::Recorded)?;
+    let options = verify_options(args.timeout, args.exec);
+    let trusted = args.source.trust;
+    run_verify(&catalog, &args.dir, &options, trusted, args.json, out)
 }
 
 /// Which commit of a recorded git source to read.
@@ -289,24 +301,39 @@ pub fn catalog(dir: &std::path::Path, template: Option<&str>, pin: Pin) -> Resul
     })
 }
 
+/// The commands verify runs, accepted first when the template is not built in.
+fn accept_commands(catalog: &Catalog, dir: &std::path::Path, trusted: bool) -> Result<()> {
+    if catalog.origin().is_built_in() {
+        return Ok(());
+    }
+    let (_, commands) = verify::commands(catalog, dir).map_err(|e| catalog.blame(e))?;
+    let all = [
+        commands.install,
+        commands.lint,
+        commands.test,
+        commands.start,
+    ];
+    trust::check_here(catalog.origin(), &all, trusted)
+}
+
+fn verify_options(health_seconds: u64, exec: Option<String>) -> verify::Options {
+    verify::Options {
+        health_timeout: Duration::from_secs(health_seconds),
+        exec,
+    }
+}
+
 fn run_verify(
     catalog: &Catalog,
     dir: &std::path::Path,
-    timeout: Duration,
+    options: &verify::Options,
     trusted: bool,
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
-    if !catalog.origin().is_built_in() {
-        let (_, commands) = verify::commands(catalog, dir).map_err(|e| catalog.blame(e))?;
-        let all = [
-            commands.install,
-            commands.lint,
-            commands.test,
-            commands.start,
-        ];
-        trust::check_here(catalog.origin(), &all, trusted)?;
-    }
+    accept_commands(catalog, dir, trusted)?;
+    // An interrupt stops the running step's process group, then sprout exits 130.
+    crate::signals::install();
     if !json {
         printed(out.result(&verify::heading(dir)), None)?;
     }
@@ -316,18 +343,12 @@ fn run_verify(
             let _ = out.result(&verify::step_text(step));
         }
     };
-    let report = verify::run(catalog, dir, timeout, &progress)?;
+    let report = verify::run(catalog, dir, options, &progress)?;
     let result = if json {
         out.json(&report)
     } else {
         out.result(&verify::summary(&report))
     };
     printed(result, None)?;
-    match verify::failure(&report) {
-        Some(error) => {
-            out.error(&error);
-            Ok(error.exit())
-        }
-        None => Ok(Exit::Success),
-    }
+    Ok(exit_for(verify::failure(&report), out))
 }

@@ -15,3 +15,4 @@ mod stacks;
 mod template_errors;
 mod templates;
 mod update;
+mod verify;

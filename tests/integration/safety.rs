@@ -459,12 +459,16 @@ fn a_failed_git_init_leaves_no_git_folder() {
     let bin_dir = s.join("fakebin");
     fs::create_dir(&bin_dir).unwrap();
     let fake = bin_dir.join("git");
-    // What git does on a full disk: it gets part of the way, then gives up.
+    // What `git init` does on a full disk: it gets part of the way, then gives up. Every other
+    // git command (sprout asks `git config` for the author from where it runs) is the real git.
     fs::write(
         &fake,
-        "#!/bin/sh\nmkdir -p .git/objects .git/refs\necho 'ref: refs/heads/ma' > .git/HEAD\necho 'fatal: could not write config file .git/config: No space left on device' >&2\nexit 128\n",
+        "#!/bin/sh\nfor arg in \"$@\"; do\n  if [ \"$arg\" = init ]; then\n    mkdir -p .git/objects .git/refs\n    echo 'ref: refs/heads/main' > .git/HEAD\n    echo 'fatal: could not write config file .git/config: No space left on device' >&2\n    exit 128\n  fi\ndone\nPATH=\"${PATH#*:}\" exec git \"$@\"\n",
     )
     .unwrap();
+    // sprout runs from a folder of its own, which no git command may write into.
+    let elsewhere = s.join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
     fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
     let path = format!(
         "{}:{}",
@@ -473,6 +477,7 @@ fn a_failed_git_init_leaves_no_git_folder() {
     );
     new_with_git(&s, "app", STACK, &[])
         .env("PATH", path)
+        .current_dir(&elsewhere)
         .assert()
         .success()
         .stdout(
@@ -480,6 +485,10 @@ fn a_failed_git_init_leaves_no_git_folder() {
                 .and(contains("its partial .git was removed")),
         );
     assert!(!s.join("app/.git").exists());
+    assert!(
+        !elsewhere.join(".git").exists(),
+        "git wrote where sprout ran"
+    );
     assert!(s.join("app/package.json").exists());
 }
 

@@ -233,21 +233,27 @@ fn user_edited_and_template_did_not_the_file_is_left_as_it_is() {
     assert_eq!(read(&dir, "app.txt"), "entirely mine\n");
 }
 
+/// The user changes line two of app.txt (committed in `repo`), the template line nine: the
+/// update combines both.
+fn assert_apart_edits_merge(fx: &Fixture, dir: &Path, repo: &Path) -> Preview {
+    write(dir, "app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(repo, "mine");
+    fx.template("app.txt", &APP.replace("nine", "nine (new)"));
+    let preview = fx.update(dir, &[]);
+    assert_eq!(fates(&preview)["app.txt"], Fate::Merged);
+    let text = read(dir, "app.txt");
+    assert!(
+        text.contains("two (mine)") && text.contains("nine (new)") && !text.contains("<<<<<<<"),
+        "{text}"
+    );
+    preview
+}
+
 #[test]
 fn both_changed_apart_both_changes_are_combined() {
     let fx = Fixture::new();
     let dir = fx.generate(true);
-    write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
-    commit_all(&dir, "mine");
-    fx.template("app.txt", &APP.replace("nine", "nine (new)"));
-    let preview = fx.update(&dir, &[]);
-    assert_eq!(fates(&preview)["app.txt"], Fate::Merged);
-    let text = read(&dir, "app.txt");
-    assert!(
-        text.contains("two (mine)") && text.contains("nine (new)"),
-        "{text}"
-    );
-    assert!(!text.contains("<<<<<<<"));
+    assert_apart_edits_merge(&fx, &dir, &dir);
 }
 
 #[test]
@@ -453,6 +459,74 @@ fn without_git_untouched_files_update_and_edited_ones_get_markers() {
     );
 }
 
+/// A monorepo holding the fixture project in a subfolder, as `sprout new` leaves it there:
+/// sprout made no repository, no commit and no ref. Returns the project's folder.
+fn in_monorepo(fx: &Fixture) -> PathBuf {
+    let outer = fx.work.path();
+    git(outer, &["init", "--quiet", "--initial-branch=main"]);
+    write(outer, "WORKSPACE.md", "other teams' code\n");
+    commit_all(outer, "the monorepo");
+    fx.generate(false)
+}
+
+fn refs(dir: &Path) -> String {
+    git(dir, &["for-each-ref", "--format=%(refname)"])
+}
+
+#[test]
+fn in_a_monorepo_without_sprouts_versions_in_its_history_edited_files_get_markers() {
+    let fx = Fixture::new();
+    let dir = in_monorepo(&fx);
+    let outer = fx.work.path();
+    // The user's edit lands in the monorepo's first commit of the project: its history never
+    // held sprout's README.
+    let readme = README.replace("{{name}}", "app");
+    write(&dir, "README.md", &readme.replace("line a", "my line a"));
+    commit_all(outer, "add the app");
+    let (head, refs_before) = (git(outer, &["rev-parse", "HEAD"]), refs(outer));
+    fx.template("README.md.hbs", &README.replace("line h", "line H"));
+    fx.template("app.txt", &APP.replace("one", "ONE"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(preview.base, "record");
+    let fates = fates(&preview);
+    assert_eq!(fates["app.txt"], Fate::Updated);
+    assert_eq!(read(&dir, "app.txt"), APP.replace("one", "ONE"));
+    assert_eq!(fates["README.md"], Fate::Conflict);
+    let text = read(&dir, "README.md");
+    assert!(
+        text.contains("my line a") && text.contains("line H") && text.contains("<<<<<<<"),
+        "{text}"
+    );
+    // sprout wrote no ref and no commit into a repository it did not make.
+    assert_eq!(git(outer, &["rev-parse", "HEAD"]), head);
+    assert_eq!(refs(outer), refs_before);
+    assert!(!refs(outer).contains("sprout"));
+}
+
+#[test]
+fn in_a_monorepo_whose_history_holds_sprouts_versions_edits_merge_as_usual() {
+    let fx = Fixture::new();
+    let dir = in_monorepo(&fx);
+    let outer = fx.work.path();
+    commit_all(outer, "add the app as generated");
+    assert_apart_edits_merge(&fx, &dir, outer);
+    assert!(!refs(outer).contains("sprout"));
+}
+
+#[test]
+fn a_repository_the_user_made_at_the_projects_top_gets_no_ref_from_an_update() {
+    // `--no-git`, then the user's own `git init` (or `new --force` into their repository).
+    let fx = Fixture::new();
+    let dir = fx.generate(false);
+    git(&dir, &["init", "--quiet", "--initial-branch=main"]);
+    commit_all(&dir, "my own history");
+    fx.template("app.txt", &APP.replace("one", "ONE"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(fates(&preview)["app.txt"], Fate::Updated);
+    assert!(!refs(&dir).contains("sprout"), "{}", refs(&dir));
+    assert_eq!(git(&dir, &["rev-list", "--count", "--all"]), "1\n");
+}
+
 #[test]
 fn a_project_from_before_the_record_held_its_base_updates_from_sprouts_first_commit() {
     // What today's release writes: a record without template_version, year or [files], and a
@@ -460,18 +534,68 @@ fn a_project_from_before_the_record_held_its_base_updates_from_sprouts_first_com
     let fx = Fixture::new();
     let dir = fx.generate(false);
     as_made_by_todays_release(&dir);
-    write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
+    let preview = assert_apart_edits_merge(&fx, &dir, &dir);
+    assert_eq!(preview.base, "first-commit");
+    assert!(read(&dir, ".sprout.toml").contains("[files]"));
+}
+
+#[test]
+fn a_project_made_by_todays_release_gets_every_fate_from_sprouts_first_commit() {
+    let fx = Fixture::new();
+    let dir = fx.generate(false);
+    as_made_by_todays_release(&dir);
+    let before_env = read(&dir, ".env");
+    let readme = README.replace("{{name}}", "app");
+    write(
+        &dir,
+        "README.md",
+        &readme.replace("line c", "line c (mine)"),
+    );
+    write(&dir, "app.txt", &APP.replace("five", "five (mine)"));
+    fs::remove_file(dir.join("old.txt")).unwrap();
     commit_all(&dir, "mine");
-    fx.template("app.txt", &APP.replace("nine", "nine (new)"));
+    fx.template("README.md.hbs", &README.replace("line h", "line H"));
+    fx.template("app.txt", &APP.replace("five", "five (new)"));
+    fx.template(".env.hbs", "DEBUG=0\nTOKEN={{secrets.token}}\nMODE=dev\n");
+    fx.template("new.txt", "brand new\n");
+    fx.template("old.txt", "old file, changed\n");
     let preview = fx.update(&dir, &[]);
     assert_eq!(preview.base, "first-commit");
-    assert_eq!(fates(&preview)["app.txt"], Fate::Merged);
-    let text = read(&dir, "app.txt");
+    let fates = fates(&preview);
+    assert_eq!(fates["README.md"], Fate::Merged);
+    let text = read(&dir, "README.md");
     assert!(
-        text.contains("two (mine)") && text.contains("nine (new)"),
+        text.contains("line c (mine)") && text.contains("line H"),
         "{text}"
     );
-    assert!(read(&dir, ".sprout.toml").contains("[files]"));
+    // The first commit is a real base: the block carries sprout's previous version.
+    assert_eq!(fates["app.txt"], Fate::Conflict);
+    let text = read(&dir, "app.txt");
+    assert!(
+        text.contains(&format!(
+            "||||||| {}\nfive\n=======\nfive (new)\n",
+            merge::BASE
+        )),
+        "{text}"
+    );
+    assert_eq!(fates["new.txt"], Fate::Added);
+    assert_eq!(fates["old.txt"], Fate::DeletedByUser);
+    assert!(!dir.join("old.txt").exists());
+    // The secret is read back, not regenerated.
+    let env = read(&dir, ".env");
+    let token = |env: &str| {
+        env.lines()
+            .find_map(|l| l.strip_prefix("TOKEN="))
+            .map(str::to_string)
+    };
+    assert!(env.starts_with("DEBUG=0\n"), "{env}");
+    assert_eq!(token(&env), token(&before_env));
+    // The record now holds its base: the next update no longer needs the first commit.
+    commit_all(&dir, "update");
+    assert_eq!(
+        update::prepare(&fx.catalog(), &dir, &[]).unwrap().base,
+        "record"
+    );
 }
 
 fn git_env(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
@@ -667,7 +791,8 @@ proptest! {
     }
 }
 
-const SERVER: &str = r#"import http.server, json, os
+/// A project server answering `GET /health` on `$PORT`.
+pub const SERVER: &str = r#"import http.server, json, os
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
@@ -697,11 +822,23 @@ fn verify_fixture(test_command: &str) -> (Fixture, PathBuf) {
 }
 
 fn run_verify(fx: &Fixture, dir: &Path, seconds: u64) -> sprout::verify::Report {
-    let timeout = std::time::Duration::from_secs(seconds);
-    sprout::verify::run(&fx.catalog(), dir, timeout, &|_| {}).unwrap()
+    verify_with(fx, dir, seconds, None)
 }
 
-fn gone(pid: &str) -> bool {
+fn verify_with(
+    fx: &Fixture,
+    dir: &Path,
+    seconds: u64,
+    exec: Option<&str>,
+) -> sprout::verify::Report {
+    let options = sprout::verify::Options {
+        health_timeout: std::time::Duration::from_secs(seconds),
+        exec: exec.map(str::to_string),
+    };
+    sprout::verify::run(&fx.catalog(), dir, &options, &|_| {}).unwrap()
+}
+
+pub fn gone(pid: &str) -> bool {
     // The process may linger as a zombie for an instant; give it a moment.
     for _ in 0..50 {
         let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -739,28 +876,34 @@ fn verify_runs_each_step_checks_health_and_stops_the_whole_process_group() {
 fn verify_stops_at_the_failing_step_with_its_log_tail() {
     let (fx, dir) = verify_fixture("echo the assertion broke; exit 3");
     let report = run_verify(&fx, &dir, 60);
-    assert!(!report.ok);
-    assert_eq!(report.steps.last().unwrap().name, "test");
+    assert_failed_at(&report, "test", "the assertion broke");
     assert_eq!(report.steps.len(), 3, "nothing runs after the failure");
-    assert!(
-        report
-            .tail
-            .as_deref()
-            .unwrap_or_default()
-            .contains("the assertion broke")
-    );
-    let error = sprout::verify::failure(&report).unwrap();
+}
+
+/// The report failed at `step`, its tail holds `text`, and verify's exit code is 9.
+fn assert_failed_at(report: &sprout::verify::Report, step: &str, text: &str) {
+    assert!(!report.ok);
+    assert_eq!(report.steps.last().unwrap().name, step);
+    let tail = report.tail.as_deref().unwrap_or_default();
+    assert!(tail.contains(text), "{tail}");
+    let error = sprout::verify::failure(report).unwrap();
     assert_eq!(error.exit(), sprout::exit::Exit::VerifyFailed);
 }
 
-#[test]
-fn verify_reports_a_server_that_never_answers() {
+/// A project whose start command exits at once.
+fn never_answering() -> (Fixture, PathBuf) {
     let fx = Fixture::new();
     fx.manifest(&MANIFEST.replace(
         "start = \"exec python3 -m http.server $PORT\"",
         "start = \"exit 0\"",
     ));
     let dir = fx.generate(false);
+    (fx, dir)
+}
+
+#[test]
+fn verify_reports_a_server_that_never_answers() {
+    let (fx, dir) = never_answering();
     let report = run_verify(&fx, &dir, 20);
     assert!(!report.ok);
     let start = report.steps.last().unwrap();
@@ -769,6 +912,45 @@ fn verify_reports_a_server_that_never_answers() {
         start.note.as_deref().unwrap_or_default().contains("exited"),
         "{start:?}"
     );
+}
+
+/// Asks the started project for `/health` at `$SPROUT_URL`, and leaves a process behind.
+const SMOKE: &str = "sleep 300 & echo $! > smoke.pid; python3 -c 'import os, urllib.request as u; print(u.urlopen(os.environ[\"SPROUT_URL\"] + \"/health\").read().decode())'";
+
+#[cfg(target_os = "linux")]
+#[test]
+fn verify_exec_runs_the_users_command_against_the_started_project_then_stops_everything() {
+    let (fx, dir) = verify_fixture("true");
+    let report = verify_with(&fx, &dir, 60, Some(SMOKE));
+    assert!(report.ok, "{report:?}");
+    let names: Vec<&str> = report.steps.iter().map(|s| s.name).collect();
+    assert_eq!(names, ["install", "lint", "test", "start", "exec"]);
+    let exec = &report.steps[4];
+    assert_eq!(exec.command, SMOKE);
+    let log = fs::read_to_string(&exec.log).unwrap();
+    assert!(log.contains("{\"status\": \"ok\"}"), "{log}");
+    for pid in ["sleeper.pid", "smoke.pid"] {
+        let pid = read(&dir, pid).trim().to_string();
+        assert!(gone(&pid), "{pid} outlived verify");
+    }
+}
+
+#[test]
+fn verify_exec_that_fails_is_the_failing_step_with_its_log_tail() {
+    let (fx, dir) = verify_fixture("true");
+    let report = verify_with(&fx, &dir, 60, Some("echo the smoke test broke >&2; exit 4"));
+    assert_failed_at(&report, "exec", "the smoke test broke");
+    let exec = report.steps.last().unwrap();
+    let note = exec.note.as_deref().unwrap_or_default();
+    assert!(note.contains("exit status: 4"), "{note}");
+}
+
+#[test]
+fn verify_exec_does_not_run_when_the_project_does_not_start() {
+    let (fx, dir) = never_answering();
+    let report = verify_with(&fx, &dir, 20, Some("touch ran"));
+    assert_eq!(report.steps.last().unwrap().name, "start");
+    assert!(!dir.join("ran").exists());
 }
 
 #[test]
