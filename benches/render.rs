@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use include_dir::{Dir, DirEntry, File};
 use sprout::answers::Given;
 use sprout::catalog;
+use sprout::generate::prepare;
 use sprout::manifest::Manifest;
-use sprout::new::prepare;
 use sprout::stack::{Kind, Stack};
 
 fn main() {

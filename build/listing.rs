@@ -43,7 +43,7 @@ pub fn write(templates: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
     for r in &rows {
         writeln!(
             code,
-            "    Summary {{ key: {:?}, title: {:?}, description: {:?} }},",
+            "    Summary {{ key: {:?}, title: {:?}, description: {:?}, source: None }},",
             r.key, r.title, r.description
         )?;
     }

@@ -35,6 +35,9 @@ pub struct Given {
 #[derive(Debug, Default)]
 pub struct AnswersFile {
     pub stack: Option<String>,
+    /// The template source a project's record names (`sprout new` reads it when no
+    /// `--template` is given; nothing else does).
+    pub template: Option<String>,
     pub values: Vec<(String, Value)>,
 }
 
@@ -86,6 +89,9 @@ impl AnswersFile {
                         .ok_or("`stack` must be a string")?
                         .to_string(),
                 );
+            } else if key == "template" {
+                let source = value.as_str().ok_or("`template` must be a string")?;
+                file.template = Some(source.to_string());
             } else if FILE_META_KEYS.contains(&key.as_str()) {
                 continue;
             } else {

@@ -1,8 +1,9 @@
 //! The templates: which stacks exist, and loading one on demand.
 //!
-//! The templates are embedded in the binary; [`Catalog::from_folder`] reads the same layout from
-//! a folder instead (tests build two versions of a template that way). Only the chosen stack's
-//! manifest is parsed for `new`; `list` parses every manifest.
+//! The templates are embedded in the binary; [`Catalog::from_source`] reads the same layout from
+//! a folder or a git repository instead (a source that is one stack, or a collection of them
+//! with or without its own `_shared/`; without one, its stacks build on the built-in shared
+//! layer). Only the chosen stack's manifest is parsed for `new`; `list` parses every manifest.
 
 use std::path::Path;
 
@@ -10,7 +11,9 @@ use include_dir::{Dir, DirEntry, File, include_dir};
 
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, SharedOptions, SharedRules};
-use crate::stack::{Origin, Stack};
+use crate::source::limits::Refusal;
+use crate::source::{self, Origin, Source};
+use crate::stack::{self as stack, Stack};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -18,9 +21,13 @@ const SHARED: &str = "_shared";
 const MANIFEST: &str = "sprout.toml";
 
 /// A root of templates: `<stack>/sprout.toml` + `files/` + `partials/`, and `_shared/`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     root: &'static Dir<'static>,
+    /// The root's own `_shared/`, else the built-in one.
+    shared: Option<&'static Dir<'static>>,
+    /// The root as errors name its files.
+    shown: stack::Origin,
     origin: Origin,
 }
 
@@ -29,24 +36,81 @@ impl Catalog {
     pub fn embedded() -> Catalog {
         Catalog {
             root: &TEMPLATES,
-            origin: Origin::BUILT_IN,
+            shared: child(&TEMPLATES, SHARED),
+            origin: Origin::BuiltIn,
+            shown: stack::Origin::BUILT_IN,
         }
     }
 
     /// The templates in a folder on disk, read once and kept for the life of the process.
     pub fn from_folder(path: &Path) -> Result<Catalog> {
-        let root = read_folder(path, path).map_err(|e| Error::Template {
-            stack: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        let shown: &'static str = Box::leak(path.display().to_string().into_boxed_str());
+        let source = Source::Folder(path.to_path_buf());
+        Catalog::read(
+            path,
+            Origin::Folder(path.to_path_buf()),
+            &source.stack_name(),
+        )
+    }
+
+    /// The templates of a folder or git repository (`commit` pins a repository to one commit).
+    /// Everything is read into memory and checked before any of it is used.
+    pub fn from_source(source: &Source, commit: Option<&str>) -> Result<Catalog> {
+        Catalog::from_source_as(source, commit, &source.stack_name())
+    }
+
+    /// [`Catalog::from_source`], a source that is one stack giving it the key `single_key`
+    /// (the key a project recorded, wherever its template has moved to since).
+    pub fn from_source_as(
+        source: &Source,
+        commit: Option<&str>,
+        single_key: &str,
+    ) -> Result<Catalog> {
+        let fetched = source::fetch(source, commit)?;
+        Catalog::read(&fetched.root, fetched.origin, single_key)
+    }
+
+    /// One stack (a `sprout.toml` at the top, its key `single_key`) or a collection.
+    fn read(path: &Path, origin: Origin, single_key: &str) -> Result<Catalog> {
+        let refused = |refusal: Refusal| Error::TemplateRefused {
+            template: origin.to_string(),
+            refusal,
+        };
+        let root: Dir<'static> = if path.join(MANIFEST).is_file() {
+            if !is_stack_key(single_key) {
+                return Err(Error::TemplateRefused {
+                    template: origin.to_string(),
+                    refusal: Refusal::BadName {
+                        name: single_key.to_string(),
+                    },
+                });
+            }
+            let stack = source::folder::read(path, single_key).map_err(refused)?;
+            let entries: &'static [DirEntry<'static>] = Box::leak(Box::new([DirEntry::Dir(stack)]));
+            Dir::new("", entries)
+        } else {
+            source::folder::read(path, "").map_err(refused)?
+        };
+        let root: &'static Dir<'static> = Box::leak(Box::new(root));
+        if !root.dirs().any(|d| stack_key(d).is_some()) {
+            return Err(refused(Refusal::NoStack));
+        }
+        if let Some(refusal) = outside_partial(root) {
+            return Err(refused(refusal));
+        }
         Ok(Catalog {
-            root: Box::leak(Box::new(root)),
-            origin: Origin {
-                root: shown,
+            root,
+            shared: child(root, SHARED).or_else(|| child(&TEMPLATES, SHARED)),
+            shown: stack::Origin {
+                root: Box::leak(origin.to_string().into_boxed_str()),
                 built_in: false,
             },
+            origin,
         })
+    }
+
+    /// Where these templates come from.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     /// Keys of every stack, in folder order.
@@ -72,11 +136,19 @@ impl Catalog {
                 given: given.to_string(),
                 known: self.keys(),
             })?;
-        let text = read_text(dir, key, MANIFEST)?;
-        let manifest: Manifest =
-            toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
-        let stack = Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)?;
-        Ok(stack.with_origin(self.origin))
+        let built = read_text(dir, key, MANIFEST).and_then(|text| {
+            let manifest: Manifest =
+                toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
+            Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)
+        });
+        let mut stack = built.map_err(|e| self.blame(e))?.with_origin(self.shown);
+        stack.source = self.origin.clone();
+        Ok(stack)
+    }
+
+    /// A broken template that is not built in is its author's to fix, not a bug in sprout.
+    pub fn blame(&self, error: Error) -> Error {
+        source::blame(&self.origin, error)
     }
 
     /// Every stack, in the order `list` shows them.
@@ -96,7 +168,8 @@ impl Catalog {
     }
 
     fn shared(&self) -> Result<&'static Dir<'static>> {
-        child(self.root, SHARED).ok_or_else(|| broken(SHARED, "folder missing".into()))
+        self.shared
+            .ok_or_else(|| broken(SHARED, "folder missing".into()))
     }
 }
 
@@ -137,6 +210,14 @@ fn stack_key(dir: &'static Dir<'static>) -> Option<&'static str> {
     (!name.starts_with('_') && file(dir, MANIFEST).is_some()).then_some(name)
 }
 
+/// A stack's key as a folder name: lowercase letters, digits and `-`, starting with a letter.
+fn is_stack_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 /// The sub-folder `name` of `dir`. (include_dir's own `get_dir` searches the whole tree.)
 pub fn child(dir: &'static Dir<'static>, name: &str) -> Option<&'static Dir<'static>> {
     dir.dirs()
@@ -162,29 +243,20 @@ fn broken(stack: &str, reason: String) -> Error {
     }
 }
 
-/// A folder as include_dir would have embedded it (paths relative to `root`, `/`-separated).
-fn read_folder(root: &Path, dir: &Path) -> std::io::Result<Dir<'static>> {
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let relative = |p: &Path| {
-        p.strip_prefix(root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
-    let mut entries = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()?;
-    paths.sort();
-    for path in paths {
-        let meta = std::fs::symlink_metadata(&path)?;
-        if meta.is_dir() {
-            entries.push(DirEntry::Dir(read_folder(root, &path)?));
-        } else if meta.is_file() {
-            let contents: &'static [u8] = Box::leak(std::fs::read(&path)?.into_boxed_slice());
-            entries.push(DirEntry::File(File::new(leak(relative(&path)), contents)));
+/// The first template that calls a partial by a path that would leave the template
+/// (`{{> ../../etc/passwd}}`).
+fn outside_partial(dir: &'static Dir<'static>) -> Option<Refusal> {
+    let own = dir.files().find_map(|file| {
+        if file.path().extension().is_none_or(|e| e != "hbs") {
+            return None;
         }
-    }
-    let entries: &'static [DirEntry<'static>] = Box::leak(entries.into_boxed_slice());
-    Ok(Dir::new(leak(relative(dir)), entries))
+        let text = file.contents_utf8()?;
+        crate::render::partial_calls(text)
+            .find(|name| crate::render::safe_path(name).is_none())
+            .map(|name| Refusal::PartialOutside {
+                file: file.path().display().to_string(),
+                name: name.to_string(),
+            })
+    });
+    own.or_else(|| dir.dirs().find_map(outside_partial))
 }

@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// The command line with what only the embedded templates know (the stacks) filled in.
 pub fn command() -> clap::Command {
     Cli::command().after_help(format!(
-        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 130 interrupted.",
+        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 12 a template that is not built in cannot be used (unreachable, unsafe, broken, or a name clash), 13 a template's commands were not accepted (--trust), 130 interrupted.",
         crate::catalog::keys().join(", ")
     ))
 }
@@ -72,6 +72,9 @@ pub enum Command {
         /// One JSON object on stdout (what an update would do)
         #[arg(long)]
         json: bool,
+        /// Read the template from here instead of the source the project records
+        #[arg(long, value_name = "SOURCE")]
+        template: Option<String>,
     },
     /// Run the project's install, lint and test commands, start it and check GET /health
     Verify(VerifyArgs),
@@ -121,9 +124,13 @@ pub struct NewArgs {
     /// Project name (folder and package name); asked for when omitted at a terminal
     pub name: Option<String>,
 
-    /// The stack to generate (see `sprout list`)
+    /// The stack to generate (see `sprout list`); with --template, one of its stacks
     #[arg(short, long, value_parser = Offers(crate::catalog::keys))]
     pub stack: Option<String>,
+
+    /// Generate from your own template: a folder, or a git URL (https://, ssh://, git@, file://) with an optional #REF (tag, branch or commit)
+    #[arg(short, long, value_name = "SOURCE")]
+    pub template: Option<String>,
 
     /// Folder in which the project folder NAME is created
     #[arg(short, long, value_name = "DIR", default_value = ".")]
@@ -157,6 +164,10 @@ pub struct NewArgs {
     #[arg(long)]
     pub install: bool,
 
+    /// Accept the commands of a template that is not built in without asking (for CI)
+    #[arg(long)]
+    pub trust: bool,
+
     /// Do not check the tools the project needs (as `sprout doctor` does) before writing
     #[arg(long)]
     pub no_preflight: bool,
@@ -182,7 +193,7 @@ pub struct UpdateArgs {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// What to add: docker, ci, sqlite, postgres, … (the stack's words: `sprout show STACK`)
+    /// What to add: one of the stack's words (`sprout show STACK` lists them)
     #[arg(required = true, value_name = "FEATURE")]
     pub features: Vec<String>,
 
@@ -215,6 +226,21 @@ pub struct UpdateFlags {
     /// Run `sprout verify` after a successful update
     #[arg(long)]
     pub verify: bool,
+
+    #[command(flatten)]
+    pub source: SourceFlags,
+}
+
+/// Where a project's template is read from, for the commands that read it again.
+#[derive(Debug, Args)]
+pub struct SourceFlags {
+    /// Read the template from here instead of the source the project records (a folder or GIT-URL#REF)
+    #[arg(long, value_name = "SOURCE")]
+    pub template: Option<String>,
+
+    /// Accept the commands of a template that is not built in without asking (for CI)
+    #[arg(long)]
+    pub trust: bool,
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +261,9 @@ pub struct VerifyArgs {
     /// One JSON object on stdout (steps, results, timings)
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub source: SourceFlags,
 }
 
 #[cfg(feature = "serve")]

@@ -100,6 +100,48 @@ pub enum Error {
     #[error("template of stack `{stack}` is broken: {reason}")]
     Template { stack: String, reason: String },
 
+    /// A template that is not built in breaks the template format: its author's to fix.
+    #[error("stack `{stack}` of the template {template} is broken: {reason}")]
+    TemplateBroken {
+        template: String,
+        stack: String,
+        reason: String,
+    },
+
+    #[error("cannot use the template {template}: {reason}")]
+    SourceUnavailable { template: String, reason: String },
+
+    #[error("the template {template} that {} records is gone: {reason}", .record.display())]
+    RecordedSourceGone {
+        template: String,
+        record: PathBuf,
+        reason: String,
+    },
+
+    #[error("the template {template} was refused: {refusal}")]
+    TemplateRefused {
+        template: String,
+        refusal: crate::source::limits::Refusal,
+    },
+
+    #[error("stack `{key}` is defined twice: by {first} and by {second}")]
+    StackClash {
+        key: String,
+        first: String,
+        second: String,
+    },
+
+    #[error("cannot use the configuration file {path}: {reason}")]
+    Config { path: PathBuf, reason: String },
+
+    /// The commands of a template that is not built in were not accepted.
+    #[error("{}", untrusted(.template, .why))]
+    Untrusted {
+        template: String,
+        commands: Vec<String>,
+        why: Option<NoPrompt>,
+    },
+
     /// A template file (or a text of the manifest) that cannot be rendered, at its line.
     #[error(transparent)]
     Render(Box<TemplateError>),
@@ -192,7 +234,14 @@ impl Error {
             | Error::MissingName { .. }
             | Error::Usage(_)
             | Error::AnswersFile { .. }
-            | Error::AnswersForOtherStack { .. } => Exit::Usage,
+            | Error::AnswersForOtherStack { .. }
+            | Error::Config { .. } => Exit::Usage,
+            Error::TemplateBroken { .. }
+            | Error::SourceUnavailable { .. }
+            | Error::RecordedSourceGone { .. }
+            | Error::TemplateRefused { .. }
+            | Error::StackClash { .. } => Exit::TemplateSource,
+            Error::Untrusted { .. } => Exit::Untrusted,
             Error::TargetNotEmpty { .. }
             | Error::TargetNotDirectory { .. }
             | Error::Collisions { .. }
@@ -266,6 +315,27 @@ impl Error {
                 dir.display()
             )),
             Error::Template { .. } => Some("this is a bug in sprout; please report it".into()),
+            Error::TemplateBroken { .. } => Some(
+                "the template is at fault, not sprout: fix it where it is kept (docs/templates.md describes the format)".into(),
+            ),
+            Error::SourceUnavailable { .. } => Some(
+                "check the folder, or the URL, your access to it and its #REF (a tag, branch or commit)".into(),
+            ),
+            Error::RecordedSourceGone { .. } => Some(
+                "pass --template SOURCE to read the template from where it is now (a folder or GIT-URL#REF); the record is updated to it".into(),
+            ),
+            Error::TemplateRefused { refusal, .. } => Some(refusal.hint()),
+            Error::StackClash { .. } => Some(
+                "rename one of the stack folders, or remove one root from the configuration file or SPROUT_TEMPLATES".into(),
+            ),
+            Error::Config { .. } => Some(
+                "the file holds `templates = [\"FOLDER\", \"GIT-URL#REF\", …]` (see README \"Your own templates\")".into(),
+            ),
+            Error::Untrusted { commands, .. } => Some(format!(
+                "nothing was written or run; read the template and these commands, then pass --trust to accept them:\n{}",
+                crate::source::trust::listed(commands)
+            )),
+
             Error::Render(e) => Some(e.hint()),
             Error::Record { .. } => Some(
                 "run it in a project made by `sprout new` (its .sprout.toml names the stack and answers)".into(),
@@ -302,6 +372,20 @@ impl NoPrompt {
         match self {
             NoPrompt::Yes => format!("--yes needs {flag}: nothing is asked with --yes"),
             NoPrompt::NoTerminal => format!("no {what} and no terminal to ask"),
+        }
+    }
+}
+
+/// Why the commands of a template that is not built in did not run.
+fn untrusted(template: &str, why: &Option<NoPrompt>) -> String {
+    let what = format!("the template {template} is not built into sprout");
+    match why {
+        None => format!("{what}, and running its commands was declined"),
+        Some(NoPrompt::Yes) => {
+            format!("{what}: --yes does not accept its commands; --trust does")
+        }
+        Some(NoPrompt::NoTerminal) => {
+            format!("{what}: its commands run only when accepted, and there is no terminal to ask")
         }
     }
 }

@@ -32,6 +32,13 @@ pub enum Exit {
     VerifyFailed = 9,
     /// `sprout doctor`: a tool a stack needs is missing, too old or did not answer.
     ToolchainShort = 10,
+    /// A template that is not built in cannot be used: its source cannot be fetched or read,
+    /// it breaks a safety rule (a symbolic link, a path outside it, too large), it is broken,
+    /// or one of its stacks has the name of another.
+    TemplateSource = 12,
+    /// A template that is not built in wants to run commands that were not accepted (declined,
+    /// or no terminal to ask and no `--trust`); nothing was written or run.
+    Untrusted = 13,
     /// Interrupted: at a prompt or while writing (nothing was left behind), or during `--install`
     /// (the install is stopped, the project stays).
     Cancelled = 130,
@@ -39,7 +46,7 @@ pub enum Exit {
 
 impl Exit {
     /// Every code, in order: README and `--help` document each of them.
-    pub const ALL: [Exit; 12] = [
+    pub const ALL: [Exit; 14] = [
         Exit::Success,
         Exit::Internal,
         Exit::Usage,
@@ -51,6 +58,8 @@ impl Exit {
         Exit::Conflicts,
         Exit::VerifyFailed,
         Exit::ToolchainShort,
+        Exit::TemplateSource,
+        Exit::Untrusted,
         Exit::Cancelled,
     ];
 }

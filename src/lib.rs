@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod error;
 pub mod escape;
 pub mod exit;
+pub mod generate;
 pub mod git;
 pub mod helpers;
 pub mod install;
@@ -31,6 +32,7 @@ pub mod secrets;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod signals;
+pub mod source;
 pub mod stack;
 pub mod template_error;
 pub mod update;

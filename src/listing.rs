@@ -5,12 +5,13 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::catalog;
 use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::git;
 use crate::output::Output;
+use crate::source::Origin;
+use crate::source::roots::Roots;
 use crate::stack::{Kind, Stack};
 use crate::value::Value;
 
@@ -20,6 +21,8 @@ pub struct Summary<'a> {
     pub key: &'a str,
     pub title: &'a str,
     pub description: &'a str,
+    /// Where a stack that is not built in comes from (`None`: built in).
+    pub source: Option<&'a Origin>,
 }
 
 impl<'a> Summary<'a> {
@@ -28,6 +31,7 @@ impl<'a> Summary<'a> {
             key: &stack.key,
             title: &stack.title,
             description: &stack.description,
+            source: Some(&stack.source).filter(|o| !o.is_built_in()),
         }
     }
 }
@@ -41,13 +45,18 @@ pub fn built_in() -> &'static [Summary<'static>] {
 
 /// `sprout list [--json]`.
 pub fn list(json: bool, out: &Output) -> Result<Exit> {
-    let stacks = built_in();
-    print(out, json, || list_json(stacks), || list_text(stacks))
+    // The configured roots are read (and checked for clashes); the built-in stacks are not.
+    let others = Roots::configured()?.load_configured()?;
+    let mut stacks = built_in().to_vec();
+    stacks.extend(others.iter().map(Summary::of));
+    print(out, json, || list_json(&stacks), || list_text(&stacks))
 }
 
 /// `sprout show STACK [--json]`, with the author's defaults from git.
 pub fn show(key: &str, json: bool, out: &Output) -> Result<Exit> {
-    let stack = catalog::load(key)?.with_git_defaults(git::config);
+    let stack = Roots::configured()?
+        .load(key)?
+        .with_git_defaults(git::config);
     print(out, json, || show_json(&stack), || show_text(&stack))
 }
 
@@ -73,8 +82,12 @@ pub fn list_text(stacks: &[Summary]) -> String {
     stacks
         .iter()
         .map(|s| {
+            let from = match s.source {
+                None => String::new(),
+                Some(origin) => format!("  [{origin}]"),
+            };
             format!(
-                "{:key_w$}  {:title_w$}  {}\n",
+                "{:key_w$}  {:title_w$}  {}{from}\n",
                 s.key, s.title, s.description
             )
         })
@@ -85,16 +98,24 @@ pub fn list_json(stacks: &[Summary]) -> Json {
     Json::Array(
         stacks
             .iter()
-            .map(|s| json!({ "key": s.key, "title": s.title, "description": s.description }))
+            .map(|s| {
+                json!({
+                    "key": s.key,
+                    "title": s.title,
+                    "description": s.description,
+                    "source": s.source.map_or_else(|| Origin::BuiltIn.to_string(), ToString::to_string),
+                })
+            })
             .collect(),
     )
 }
 
 pub fn show_text(stack: &Stack) -> String {
-    let mut out = format!(
-        "{} ({}) — {}\n\n",
-        stack.title, stack.key, stack.description
-    );
+    let mut out = format!("{} ({}) — {}\n", stack.title, stack.key, stack.description);
+    if !stack.source.is_built_in() {
+        out.push_str(&format!("From the template {}\n", stack.source));
+    }
+    out.push('\n');
     let key_w = stack.options.iter().map(|o| o.key.len()).max().unwrap_or(0);
     for option in &stack.options {
         let values = match &option.kind {
@@ -192,6 +213,7 @@ pub fn show_json(stack: &Stack) -> Json {
         "title": stack.title,
         "description": stack.description,
         "port": stack.port,
+        "source": stack.source.to_string(),
         "template_version": stack.template_version,
         "options": options,
         "commands": stack.commands,
@@ -212,6 +234,7 @@ fn condition_json(when: &Condition) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog;
 
     #[test]
     fn the_build_time_listing_is_what_loading_every_manifest_gives() {

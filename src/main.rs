@@ -57,7 +57,11 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
         Command::Show { stack, json } => listing::show(&stack, json, out),
         Command::Update(args) => update::command::update(args, out),
         Command::Add(args) => update::command::add(args, out),
-        Command::Check { dir, json } => update::command::check(&dir, json, out),
+        Command::Check {
+            dir,
+            json,
+            template,
+        } => update::command::check(&dir, template.as_deref(), json, out),
         Command::Verify(args) => update::command::verify(args, out),
         Command::Doctor { stack, json } => doctor::run(stack.as_deref(), json, out),
         #[cfg(feature = "serve")]

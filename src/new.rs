@@ -1,67 +1,140 @@
-//! `sprout new`: resolve the answers, render in memory, write, then git and next steps.
+//! `sprout new`: resolve the arguments into settings, generate in memory (see
+//! [`generate`](crate::generate)), write, then install, git and next steps.
 
 use std::path::{Path, PathBuf};
 
-use crate::answers::{self, AnswersFile, Asker, Given};
-use crate::catalog;
+use crate::answers::{AnswersFile, Asker, Given};
+use crate::catalog::Catalog;
 use crate::cli::NewArgs;
 use crate::doctor::{self, Finding};
 use crate::error::{Error, NoPrompt, Result};
 use crate::exit::Exit;
+use crate::generate::{self, outcome};
 use crate::output::Output;
-use crate::plan::Plan;
 use crate::prompt::{self, TerminalAsker};
-use crate::record::{self, Record};
-use crate::render::{self, MODE_FILE, OutputFile, Project};
 use crate::report::{self, NextSteps, Outcome};
-use crate::stack::Stack;
-use crate::{git, install, secrets, signals, update, writer};
+use crate::source::Source;
+use crate::source::roots::Roots;
+use crate::source::trust::{self, Ask};
+use crate::{git, install, signals, update, writer};
+
+/// `sprout new`'s arguments, resolved: where the stacks come from, what was answered and
+/// what to do once the project is rendered.
+pub struct Settings {
+    /// The stacks to choose from: the template given with `--template`, or the built-in ones
+    /// and the configured roots.
+    pub stacks: Roots,
+    /// The stack named by `--stack` or the answers file (they agree).
+    pub stack: Option<String>,
+    pub given: Given,
+    /// Whether questions are asked at the terminal, and if not, why not.
+    pub interactive: bool,
+    pub no_prompt: NoPrompt,
+    /// The folder the project folder is made in.
+    pub output: PathBuf,
+    pub dry_run: bool,
+    pub force: bool,
+    pub git: bool,
+    pub install: bool,
+    pub trust: bool,
+    pub preflight: bool,
+    pub json: bool,
+}
+
+impl Settings {
+    pub fn resolve(args: NewArgs) -> Result<Settings> {
+        let file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
+        let stack = match (args.stack, file.as_ref().and_then(|f| f.stack.clone())) {
+            (Some(flag), Some(in_file)) if !flag.eq_ignore_ascii_case(&in_file) => {
+                return Err(Error::AnswersForOtherStack {
+                    path: args.answers.clone().unwrap_or_default(),
+                    file: in_file,
+                    flag,
+                });
+            }
+            (flag, in_file) => flag.or(in_file),
+        };
+        // A project's record names its template: `--answers .sprout.toml` makes it again.
+        let template = args
+            .template
+            .or_else(|| file.as_ref().and_then(|f| f.template.clone()));
+        let stacks = match &template {
+            Some(text) => Roots::of(vec![Catalog::from_source(&Source::parse(text), None)?])?,
+            None => Roots::configured()?,
+        };
+        Ok(Settings {
+            stacks,
+            stack,
+            given: generate::given(args.name.as_deref(), &args.set, file)?,
+            interactive: !args.yes && prompt::interactive(),
+            no_prompt: if args.yes {
+                NoPrompt::Yes
+            } else {
+                NoPrompt::NoTerminal
+            },
+            output: args.output,
+            dry_run: args.dry_run,
+            force: args.force,
+            git: !args.no_git,
+            install: args.install,
+            trust: args.trust,
+            preflight: !args.no_preflight,
+            json: args.json,
+        })
+    }
+
+    /// The stack's key: given, the only one there is, or picked at the terminal.
+    fn stack_key(&self, asker: Option<&mut TerminalAsker>) -> Result<String> {
+        let keys = self.stacks.keys();
+        match (&self.stack, keys.as_slice(), asker) {
+            (Some(key), _, _) => Ok(key.clone()),
+            (None, [only], _) => Ok(only.clone()),
+            (None, _, Some(asker)) => asker.pick_stack(&self.stacks.load_all()?),
+            (None, _, None) => Err(Error::MissingStack {
+                known: keys,
+                why: self.no_prompt,
+            }),
+        }
+    }
+}
 
 pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
-    let file = args.answers.as_deref().map(AnswersFile::read).transpose()?;
-    let interactive = !args.yes && prompt::interactive();
-    let no_prompt = if args.yes {
-        NoPrompt::Yes
-    } else {
-        NoPrompt::NoTerminal
-    };
-    let mut asker = interactive.then(TerminalAsker::start);
+    let settings = Settings::resolve(args)?;
+    let no_prompt = settings.no_prompt;
+    let mut asker = settings.interactive.then(TerminalAsker::start);
+    let key = settings.stack_key(asker.as_mut())?;
+    let stack = settings.stacks.load(&key)?.with_git_defaults(git::config);
 
-    let from_file = file.as_ref().and_then(|f| f.stack.clone());
-    let key = match (&args.stack, from_file, asker.as_mut()) {
-        (Some(flag), Some(in_file), _) if !flag.eq_ignore_ascii_case(&in_file) => {
-            return Err(Error::AnswersForOtherStack {
-                path: args.answers.clone().unwrap_or_default(),
-                file: in_file,
-                flag: flag.clone(),
-            });
-        }
-        (Some(key), _, _) => key.clone(),
-        (None, Some(key), _) => key,
-        (None, None, Some(asker)) => asker.pick_stack(&catalog::load_all()?)?,
-        (None, None, None) => {
-            return Err(Error::MissingStack {
-                known: catalog::keys(),
-                why: no_prompt,
-            });
-        }
-    };
-    let stack = catalog::load(&key)?.with_git_defaults(git::config);
-
-    let given = given(args.name.as_deref(), &args.set, file)?;
-    let (plan, project) = prepare(&stack, &given, asker.as_mut().map(|a| a as &mut dyn Asker))
-        .map_err(|e| e.not_asked_because(no_prompt))?;
+    let (plan, project) = generate::prepare(
+        &stack,
+        &settings.given,
+        asker.as_mut().map(|a| a as &mut dyn Asker),
+    )
+    .map_err(|e| e.not_asked_because(no_prompt))?;
 
     // With --install, checked before anything is written: a package manager the stack does not
     // offer is a usage error. Without it, the next steps name the stack's own command then.
     let install_command = match install::command(&project.commands) {
         Ok(command) => command,
-        Err(error) if args.install => return Err(error),
+        Err(error) if settings.install => return Err(error),
         Err(_) => project.commands.install.clone(),
     };
+    // A template that is not built in runs nothing unless its command is accepted first.
+    if settings.install && !settings.dry_run {
+        let ask = match asker.as_mut() {
+            Some(asker) => Ask::Terminal(asker),
+            None => Ask::Not(no_prompt),
+        };
+        trust::check(
+            &stack.source,
+            std::slice::from_ref(&install_command),
+            settings.trust,
+            ask,
+        )?;
+    }
     let manager = std::env::var(install::MANAGER_ENV).ok();
     let commands = project.commands.of_manager(manager.as_deref());
-    let findings = (!args.no_preflight).then(|| doctor::preflight(&plan));
+    let findings = settings.preflight.then(|| doctor::preflight(&plan));
     if let Some(findings) = &findings {
         doctor::detail(findings, out);
     }
@@ -69,7 +142,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         .as_deref()
         .map(doctor::shortfalls)
         .unwrap_or_default();
-    let target: PathBuf = args.output.join(plan.name());
+    let target: PathBuf = settings.output.join(plan.name());
     let next = |installed: bool| {
         report::next_steps(&NextSteps {
             target: &target,
@@ -81,16 +154,16 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             os: std::env::consts::OS,
         })
     };
-    let mut outcome = outcome(&plan, &project, &target, args.dry_run);
+    let mut outcome = outcome(&plan, &project, &target, settings.dry_run);
     outcome.next_steps = next(false);
     outcome.preflight = findings
         .as_ref()
         .map(|f| f.iter().map(Finding::json).collect());
 
-    if args.dry_run {
+    if settings.dry_run {
         // The same refusal, and exit code, as the real run.
-        writer::check(&target, &project.files, args.force)?;
-        let printed = if args.json {
+        writer::check(&target, &project.files, settings.force)?;
+        let printed = if settings.json {
             out.json(&outcome)
         } else {
             out.result(&format!(
@@ -118,7 +191,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
 
     let written = {
         let _guard = signals::WritingGuard::start();
-        writer::write(&target, &project.files, args.force, &signals::CANCEL)?
+        writer::write(&target, &project.files, settings.force, &signals::CANCEL)?
     };
     for path in &written.added {
         out.detail(&format!("wrote {}", target.join(path).display()));
@@ -131,32 +204,20 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     }
     outcome.unchanged = written.unchanged;
 
-    let mut exit = Exit::Success;
-    let mut installed = false;
     // The first commit holds what sprout wrote and, after a successful `--install`, the lock
     // files the install wrote.
     let added = written.added.len();
     let mut to_commit = written.added;
-    if args.install {
-        let locks_before = present(&target, &stack.lock_files);
-        match install::run(&target, &install_command, out) {
-            Ok(log) => {
-                installed = true;
-                outcome.install = Some(format!("done (log: {})", log.display()));
-                to_commit.extend(
-                    present(&target, &stack.lock_files)
-                        .into_iter()
-                        .filter(|f| !locks_before.contains(f)),
-                );
-            }
-            Err(error) => {
-                outcome.install = Some(format!("failed: {error}"));
-                out.error(&error);
-                exit = error.exit();
-            }
-        }
+    let mut exit = Exit::Success;
+    let mut installed = false;
+    if settings.install {
+        let install = install_project(&target, &install_command, &stack.lock_files, out);
+        outcome.install = Some(install.note);
+        to_commit.extend(install.locks);
+        installed = install.exit == Exit::Success;
+        exit = install.exit;
     }
-    if !args.no_git {
+    if settings.git {
         // The pristine render is kept for `sprout update` only in a repository sprout made:
         // a user's own repository gets no object or ref it did not ask for.
         let made_here = git::enclosing_repository(&target).is_none();
@@ -170,7 +231,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     }
     outcome.next_steps = next(installed);
 
-    let printed = if args.json {
+    let printed = if settings.json {
         out.json(&outcome)
     } else {
         out.result(&created_text(&outcome, added, &shortfalls))
@@ -182,6 +243,37 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     Ok(exit)
 }
 
+/// What `--install` did: a note for the summary, the lock files it wrote, the exit code.
+struct Installed {
+    note: String,
+    locks: Vec<String>,
+    exit: Exit,
+}
+
+/// Run the install command in the written project; a failure is reported, not returned: the
+/// project stays and git still runs.
+fn install_project(target: &Path, command: &str, lock_files: &[String], out: &Output) -> Installed {
+    let locks_before = present(target, lock_files);
+    match install::run(target, command, out) {
+        Ok(log) => Installed {
+            note: format!("done (log: {})", log.display()),
+            locks: present(target, lock_files)
+                .into_iter()
+                .filter(|f| !locks_before.contains(f))
+                .collect(),
+            exit: Exit::Success,
+        },
+        Err(error) => {
+            out.error(&error);
+            Installed {
+                note: format!("failed: {error}"),
+                locks: Vec::new(),
+                exit: error.exit(),
+            }
+        }
+    }
+}
+
 /// Which of `files` (paths in the project) exist in `dir`.
 fn present(dir: &Path, files: &[String]) -> Vec<String> {
     files
@@ -189,83 +281,6 @@ fn present(dir: &Path, files: &[String]) -> Vec<String> {
         .filter(|f| dir.join(f).is_file())
         .cloned()
         .collect()
-}
-
-/// The answers given before any prompt: the positional NAME, each `--set KEY=VALUE` as typed,
-/// and the answers file.
-pub fn given(name: Option<&str>, raw_set: &[String], file: Option<AnswersFile>) -> Result<Given> {
-    let mut set = Vec::with_capacity(raw_set.len() + 1);
-    for raw in raw_set {
-        set.push(answers::parse_set(raw)?);
-    }
-    if let Some(name) = name {
-        if let Some((_, other)) = set.iter().find(|(k, v)| k == "name" && v != name) {
-            return Err(Error::Usage(format!(
-                "two names given: `{name}` and --set name={other}"
-            )));
-        }
-        set.insert(0, ("name".to_string(), name.to_string()));
-    }
-    Ok(Given { set, file })
-}
-
-/// What `new` reports (before writing): the files, the answers and the next steps (with the
-/// stack's own commands, before any check of the machine).
-pub fn outcome<'a>(
-    plan: &'a Plan,
-    project: &'a Project,
-    target: &Path,
-    dry_run: bool,
-) -> Outcome<'a> {
-    Outcome {
-        stack: &plan.stack.key,
-        path: target.to_string_lossy().into_owned(),
-        dry_run,
-        answers: plan.answers_json(),
-        files: report::file_entries(&project.files),
-        commands: &project.commands,
-        next_steps: report::next_steps(&NextSteps {
-            target,
-            commands: &project.commands,
-            steps: &project.steps,
-            port: plan.stack.port,
-            installed: false,
-            shortfalls: &[],
-            os: std::env::consts::OS,
-        }),
-        git: None,
-        unchanged: Vec::new(),
-        install: None,
-        preflight: None,
-    }
-}
-
-/// Everything before the disk: resolve the answers, make the secrets, render, add the record.
-pub fn prepare<'s>(
-    stack: &'s Stack,
-    given: &Given,
-    asker: Option<&mut dyn Asker>,
-) -> Result<(Plan<'s>, Project)> {
-    let answers = answers::resolve(stack, given, asker)?;
-    let mut secrets = Vec::with_capacity(stack.secrets.len());
-    for (name, len) in &stack.secrets {
-        secrets.push((name.clone(), secrets::generate(*len)?));
-    }
-    let plan = Plan {
-        stack,
-        answers,
-        secrets,
-        year: secrets::current_year(),
-    };
-    let mut project = render::render(&plan)?;
-    let ids = update::base::ids(&project.files, &plan.secrets);
-    project.files.push(OutputFile {
-        path: record::FILE_NAME.to_string(),
-        contents: Record::new(&plan, ids).contents().into_bytes().into(),
-        mode: MODE_FILE,
-    });
-    project.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((plan, project))
 }
 
 fn created_text(outcome: &Outcome, added: usize, shortfalls: &[Finding]) -> String {

@@ -14,6 +14,8 @@ pub const FILE_NAME: &str = ".sprout.toml";
 /// The record's keys that are not answers.
 pub const META_KEYS: &[&str] = &[
     "stack",
+    "template",
+    "template_commit",
     "sprout_version",
     "template_version",
     "year",
@@ -24,6 +26,10 @@ pub const META_KEYS: &[&str] = &[
 pub struct Record {
     pub sprout_version: Option<String>,
     pub stack: String,
+    /// The template source (a folder or `GIT-URL#REF`); `None` for the built-in templates.
+    pub template: Option<String>,
+    /// The commit a git source resolved to when the project was last rendered.
+    pub template_commit: Option<String>,
     /// `None` in projects made before template versions were recorded.
     pub template_version: Option<u32>,
     /// The year the LICENSE names, kept across updates.
@@ -39,6 +45,8 @@ impl Record {
         Record {
             sprout_version: Some(env!("CARGO_PKG_VERSION").to_string()),
             stack: plan.stack.key.clone(),
+            template: plan.stack.source.source().map(|s| s.to_string()),
+            template_commit: plan.stack.source.commit().map(String::from),
             template_version: Some(plan.stack.template_version),
             year: Some(plan.year),
             answers: plan.answers.clone(),
@@ -75,6 +83,8 @@ impl Record {
         let mut record = Record {
             sprout_version: None,
             stack: String::new(),
+            template: None,
+            template_commit: None,
             template_version: None,
             year: None,
             answers: Vec::new(),
@@ -84,6 +94,14 @@ impl Record {
             match key.as_str() {
                 "stack" => record.stack = value.as_str().ok_or("`stack` must be text")?.into(),
                 "sprout_version" => record.sprout_version = value.as_str().map(String::from),
+                "template" => {
+                    record.template = Some(value.as_str().ok_or("`template` must be text")?.into());
+                }
+                "template_commit" => {
+                    let commit = value.as_str().filter(|c| is_commit(c));
+                    let commit = commit.ok_or("`template_commit` must be a commit id")?;
+                    record.template_commit = Some(commit.into());
+                }
                 "template_version" => {
                     let version = value
                         .as_integer()
@@ -136,12 +154,21 @@ impl Record {
     }
 }
 
+/// A full commit id (SHA-1 or SHA-256).
+fn is_commit(id: &str) -> bool {
+    matches!(id.len(), 40 | 64) && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The record's first part: the versions, the stack and the answers, as top-level keys.
 #[derive(serde::Serialize)]
 struct Head<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     sprout_version: Option<&'a str>,
     stack: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_commit: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     template_version: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -155,6 +182,8 @@ impl<'a> Head<'a> {
         Head {
             sprout_version: record.sprout_version.as_deref(),
             stack: &record.stack,
+            template: record.template.as_deref(),
+            template_commit: record.template_commit.as_deref(),
             template_version: record.template_version,
             year: record.year,
             answers: Answers(&record.answers),
@@ -196,6 +225,8 @@ mod tests {
         let record = Record {
             sprout_version: Some("0.1.0".into()),
             stack: "flask".into(),
+            template: Some("https://example.com/t.git#v1".into()),
+            template_commit: Some("a".repeat(40)),
             template_version: Some(3),
             year: Some(2026),
             answers: vec![

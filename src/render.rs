@@ -442,7 +442,7 @@ fn used_partials<'a>(
 }
 
 /// `{{> name}}`, `{{~> name}}` and `{{#> name}}` calls in a template.
-fn partial_calls(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn partial_calls(text: &str) -> impl Iterator<Item = &str> {
     text.match_indices("{{").filter_map(move |(i, _)| {
         let rest = text[i + 2..].strip_prefix('~').unwrap_or(&text[i + 2..]);
         let rest = rest.strip_prefix('#').unwrap_or(rest);

@@ -39,6 +39,8 @@ pub struct Stack {
     pub shared_rules: Vec<FileRule>,
     /// Where the templates were read from, to name a faulty file as its author sees it.
     pub origin: Origin,
+    /// Built in, or the folder or repository it was read from (what a project records).
+    pub source: crate::source::Origin,
 }
 
 /// Where a stack's templates were read from.
@@ -380,6 +382,14 @@ impl Stack {
         }
 
         for rule in &manifest.files {
+            if let Some(to) = rule.to.as_deref().filter(|to| !to.contains("{{"))
+                && crate::render::safe_path(to).as_deref() != Some(to)
+            {
+                return Err(broken(format!(
+                    "file rule `{}`: `to = \"{to}\"` is not a plain path inside the project",
+                    rule.path
+                )));
+            }
             check_condition(
                 &rule.when,
                 &options,
@@ -436,6 +446,7 @@ impl Stack {
             shared: shared_dir,
             shared_rules: crate::catalog::shared_rules(shared_dir)?.files,
             origin: Origin::BUILT_IN,
+            source: crate::source::Origin::BuiltIn,
         })
     }
 
@@ -600,6 +611,7 @@ mod tests {
         assert!(refusal("[[step]]\nrun = \"a\"\nnote = \"b\"\n").contains("exactly one"));
         assert!(refusal("[[step]]\nwhen = { database = \"sqlite\" }\n").contains("exactly one"));
         assert!(refusal("[commands.with.Yarn]\ninstall = \"yarn\"\n").contains("package manager"));
+        assert!(refusal("[[file]]\npath = \"x\"\nto = \"../x\"\n").contains("`to = \"../x\"`"));
     }
 
     #[test]

@@ -54,6 +54,16 @@ impl TerminalAsker {
         Ok(rows[index].0.to_string())
     }
 
+    /// Show the commands a template that is not built in would run and ask whether to run them
+    /// (the default is no).
+    pub fn trust(&mut self, template: &str, commands: &[String]) -> Result<bool> {
+        eprintln!(
+            "\nThe template {template} is not built into sprout. It asks to run:\n{}",
+            crate::source::trust::listed(commands)
+        );
+        confirm(&self.keys, &self.term, "Run these commands?", false).map_err(cancelled)
+    }
+
     /// Show the answers and ask to go on; "no" cancels.
     pub fn confirm(&mut self, summary: &str, target: &str) -> Result<()> {
         eprintln!("\n{summary}");

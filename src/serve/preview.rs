@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value as Json, json};
 
-use crate::new;
+use crate::generate;
 use crate::plan::Plan;
 use crate::render::Project;
 use crate::report::shell_quote;
@@ -17,7 +17,7 @@ pub const MAX_TOTAL_TEXT: usize = 1024 * 1024;
 
 pub fn preview(plan: &Plan, project: &Project) -> Json {
     let target = Path::new(".").join(plan.name());
-    let outcome = new::outcome(plan, project, &target, true);
+    let outcome = generate::outcome(plan, project, &target, true);
     let mut json = serde_json::to_value(&outcome).unwrap_or(Json::Null);
     let mut budget = MAX_TOTAL_TEXT;
     if let Some(entries) = json["files"].as_array_mut() {
@@ -78,14 +78,15 @@ mod tests {
                 .collect(),
             file: None,
         };
-        let (plan, _) = crate::new::prepare(&stack, &given(&[("name", "demo")]), None).unwrap();
+        let (plan, _) =
+            crate::generate::prepare(&stack, &given(&[("name", "demo")]), None).unwrap();
         assert_eq!(
             command(&plan),
             format!("sprout new demo --stack {key} --yes")
         );
 
         let answers = [("name", "demo"), ("author", "O'Brien <ob@example.com>")];
-        let (plan, _) = crate::new::prepare(&stack, &given(&answers), None).unwrap();
+        let (plan, _) = crate::generate::prepare(&stack, &given(&answers), None).unwrap();
         assert_eq!(
             command(&plan),
             format!(

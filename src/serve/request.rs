@@ -10,7 +10,7 @@ use super::archive::Format;
 use super::problem::Problem;
 use crate::answers::{AnswersFile, Given};
 use crate::error::Error;
-use crate::new;
+use crate::generate;
 
 /// More parameters than any stack has options, with room to spare.
 pub const MAX_PARAMS: usize = 64;
@@ -93,7 +93,7 @@ pub fn parse(
             .into());
         }
     };
-    let given = new::given(name.as_deref(), &set, file)?;
+    let given = generate::given(name.as_deref(), &set, file)?;
     Ok(ProjectRequest {
         stack,
         given,

@@ -11,7 +11,7 @@ use super::archive::{self, Format};
 use super::preview;
 use super::problem::Problem;
 use super::request::{self, ProjectRequest};
-use crate::{catalog, listing, new};
+use crate::{catalog, generate, listing};
 
 pub async fn health() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
@@ -79,7 +79,7 @@ fn generate(
     output: Output,
 ) -> Result<Response, Problem> {
     let stack = catalog::load(&request.stack)?;
-    let (plan, project) = new::prepare(&stack, &request.given, None)?;
+    let (plan, project) = generate::prepare(&stack, &request.given, None)?;
     let mut response = match output {
         Output::Preview => Json(preview::preview(&plan, &project)).into_response(),
         Output::Archive => {

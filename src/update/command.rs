@@ -10,7 +10,8 @@ use crate::cli::{AddArgs, UpdateArgs, UpdateFlags, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
-use crate::record::Record;
+use crate::record::{self, Record};
+use crate::source::{Source, trust};
 use crate::verify;
 
 use super::{Fate, Preview, base, diff, prepare, write};
@@ -21,12 +22,22 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
         .iter()
         .map(|raw| answers::parse_set(raw))
         .collect::<Result<Vec<_>>>()?;
-    run(&args.dir, &set, &args.flags, out)
+    let catalog = catalog(
+        &args.dir,
+        args.flags.source.template.as_deref(),
+        Pin::Newest,
+    )?;
+    run(&catalog, &args.dir, &set, &args.flags, out)
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
     let record = Record::read(&args.dir)?;
-    let stack = Catalog::embedded().load(&record.stack)?;
+    let catalog = catalog(
+        &args.dir,
+        args.flags.source.template.as_deref(),
+        Pin::Newest,
+    )?;
+    let stack = catalog.load(&record.stack)?;
     let mut set = Vec::with_capacity(args.features.len());
     for word in &args.features {
         let pair = stack.add(word).ok_or_else(|| Error::InvalidValue {
@@ -42,17 +53,17 @@ pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
         })?;
         set.push(pair);
     }
-    run(&args.dir, &set, &args.flags, out)
+    run(&catalog, &args.dir, &set, &args.flags, out)
 }
 
 fn run(
+    catalog: &Catalog,
     dir: &std::path::Path,
     set: &[(String, String)],
     flags: &UpdateFlags,
     out: &Output,
 ) -> Result<Exit> {
-    let catalog = &Catalog::embedded();
-    let preview = prepare(catalog, dir, set)?;
+    let preview = prepare(catalog, dir, set).map_err(|e| catalog.blame(e))?;
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
     }
@@ -71,6 +82,7 @@ fn run(
         // One object: the update and, with `--verify`, its verify report.
         let report = verify_after
             .then(|| {
+                accept_commands(catalog, dir, flags.source.trust)?;
                 crate::signals::install();
                 verify::run(catalog, dir, &verify_options(120, None), &|_| {})
             })
@@ -95,7 +107,8 @@ fn run(
         printed(out.result(&diff(&preview)), written)?;
     }
     if verify_after {
-        return run_verify(catalog, dir, &verify_options(120, None), false, out)
+        let options = verify_options(120, None);
+        return run_verify(catalog, dir, &options, flags.source.trust, false, out)
             .map_err(|error| error.after_writing(dir));
     }
     Ok(exit_for(conflicts, out))
@@ -205,7 +218,7 @@ fn text(preview: &Preview, dry_run: bool) -> String {
 
 /// Whether the project is current with `catalog`'s templates: `Success` or `UpdateAvailable`.
 pub fn status(catalog: &Catalog, dir: &std::path::Path) -> Result<(Exit, Preview)> {
-    let preview = prepare(catalog, dir, &[])?;
+    let preview = prepare(catalog, dir, &[]).map_err(|e| catalog.blame(e))?;
     let exit = if preview.is_current() {
         Exit::Success
     } else {
@@ -215,8 +228,13 @@ pub fn status(catalog: &Catalog, dir: &std::path::Path) -> Result<(Exit, Preview
 }
 
 /// `sprout check`: 0 when current, 6 when an update is available.
-pub fn check(dir: &std::path::Path, json: bool, out: &Output) -> Result<Exit> {
-    let (exit, preview) = status(&Catalog::embedded(), dir)?;
+pub fn check(
+    dir: &std::path::Path,
+    template: Option<&str>,
+    json: bool,
+    out: &Output,
+) -> Result<Exit> {
+    let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
     let current = exit == Exit::Success;
     let result = if json {
         out.json(&Json {
@@ -242,8 +260,60 @@ pub fn check(dir: &std::path::Path, json: bool, out: &Output) -> Result<Exit> {
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {
+    let catalog = catalog(&args.dir, args.source.template.as_deref(), Pin::Recorded)?;
     let options = verify_options(args.timeout, args.exec);
-    run_verify(&Catalog::embedded(), &args.dir, &options, args.json, out)
+    let trusted = args.source.trust;
+    run_verify(&catalog, &args.dir, &options, trusted, args.json, out)
+}
+
+/// Which commit of a recorded git source to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pin {
+    /// The newest of the recorded reference (what `update` and `check` compare against).
+    Newest,
+    /// The commit the project was rendered from (what `verify` runs the commands of).
+    Recorded,
+}
+
+/// The templates of the project in `dir`: from `template` when given, else from the source its
+/// record names (the built-in ones when it names none).
+pub fn catalog(dir: &std::path::Path, template: Option<&str>, pin: Pin) -> Result<Catalog> {
+    let record = Record::read(dir)?;
+    if let Some(text) = template {
+        return Catalog::from_source_as(&Source::parse(text), None, &record.stack);
+    }
+    let Some(recorded) = record.template else {
+        return Ok(Catalog::embedded());
+    };
+    let commit = record
+        .template_commit
+        .as_deref()
+        .filter(|_| pin == Pin::Recorded);
+    Catalog::from_source_as(&Source::parse(&recorded), commit, &record.stack).map_err(|error| {
+        match error {
+            Error::SourceUnavailable { template, reason } => Error::RecordedSourceGone {
+                template,
+                record: dir.join(record::FILE_NAME),
+                reason,
+            },
+            other => other,
+        }
+    })
+}
+
+/// The commands verify runs, accepted first when the template is not built in.
+fn accept_commands(catalog: &Catalog, dir: &std::path::Path, trusted: bool) -> Result<()> {
+    if catalog.origin().is_built_in() {
+        return Ok(());
+    }
+    let (_, commands) = verify::commands(catalog, dir).map_err(|e| catalog.blame(e))?;
+    let all = [
+        commands.install,
+        commands.lint,
+        commands.test,
+        commands.start,
+    ];
+    trust::check_here(catalog.origin(), &all, trusted)
 }
 
 fn verify_options(health_seconds: u64, exec: Option<String>) -> verify::Options {
@@ -257,9 +327,11 @@ fn run_verify(
     catalog: &Catalog,
     dir: &std::path::Path,
     options: &verify::Options,
+    trusted: bool,
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
+    accept_commands(catalog, dir, trusted)?;
     // An interrupt stops the running step's process group, then sprout exits 130.
     crate::signals::install();
     if !json {

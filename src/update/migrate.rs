@@ -59,6 +59,8 @@ mod tests {
         let mut record = Record {
             sprout_version: None,
             stack: "s".into(),
+            template: None,
+            template_commit: None,
             template_version: Some(1),
             year: None,
             answers: vec![("db".into(), Value::Text("pg".into()))],

@@ -132,6 +132,9 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     let old_record_text = std::fs::read_to_string(dir.join(record::FILE_NAME)).unwrap_or_default();
     let before_answers = crate::value::to_json(&record.answers);
     let stack = catalog.load(&record.stack)?;
+    // The record names the source the project is now rendered from, at its commit.
+    record.template = stack.source.source().map(|s| s.to_string());
+    record.template_commit = stack.source.commit().map(String::from);
     let moves = migrate::apply(&mut record, &stack.migrations).map_err(|reason| Error::Record {
         path: dir.join(record::FILE_NAME),
         reason,
@@ -367,6 +370,7 @@ pub(crate) fn resolve(
             set: set.to_vec(),
             file: Some(AnswersFile {
                 stack: Some(stack.key.clone()),
+                template: None,
                 values: values.clone(),
             }),
         };

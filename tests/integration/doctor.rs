@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use sprout::answers::Given;
 use sprout::catalog;
-use sprout::new::prepare;
+use sprout::generate::prepare;
 use sprout::render::Project;
 use sprout::report::{NextSteps, next_steps};
 use sprout::stack::{Kind, Stack};

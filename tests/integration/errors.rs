@@ -479,3 +479,69 @@ fn serve_options_it_cannot_use() {
     let text = t.text.replace(&address, "127.0.0.1:[PORT]");
     snapshot("serve_options_it_cannot_use", &text);
 }
+
+/// Templates that are not built in: sources that cannot be used, what a template may not hold
+/// or do, a key defined twice, commands not accepted, a recorded source that is gone.
+#[cfg(unix)]
+#[test]
+fn templates_from_elsewhere() {
+    use crate::templates::write_stack;
+    let mut t = Transcript::new();
+    let root = t.path().to_path_buf();
+    let at = |rel: &str| root.join(rel);
+    std::fs::create_dir(at("empty")).unwrap();
+    write_stack(&at("2fast"), "# {{name}}\n");
+    write_stack(&at("linked"), "# {{name}}\n");
+    std::os::unix::fs::symlink("/etc/passwd", at("linked/files/passwd")).unwrap();
+    write_stack(&at("peeking"), "{{> ../../etc/passwd}}\n");
+    write_stack(&at("escaping"), "# {{name}}\n");
+    let manifest = std::fs::read_to_string(at("escaping/sprout.toml")).unwrap();
+    std::fs::write(
+        at("escaping/sprout.toml"),
+        format!("{manifest}\n[[file]]\npath = \"README.md.hbs\"\nto = \"../x\"\n"),
+    )
+    .unwrap();
+    write_stack(&at("heavy"), "# {{name}}\n");
+    let big = std::fs::File::create(at("heavy/files/data.bin")).unwrap();
+    big.set_len(6 * 1024 * 1024).unwrap();
+    write_stack(&at("broken"), "# {{name}}\n");
+    std::fs::write(at("broken/sprout.toml"), "title = \"B\"\n").unwrap();
+    write_stack(&at("golden"), "# {{name}}\n");
+    write_stack(&at("roots/express"), "# {{name}}\n");
+
+    for (args, code) in [
+        ("new x --template nothere --yes", 12),
+        (
+            "new x --template file:///nonexistent/golden.git#v1 --yes",
+            12,
+        ),
+        ("new x --template empty --yes", 12),
+        ("new x --template 2fast --yes", 12),
+        ("new x --template linked --yes", 12),
+        ("new x --template peeking --yes", 12),
+        ("new x --template escaping --yes", 12),
+        ("new x --template heavy --yes", 12),
+        ("new x --template broken --yes", 12),
+        ("new x --template golden --yes --no-preflight --install", 13),
+        ("new x --template golden --no-preflight --install", 13),
+    ] {
+        assert_eq!(t.run(args), code, "{args}");
+    }
+
+    let mut clash = t.command();
+    clash.env("SPROUT_TEMPLATES", at("roots")).arg("list");
+    assert_eq!(t.record("list  # SPROUT_TEMPLATES=roots", &mut clash), 12);
+
+    std::fs::create_dir(at("config/sprout")).unwrap();
+    std::fs::write(at("config/sprout/config.toml"), "template = [\"x\"]\n").unwrap();
+    assert_eq!(t.run("list"), 2);
+    std::fs::remove_file(at("config/sprout/config.toml")).unwrap();
+
+    t.command()
+        .args(["new", "made", "--template", "golden", "--yes", "--no-git"])
+        .assert()
+        .success();
+    std::fs::rename(at("golden"), at("moved")).unwrap();
+    assert_eq!(t.run("check made"), 12);
+    t.snapshot("templates_from_elsewhere");
+}

@@ -526,3 +526,39 @@ fn on_a_short_terminal_the_list_scrolls_and_leaves_nothing_behind() {
     }
     t.quit();
 }
+
+#[test]
+fn a_templates_commands_are_shown_and_run_only_when_accepted() {
+    for (answer, code) in [("n", 13), ("y", 0)] {
+        let s = Scratch::new();
+        let source = s.join("golden");
+        crate::templates::write_stack(&source, "# {{name}}\n");
+        let args = ["demo", "--template", source.to_str().unwrap()];
+        let mut t = Screen::spawn(
+            &s,
+            100,
+            &[&args[..], &["--install", "--no-preflight"]].concat(),
+        );
+        t.wait_for("Description");
+        // Every default: description, author, license, database, docker, ci.
+        t.send(&"\r".repeat(6));
+        let screen = t.wait_for("Run these commands?");
+        assert!(screen.contains("is not built into sprout"), "{screen}");
+        assert!(screen.contains("  touch installed-marker"), "{screen}");
+        t.send(answer);
+        if answer == "y" {
+            t.wait_for("Create ");
+            t.send("\r");
+        }
+        let (exit, screen, _) = t.finish();
+        assert_eq!(exit, code, "{screen}");
+        assert_eq!(
+            s.join("demo/installed-marker").is_file(),
+            answer == "y",
+            "{screen}"
+        );
+        if answer == "n" {
+            assert!(!s.join("demo").exists(), "{screen}");
+        }
+    }
+}

@@ -13,5 +13,6 @@ mod safety;
 mod serve;
 mod stacks;
 mod template_errors;
+mod templates;
 mod update;
 mod verify;

@@ -498,7 +498,7 @@ fn hostile_answers_give_valid_files_or_the_cli_refusal() {
                 }
                 set.push((field.to_string(), text.to_string()));
                 let given = Given { set, file: None };
-                match sprout::new::prepare(&stack, &given, None) {
+                match sprout::generate::prepare(&stack, &given, None) {
                     Ok((_, project)) => {
                         assert_eq!(reply.status, 200, "{key} {field}={text:?}");
                         let files = zip_files(&reply.body);

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use sprout::answers::Given;
 use sprout::catalog;
-use sprout::new::prepare;
+use sprout::generate::prepare;
 use sprout::render::OutputFile;
 use sprout::stack::{Kind, OptionSpec, Stack};
 

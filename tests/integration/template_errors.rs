@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use sprout::answers::Given;
 use sprout::catalog::Catalog;
 use sprout::error::Error;
-use sprout::new::prepare;
+use sprout::generate::prepare;
 use sprout::template_error::TemplateError;
 
 /// The embedded templates copied into a folder, with `edit` applied to some of their files.

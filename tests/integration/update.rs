@@ -51,7 +51,7 @@ struct Fixture {
     work: tempfile::TempDir,
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .args([
             "-c",
@@ -133,7 +133,7 @@ impl Fixture {
             set: vec![("name".into(), "app".into())],
             file: None,
         };
-        let (plan, project) = sprout::new::prepare(&stack, &given, None).unwrap();
+        let (plan, project) = sprout::generate::prepare(&stack, &given, None).unwrap();
         let dir = self.work.path().join("app");
         sprout::writer::write(&dir, &project.files, false, &AtomicBool::new(false)).unwrap();
         if with_git {

@@ -1,0 +1,107 @@
+//! Cloning a template repository with the system `git`, shallow where possible, never asking
+//! for anything (no terminal prompt, ssh in batch mode), so it fails instead of hanging.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::git::REPOSITORY_ENV;
+
+/// Clone `url` into the empty folder `dir` at `reference` (a tag, branch or commit; the default
+/// branch when `None`) and return the commit checked out, or why it failed.
+pub fn clone(url: &str, reference: Option<&str>, dir: &Path) -> Result<String, String> {
+    let target = dir.to_string_lossy();
+    match reference {
+        None => {
+            git(
+                None,
+                &["clone", "--quiet", "--depth", "1", "--", url, &target],
+            )?;
+        }
+        Some(reference) => {
+            // A tag or a branch: one shallow clone. A commit: fetch just that one (from a server
+            // that refuses, the whole history). When nothing works, the clone's error says why.
+            let cloned = git(
+                None,
+                &[
+                    "clone", "--quiet", "--depth", "1", "--branch", reference, "--", url, &target,
+                ],
+            );
+            if let Err(clone_error) = cloned {
+                fetch_commit(url, reference, dir).map_err(|e| e.unwrap_or(clone_error))?;
+            }
+        }
+    }
+    let head = git(Some(dir), &["rev-parse", "HEAD"])?;
+    Ok(head.trim().to_string())
+}
+
+/// Check out `reference` (a commit, or any ref) of `url` in `dir`. `Err(None)` when the
+/// repository could not be fetched at all.
+fn fetch_commit(url: &str, reference: &str, dir: &Path) -> Result<(), Option<String>> {
+    git(Some(dir), &["init", "--quiet"]).map_err(Some)?;
+    let shallow = git(
+        Some(dir),
+        &["fetch", "--quiet", "--depth", "1", "--", url, reference],
+    );
+    if shallow.is_err() {
+        git(Some(dir), &["fetch", "--quiet", "--", url]).map_err(|_| None)?;
+    }
+    let target = if shallow.is_ok() {
+        "FETCH_HEAD"
+    } else {
+        reference
+    };
+    git(Some(dir), &["checkout", "--quiet", "--detach", target])
+        .map(|_| ())
+        .map_err(|_| {
+            Some(format!(
+                "no tag, branch or commit `{reference}` in the repository"
+            ))
+        })
+}
+
+/// Run git (in `dir`, if given) with no terminal to ask on; its stdout, or its first error line.
+fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
+    let mut command = Command::new("git");
+    command
+        .args([
+            "-c",
+            "advice.detachedHead=false",
+            "-c",
+            "core.symlinks=true",
+        ])
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GCM_INTERACTIVE", "never")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if std::env::var_os("GIT_SSH_COMMAND").is_none() {
+        command.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    }
+    for name in REPOSITORY_ENV {
+        command.env_remove(name);
+    }
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let output = command.output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "git is not installed".to_string(),
+        _ => format!("cannot run git: {e}"),
+    })?;
+    if output.status.success() {
+        return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // git's own first error line says what failed; advice follows it.
+    let lines = || stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let line = lines()
+        .find_map(|l| {
+            l.strip_prefix("fatal: ")
+                .or_else(|| l.strip_prefix("error: "))
+        })
+        .or_else(|| lines().next_back())
+        .map(String::from)
+        .unwrap_or_else(|| output.status.to_string());
+    Err(format!("`git {}` failed: {line}", args[0]))
+}
