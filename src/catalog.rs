@@ -40,6 +40,12 @@ impl Catalog {
         })
     }
 
+    /// A root already in memory, laid out as the embedded one (`template check` joins a stack
+    /// folder with the built-in shared layer that way).
+    pub fn from_dir(root: &'static Dir<'static>) -> Catalog {
+        Catalog { root }
+    }
+
     /// Keys of every stack, in folder order.
     pub fn keys(&self) -> Vec<String> {
         self.root
@@ -88,6 +94,11 @@ impl Catalog {
     fn shared(&self) -> Result<&'static Dir<'static>> {
         child(self.root, SHARED).ok_or_else(|| broken(SHARED, "folder missing".into()))
     }
+}
+
+/// The embedded `_shared/` layer.
+pub fn embedded_shared() -> Option<&'static Dir<'static>> {
+    child(&TEMPLATES, SHARED)
 }
 
 /// Keys of every embedded stack, in folder order.
@@ -147,7 +158,7 @@ fn broken(stack: &str, reason: String) -> Error {
 }
 
 /// A folder as include_dir would have embedded it (paths relative to `root`, `/`-separated).
-fn read_folder(root: &Path, dir: &Path) -> std::io::Result<Dir<'static>> {
+pub(crate) fn read_folder(root: &Path, dir: &Path) -> std::io::Result<Dir<'static>> {
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let relative = |p: &Path| {
         p.strip_prefix(root)

@@ -30,6 +30,9 @@ pub enum Exit {
     VerifyFailed = 9,
     /// `sprout doctor`: a tool a stack needs is missing, too old or did not answer.
     ToolchainShort = 10,
+    /// `sprout template check`: the template has faults (each printed with its file, line and
+    /// column).
+    TemplateFaults = 11,
     /// Interrupted: at a prompt or while writing (nothing was left behind), or during `--install`
     /// (the install is stopped, the project stays).
     Cancelled = 130,
@@ -37,7 +40,7 @@ pub enum Exit {
 
 impl Exit {
     /// Every code, in order: README and `--help` document each of them.
-    pub const ALL: [Exit; 12] = [
+    pub const ALL: [Exit; 13] = [
         Exit::Success,
         Exit::Internal,
         Exit::Usage,
@@ -49,6 +52,7 @@ impl Exit {
         Exit::Conflicts,
         Exit::VerifyFailed,
         Exit::ToolchainShort,
+        Exit::TemplateFaults,
         Exit::Cancelled,
     ];
 }

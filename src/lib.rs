@@ -32,6 +32,7 @@ pub mod secrets;
 pub mod serve;
 pub mod signals;
 pub mod stack;
+pub mod template;
 pub mod update;
 pub mod value;
 pub mod verify;

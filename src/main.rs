@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use sprout::cli::{self, Command};
+use sprout::cli::{self, Command, TemplateCommand};
 use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
@@ -24,7 +24,14 @@ fn main() -> ExitCode {
         )
         || matches!(&cli.command, Command::Update(a) if a.flags.json)
         || matches!(&cli.command, Command::Add(a) if a.flags.json)
-        || matches!(&cli.command, Command::Verify(a) if a.json);
+        || matches!(&cli.command, Command::Verify(a) if a.json)
+        || matches!(
+            &cli.command,
+            Command::Template(
+                TemplateCommand::Check { json: true, .. }
+                    | TemplateCommand::Test { json: true, .. }
+            )
+        );
     let out = Output::new(cli.color, cli.quiet, cli.verbose, json);
     match run(cli.command, &out) {
         Ok(exit) => exit.into(),
@@ -92,6 +99,7 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
         Command::Check { dir, json } => return update::command::check(&dir, json, out),
         Command::Verify(args) => return update::command::verify(args, out),
         Command::Doctor { stack, json } => return doctor::run(stack.as_deref(), json, out),
+        Command::Template(command) => return sprout::template::command::run(command, out),
         #[cfg(feature = "serve")]
         Command::Serve(args) => return sprout::serve::run(args),
         Command::Completions { shell } => {

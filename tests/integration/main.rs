@@ -11,4 +11,5 @@ mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod stacks;
+mod template_tools;
 mod update;

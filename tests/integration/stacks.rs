@@ -206,11 +206,11 @@ fn strings_of(path: &str, bytes: &[u8]) -> Option<Result<Vec<String>, String>> {
     Some(match ext {
         _ if name == ".env" || name == ".env.example" => env_values(text),
         // tsconfig files are JSON with comments, as TypeScript reads them.
-        "json" if name.starts_with("tsconfig") => {
-            serde_json::from_str::<serde_json::Value>(&strip_json_comments(text))
-                .map(|v| json_strings(&v))
-                .map_err(|e| e.to_string())
-        }
+        "json" if name.starts_with("tsconfig") => serde_json::from_str::<serde_json::Value>(
+            &sprout::template::structured::strip_json_comments(text),
+        )
+        .map(|v| json_strings(&v))
+        .map_err(|e| e.to_string()),
         "json" => serde_json::from_str::<serde_json::Value>(text)
             .map(|v| json_strings(&v))
             .map_err(|e| e.to_string()),
@@ -269,40 +269,6 @@ fn env_values(text: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(out)
-}
-
-/// JSON with `//` and `/* */` comments, as plain JSON (comments inside strings are kept).
-fn strip_json_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                out.extend(chars.next());
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if c == '/' && chars.peek() == Some(&'/') {
-            while chars.next_if(|c| *c != '\n').is_some() {}
-        } else if c == '/' && chars.peek() == Some(&'*') {
-            chars.next();
-            let mut last = ' ';
-            for c in chars.by_ref() {
-                if last == '*' && c == '/' {
-                    break;
-                }
-                last = c;
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn json_strings(v: &serde_json::Value) -> Vec<String> {
