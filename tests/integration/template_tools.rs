@@ -117,6 +117,10 @@ fn a_rule_whose_path_matches_no_file_is_reported_at_its_line() {
     };
     let (_, project) = prepare(&stack, &given, None).unwrap();
     assert!(project.files.iter().any(|f| f.path == "Dockerfile"));
+    assert_eq!(
+        sprout::template::check::unused(&stack),
+        ["rule `Dockerfil.hbs` matches no file"]
+    );
 
     let (code, output) = fixture.check();
     assert_eq!(code, 11, "{output}");
@@ -297,6 +301,15 @@ fn a_file_no_combination_writes_is_reported_at_the_rule_that_excludes_it() {
     fixture.append(
         "sprout.toml",
         "\n[[file]]\npath = \"app/\"\nwhen = { hello = false }\n",
+    );
+    let stack = Folder::open(&fixture.path)
+        .unwrap()
+        .catalog
+        .load("svc")
+        .unwrap();
+    assert_eq!(
+        sprout::template::check::unused(&stack),
+        ["no combination writes `app/hello.py`"]
     );
     let (code, output) = fixture.check();
     assert_eq!(code, 11, "{output}");
