@@ -788,6 +788,10 @@ fn describe(reason: &RenderErrorReason) -> String {
             "a variable is not defined (strict mode)".into()
         }
         RenderErrorReason::HelperNotFound(name) => format!("no helper or variable `{name}`"),
+        RenderErrorReason::ParamNotFoundForIndex(helper, index) => format!(
+            "`{helper}` gets no parameter {}: it is missing or names an undefined variable",
+            index + 1
+        ),
         other => other.to_string(),
     }
 }
