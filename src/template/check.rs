@@ -590,6 +590,18 @@ impl Checker<'_> {
             }
         };
         let lookup = |key: &str| plan.answer(key);
+        for (i, step) in stack.steps.iter().enumerate() {
+            if !step.when.holds(lookup) {
+                continue;
+            }
+            for (field, text) in [("run", &step.run), ("note", &step.note)] {
+                if let Some(Err(e)) = text.as_deref().map(|t| hb.render_template(t, &ctx)) {
+                    let at = doc.at(&[Step::Key("step"), Step::Index(i), Step::Key(field)]);
+                    let message = format!("step `{field}`: {}", describe(e.reason()));
+                    self.add_rendered(manifest, at, message, &with);
+                }
+            }
+        }
         // Output path → (source, bytes, secret).
         let mut project: BTreeMap<String, (String, Vec<u8>, bool)> = BTreeMap::new();
         for (files, prefix, rules) in layers {
@@ -740,6 +752,7 @@ fn contradiction(stack: &Stack, rules: &[FileRule], source: &str) -> Option<(usi
                 Some(Kind::Choice(choices)) => now
                     .iter()
                     .any(|v| v.as_text().is_some_and(|t| choices.iter().any(|c| c == t))),
+                Some(Kind::Bool) => now.iter().any(|v| matches!(v, Value::Bool(_))),
                 _ => !now.is_empty(),
             };
             if !possible {

@@ -244,6 +244,22 @@ fn a_variable_undefined_in_one_combination_names_that_combination() {
 }
 
 #[test]
+fn an_undefined_variable_in_a_step_is_reported_at_the_step() {
+    let fixture = Fixture::new();
+    fixture.append(
+        "sprout.toml",
+        "\n[[step]]\nrun = \"echo {{greeting}}\"\nwhen = { hello = false }\n",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"echo {{greeting}}\"", 0),
+        "step `run`: `greeting` is not defined",
+    );
+}
+
+#[test]
 fn a_template_that_does_not_parse_is_reported_at_its_line() {
     let fixture = Fixture::new();
     fixture.append("files/notes.txt.hbs", "first line\nsecond {{#if hello}\n");
