@@ -168,6 +168,21 @@ impl Checker<'_> {
             .or_insert_with(|| Some(with.to_string()));
     }
 
+    /// A file's text, or a finding that it cannot be read.
+    fn read(&mut self, inner: &str, path: &Path) -> Option<String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                self.add(
+                    inner,
+                    (1, 1),
+                    format!("cannot read {}: {e}", path.display()),
+                );
+                None
+            }
+        }
+    }
+
     fn add_offset(&mut self, inner: &str, text: &str, (offset, message): (usize, String)) {
         self.add(
             inner,
@@ -182,19 +197,21 @@ impl Checker<'_> {
         let Some(dir) = &self.folder.shared else {
             return true;
         };
-        let mut ok = true;
         let options = "_shared/options.toml";
-        let options_text = read_text(&dir.join("options.toml"));
-        let shared: Option<SharedOptions> = match read_toml::<SharedOptions>(&options_text) {
-            Ok((_, shared)) => Some(shared),
-            Err(fault) => {
-                self.add_offset(options, &options_text, fault);
-                ok = false;
+        let options_text = self.read(options, &dir.join("options.toml"));
+        let shared: Option<SharedOptions> = match options_text.as_deref().map(read_toml) {
+            Some(Ok((_, shared))) => Some(shared),
+            Some(Err(fault)) => {
+                self.add_offset(options, options_text.as_deref().unwrap_or_default(), fault);
                 None
             }
+            None => None,
         };
+        let mut ok = shared.is_some();
         let rules_name = "_shared/shared.toml";
-        let rules_text = read_text(&dir.join("shared.toml"));
+        let Some(rules_text) = self.read(rules_name, &dir.join("shared.toml")) else {
+            return false;
+        };
         match read_toml::<SharedRules>(&rules_text) {
             Ok((doc, rules)) => {
                 let stored = stored_files(&dir.join("files"));
@@ -227,7 +244,9 @@ impl Checker<'_> {
                 ),
             );
         }
-        let text = read_text(&dir.join("sprout.toml"));
+        let Some(text) = self.read(&inner, &dir.join("sprout.toml")) else {
+            return;
+        };
         let (doc, manifest) = match read_toml::<Manifest>(&text) {
             Ok(read) => read,
             Err(fault) => return self.add_offset(&inner, &text, fault),
@@ -940,9 +959,4 @@ fn stored_files(dir: &Path) -> Vec<String> {
     walk(dir, dir, &mut out);
     out.sort();
     out
-}
-
-/// A file's text; a file that cannot be read is read as empty, which its parse then reports.
-fn read_text(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_default()
 }
