@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// The command line with what only the embedded templates know (the stacks) filled in.
 pub fn command() -> clap::Command {
     Cli::command().after_help(format!(
-        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing the project or the output failed, 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed (also template test), 10 a tool is missing or too old (doctor), 11 template check found faults, 130 interrupted.",
+        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed (also template test), 10 a tool is missing or too old (doctor), 11 template check found faults, 130 interrupted.",
         crate::catalog::keys().join(", ")
     ))
 }
@@ -98,6 +98,29 @@ pub enum Command {
     /// Print the man page (roff) on stdout
     #[command(hide = true)]
     Man,
+}
+
+impl Command {
+    /// Whether stdout holds one JSON document (`--json`), so no colour reaches it.
+    pub fn json(&self) -> bool {
+        match self {
+            Command::New(args) => args.json,
+            Command::List { json }
+            | Command::Show { json, .. }
+            | Command::Check { json, .. }
+            | Command::Doctor { json, .. } => *json,
+            Command::Update(args) => args.flags.json,
+            Command::Add(args) => args.flags.json,
+            Command::Verify(args) => args.json,
+            Command::Template(
+                TemplateCommand::Check { json, .. } | TemplateCommand::Test { json, .. },
+            ) => *json,
+            Command::Template(TemplateCommand::New { .. }) => false,
+            #[cfg(feature = "serve")]
+            Command::Serve(_) => false,
+            Command::Completions { .. } | Command::Man => false,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

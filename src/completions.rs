@@ -6,7 +6,20 @@ use std::io::{self, Write};
 
 use clap_complete::Shell;
 
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::output::Output;
 use crate::stack::{Kind, Stack};
+
+/// `sprout completions SHELL`: the script on stdout.
+pub fn print(shell: Shell, out: &Output) -> Result<Exit> {
+    let stacks = crate::catalog::load_all()?;
+    let mut script = Vec::new();
+    generate(shell, crate::cli::command(), &stacks, &mut script)
+        .and_then(|()| out.bytes(&script))
+        .map_err(Error::printing)?;
+    Ok(Exit::Success)
+}
 
 pub fn generate(
     shell: Shell,

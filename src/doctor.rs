@@ -178,10 +178,7 @@ pub fn run(stack: Option<&str>, json: bool, out: &Output) -> Result<Exit> {
     } else {
         out.result(&report_text(&per_stack))
     };
-    printed.map_err(|source| Error::Output {
-        source,
-        written: None,
-    })?;
+    printed.map_err(Error::printing)?;
     Ok(if ok {
         Exit::Success
     } else {

@@ -99,8 +99,17 @@ pub enum Error {
     #[error("template of stack `{stack}` is broken: {reason}")]
     Template { stack: String, reason: String },
 
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
+    /// The system refused something sprout needs besides the files it writes: a temporary
+    /// folder, the random source, the terminal, the server's runtime.
+    #[error("{doing}: {source}")]
+    System {
+        /// What sprout was doing, as "cannot …".
+        doing: &'static str,
+        source: std::io::Error,
+        /// What was written before it failed, which stays (an updated project before its
+        /// verify); `None` when nothing was.
+        written: Option<PathBuf>,
+    },
 
     /// stdout failed (a full disk, say); a closed pipe is not an error.
     #[error("cannot print the result: {source}")]
@@ -123,6 +132,46 @@ pub enum Error {
 }
 
 impl Error {
+    /// The result could not be printed, and nothing was written before.
+    pub fn printing(source: std::io::Error) -> Error {
+        Error::Output {
+            source,
+            written: None,
+        }
+    }
+
+    /// The system refused what sprout was `doing` ("cannot …"), before anything was written.
+    pub fn system(doing: &'static str) -> impl FnOnce(std::io::Error) -> Error {
+        move |source| Error::System {
+            doing,
+            source,
+            written: None,
+        }
+    }
+
+    /// This error, happening after `dir` was written: its message says so.
+    pub fn after_writing(self, dir: &std::path::Path) -> Error {
+        match self {
+            Error::System {
+                doing,
+                source,
+                written: None,
+            } => Error::System {
+                doing,
+                source,
+                written: Some(dir.to_path_buf()),
+            },
+            Error::Output {
+                source,
+                written: None,
+            } => Error::Output {
+                source,
+                written: Some(dir.to_path_buf()),
+            },
+            other => other,
+        }
+    }
+
     pub fn exit(&self) -> Exit {
         match self {
             Error::UnknownStack { .. }
@@ -143,7 +192,7 @@ impl Error {
             Error::Record { .. } => Exit::NoRecord,
             Error::Conflicts { .. } => Exit::Conflicts,
             Error::VerifyFailed { .. } => Exit::VerifyFailed,
-            Error::Write { .. } | Error::Io(_) | Error::Output { .. } => Exit::WriteFailed,
+            Error::Write { .. } | Error::System { .. } | Error::Output { .. } => Exit::WriteFailed,
             Error::Cancelled | Error::InstallInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
             Error::InstallFailed { .. } => Exit::InstallFailed,
@@ -183,7 +232,18 @@ impl Error {
             Error::Collisions { .. } => Some(
                 "--force never replaces what is there (a file that differs, a file where a folder goes); move those away or generate elsewhere".into(),
             ),
-            Error::Write { .. } => Some("nothing was written; fix the cause and run again".into()),
+            Error::Write { .. }
+            | Error::System {
+                written: None,
+                ..
+            } => Some("nothing was written; fix the cause and run again".into()),
+            Error::System {
+                written: Some(path),
+                ..
+            } => Some(format!(
+                "{} was written before this failed, and stays as written",
+                path.display()
+            )),
             Error::Output {
                 written: Some(path),
                 ..
@@ -269,14 +329,12 @@ mod tests {
     }
 
     #[test]
-    fn only_a_failed_write_says_nothing_was_written() {
+    fn only_an_error_before_writing_says_nothing_was_written() {
         let io = || std::io::Error::other("No space left on device");
         let after = [
-            Error::Io(io()),
-            Error::Output {
-                source: io(),
-                written: Some("my-api".into()),
-            },
+            Error::system("cannot create the folder for the logs")(io())
+                .after_writing("my-api".as_ref()),
+            Error::printing(io()).after_writing("my-api".as_ref()),
             Error::InstallInterrupted {
                 command: "npm install".into(),
                 dir: "my-api".into(),
@@ -285,16 +343,18 @@ mod tests {
         for error in after {
             let hint = error.hint().unwrap_or_default();
             assert!(!hint.contains("nothing was written"), "{error:?}: {hint}");
+            assert!(hint.contains("my-api"), "{error:?}: {hint}");
         }
-        let write = Error::Write {
-            path: "my-api/src".into(),
-            source: io(),
-        };
-        assert!(
-            write
-                .hint()
-                .unwrap_or_default()
-                .contains("nothing was written")
-        );
+        let before = [
+            Error::Write {
+                path: "my-api/src".into(),
+                source: io(),
+            },
+            Error::system("cannot use the terminal")(io()),
+        ];
+        for error in before {
+            let hint = error.hint().unwrap_or_default();
+            assert!(hint.contains("nothing was written"), "{error:?}: {hint}");
+        }
     }
 }

@@ -15,8 +15,9 @@ pub enum Exit {
     /// collision, a symbolic link on the way, uncommitted changes before an update); nothing was
     /// written.
     Refused = 3,
-    /// Writing failed: the project (permissions, full disk, …; nothing was left behind), or the
-    /// result on stdout (the message says whether the project was written).
+    /// Writing failed: the project (permissions, full disk, …; nothing was left behind), the
+    /// result on stdout, or something else the system refused (a temporary folder, the random
+    /// source, the terminal); when something was written before, the hint says what.
     WriteFailed = 4,
     /// The project was generated but `--install` failed.
     InstallFailed = 5,

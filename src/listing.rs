@@ -2,9 +2,42 @@
 
 use serde_json::{Value as Json, json};
 
+use crate::catalog;
 use crate::condition::Condition;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::git;
+use crate::output::Output;
 use crate::stack::{Kind, Stack};
 use crate::value::Value;
+
+/// `sprout list [--json]`.
+pub fn list(json: bool, out: &Output) -> Result<Exit> {
+    let stacks = catalog::load_all()?;
+    print(out, json, || list_json(&stacks), || list_text(&stacks))
+}
+
+/// `sprout show STACK [--json]`, with the author's defaults from git.
+pub fn show(key: &str, json: bool, out: &Output) -> Result<Exit> {
+    let stack = catalog::load(key)?.with_git_defaults(git::config);
+    print(out, json, || show_json(&stack), || show_text(&stack))
+}
+
+/// One of the two forms on stdout.
+fn print(
+    out: &Output,
+    json: bool,
+    as_json: impl FnOnce() -> Json,
+    as_text: impl FnOnce() -> String,
+) -> Result<Exit> {
+    let printed = if json {
+        out.json(&as_json())
+    } else {
+        out.result(&as_text())
+    };
+    printed.map_err(Error::printing)?;
+    Ok(Exit::Success)
+}
 
 pub fn list_text(stacks: &[Stack]) -> String {
     let key_w = stacks.iter().map(|s| s.key.len()).max().unwrap_or(0);
@@ -133,7 +166,7 @@ pub fn show_json(stack: &Stack) -> Json {
         "port": stack.port,
         "template_version": stack.template_version,
         "options": options,
-        "commands": stack.commands_json(),
+        "commands": stack.commands,
     })
 }
 
@@ -146,16 +179,4 @@ fn condition_json(when: &Condition) -> Json {
         })
         .collect::<serde_json::Map<_, _>>()
         .into()
-}
-
-impl Stack {
-    fn commands_json(&self) -> Json {
-        json!({
-            "install": self.commands.install,
-            "lint": self.commands.lint,
-            "test": self.commands.test,
-            "start": self.commands.start,
-            "dev": self.commands.dev,
-        })
-    }
 }

@@ -3,42 +3,20 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use sprout::cli::{self, Command, TemplateCommand};
+use sprout::cli::{self, Command};
 use sprout::error::{Error, Result};
 use sprout::exit::Exit;
 use sprout::output::Output;
-use sprout::{catalog, completions, doctor, git, listing, manual, new, signals, update};
+use sprout::{completions, doctor, listing, manual, new, signals, update};
 
 fn main() -> ExitCode {
     let cli = match cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return clap_exit(&error),
     };
-    let json = matches!(&cli.command, Command::New(a) if a.json)
-        || matches!(
-            &cli.command,
-            Command::List { json: true }
-                | Command::Show { json: true, .. }
-                | Command::Check { json: true, .. }
-                | Command::Doctor { json: true, .. }
-        )
-        || matches!(&cli.command, Command::Update(a) if a.flags.json)
-        || matches!(&cli.command, Command::Add(a) if a.flags.json)
-        || matches!(&cli.command, Command::Verify(a) if a.json)
-        || matches!(
-            &cli.command,
-            Command::Template(
-                TemplateCommand::Check { json: true, .. }
-                    | TemplateCommand::Test { json: true, .. }
-            )
-        );
-    let out = Output::new(cli.color, cli.quiet, cli.verbose, json);
+    let out = Output::new(cli.color, cli.quiet, cli.verbose, cli.command.json());
     match run(cli.command, &out) {
         Ok(exit) => exit.into(),
-        Err(error @ Error::Cancelled) => {
-            out.note(&error.to_string());
-            error.exit().into()
-        }
         Err(error) => {
             out.error(&error);
             error.exit().into()
@@ -62,10 +40,7 @@ fn clap_exit(error: &clap::Error) -> ExitCode {
     match out.bytes(text.as_bytes()) {
         Ok(()) => Exit::Success.into(),
         Err(source) => {
-            let error = Error::Output {
-                source,
-                written: None,
-            };
+            let error = Error::printing(source);
             out.error(&error);
             error.exit().into()
         }
@@ -73,50 +48,22 @@ fn clap_exit(error: &clap::Error) -> ExitCode {
 }
 
 fn run(command: Command, out: &Output) -> Result<Exit> {
-    let printed = match command {
+    match command {
         Command::New(args) => {
             signals::install();
-            return new::run(args, out);
+            new::run(args, out)
         }
-        Command::List { json } => {
-            let stacks = catalog::load_all()?;
-            if json {
-                out.json(&listing::list_json(&stacks))
-            } else {
-                out.result(&listing::list_text(&stacks))
-            }
-        }
-        Command::Show { stack, json } => {
-            let stack = catalog::load(&stack)?.with_git_defaults(git::config);
-            if json {
-                out.json(&listing::show_json(&stack))
-            } else {
-                out.result(&listing::show_text(&stack))
-            }
-        }
-        Command::Update(args) => return update::command::update(args, out),
-        Command::Add(args) => return update::command::add(args, out),
-        Command::Check { dir, json } => return update::command::check(&dir, json, out),
-        Command::Verify(args) => return update::command::verify(args, out),
-        Command::Doctor { stack, json } => return doctor::run(stack.as_deref(), json, out),
-        Command::Template(command) => return sprout::template::command::run(command, out),
+        Command::List { json } => listing::list(json, out),
+        Command::Show { stack, json } => listing::show(&stack, json, out),
+        Command::Update(args) => update::command::update(args, out),
+        Command::Add(args) => update::command::add(args, out),
+        Command::Check { dir, json } => update::command::check(&dir, json, out),
+        Command::Verify(args) => update::command::verify(args, out),
+        Command::Doctor { stack, json } => doctor::run(stack.as_deref(), json, out),
+        Command::Template(command) => sprout::template::command::run(command, out),
         #[cfg(feature = "serve")]
-        Command::Serve(args) => return sprout::serve::run(args),
-        Command::Completions { shell } => {
-            let stacks = catalog::load_all()?;
-            let mut script = Vec::new();
-            completions::generate(shell, cli::command(), &stacks, &mut script)?;
-            out.bytes(&script)
-        }
-        Command::Man => {
-            let mut page = Vec::new();
-            manual::render(cli::command(), &mut page)?;
-            out.bytes(&page)
-        }
-    };
-    printed.map_err(|source| Error::Output {
-        source,
-        written: None,
-    })?;
-    Ok(Exit::Success)
+        Command::Serve(args) => sprout::serve::run(args),
+        Command::Completions { shell } => completions::print(shell, out),
+        Command::Man => manual::print(out),
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::condition::Condition;
 use crate::names::NameRule;
@@ -140,7 +140,8 @@ pub enum OptionType {
     Bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `[commands]`, as `sprout show --json` prints them too (without the other package managers).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Commands {
     pub install: String,
@@ -149,7 +150,7 @@ pub struct Commands {
     pub start: String,
     pub dev: Option<String>,
     /// Other package managers, by name, for `SPROUT_PACKAGE_MANAGER`.
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub with: BTreeMap<String, ManagerCommands>,
 }
 

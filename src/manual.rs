@@ -4,6 +4,19 @@ use std::io::{self, Write};
 
 use clap_mangen::Man;
 
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::output::Output;
+
+/// `sprout man`: the page on stdout.
+pub fn print(out: &Output) -> Result<Exit> {
+    let mut page = Vec::new();
+    render(crate::cli::command(), &mut page)
+        .and_then(|()| out.bytes(&page))
+        .map_err(Error::printing)?;
+    Ok(Exit::Success)
+}
+
 /// The page in roff: the command's own sections, then one section per visible subcommand at
 /// any depth (its sections as sub-sections), then the notes after the help (stacks, exit codes).
 pub fn render(mut cmd: clap::Command, out: &mut dyn Write) -> io::Result<()> {

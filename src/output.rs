@@ -63,19 +63,23 @@ impl Output {
         }
     }
 
-    /// A message that is not an error, shown even with --quiet (it says what became of the run).
-    pub fn note(&self, text: &str) {
-        // Nobody is left to tell if stderr is closed or full: no panic over it.
-        let _ = writeln!(std::io::stderr().lock(), "{text}");
-    }
-
+    /// An error as [`error_text`] gives it, on stderr (shown even with --quiet).
     pub fn error(&self, error: &Error) {
-        let mut text = format!("{} {error}\n", style("error:").red().bold());
-        if let Some(hint) = error.hint() {
-            text.push_str(&format!("{} {hint}\n", style("hint:").cyan()));
-        }
-        print_stderr(&text);
+        print_stderr(&error_text(error));
     }
+}
+
+/// What sprout prints for `error`: `error: …` and often `hint: …`; a cancel is not a fault and
+/// says only what became of the disk.
+pub fn error_text(error: &Error) -> String {
+    if let Error::Cancelled = error {
+        return format!("{error}\n");
+    }
+    let mut text = format!("{} {error}\n", style("error:").red().bold());
+    if let Some(hint) = error.hint() {
+        text.push_str(&format!("{} {hint}\n", style("hint:").cyan()));
+    }
+    text
 }
 
 /// Print on stdout. A closed pipe (`sprout list | head -1`) is not an error: the reader has

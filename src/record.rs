@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
-use crate::value::Value;
+use crate::value::{Answers, Value};
 
 pub const FILE_NAME: &str = ".sprout.toml";
 
@@ -118,40 +118,15 @@ impl Record {
     }
 
     pub fn contents(&self) -> String {
-        let mut table = toml::Table::new();
-        if let Some(version) = &self.sprout_version {
-            table.insert("sprout_version".into(), version.clone().into());
-        }
-        table.insert("stack".into(), self.stack.clone().into());
-        if let Some(version) = self.template_version {
-            table.insert("template_version".into(), i64::from(version).into());
-        }
-        if let Some(year) = self.year {
-            table.insert("year".into(), i64::from(year).into());
-        }
-        for (key, value) in &self.answers {
-            let v = match value {
-                Value::Bool(b) => toml::Value::Boolean(*b),
-                Value::Text(t) => toml::Value::String(t.clone()),
-            };
-            table.insert(key.clone(), v);
-        }
         let mut text = String::from(
             "# How this project was generated (secrets are never recorded). To make it again:\n#   sprout new --answers .sprout.toml --yes --output <DIR>\n",
         );
-        text.push_str(&toml::to_string(&table).unwrap_or_default());
+        text.push_str(&toml::to_string(&Head::of(self)).unwrap_or_default());
         if !self.files.is_empty() {
-            let files: toml::Table = self
-                .files
-                .iter()
-                .map(|(path, id)| (path.clone(), toml::Value::String(id.clone())))
-                .collect();
-            let mut outer = toml::Table::new();
-            outer.insert("files".into(), toml::Value::Table(files));
             text.push_str(
                 "\n# What sprout wrote (git blob ids, secrets masked): the base of `sprout update`.\n",
             );
-            text.push_str(&toml::to_string(&outer).unwrap_or_default());
+            text.push_str(&toml::to_string(&Files { files: &self.files }).unwrap_or_default());
         }
         text
     }
@@ -159,6 +134,38 @@ impl Record {
     pub fn answer(&self, key: &str) -> Option<&Value> {
         self.answers.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
+}
+
+/// The record's first part: the versions, the stack and the answers, as top-level keys.
+#[derive(serde::Serialize)]
+struct Head<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sprout_version: Option<&'a str>,
+    stack: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_version: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<i32>,
+    #[serde(flatten)]
+    answers: Answers<'a>,
+}
+
+impl<'a> Head<'a> {
+    fn of(record: &'a Record) -> Head<'a> {
+        Head {
+            sprout_version: record.sprout_version.as_deref(),
+            stack: &record.stack,
+            template_version: record.template_version,
+            year: record.year,
+            answers: Answers(&record.answers),
+        }
+    }
+}
+
+/// The record's `[files]` table.
+#[derive(serde::Serialize)]
+struct Files<'a> {
+    files: &'a BTreeMap<String, String>,
 }
 
 fn is_blob_id(id: &str) -> bool {

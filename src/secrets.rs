@@ -10,7 +10,8 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn generate(len: usize) -> Result<String> {
     let mut bytes = vec![0u8; len];
     getrandom::fill(&mut bytes)
-        .map_err(|e| Error::Io(std::io::Error::other(format!("no random source: {e}"))))?;
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .map_err(Error::system("cannot read the random source"))?;
     Ok(bytes
         .iter()
         .map(|b| ALPHABET[usize::from(b & 63)] as char)

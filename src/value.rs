@@ -32,18 +32,23 @@ impl Value {
     }
 }
 
+/// Answers in their order, serialized as one map: a JSON object, a TOML table.
+#[derive(Debug, Clone, Copy)]
+pub struct Answers<'a>(pub &'a [(String, Value)]);
+
+impl Serialize for Answers<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(key, value)| (key, value)))
+    }
+}
+
 /// Answers as a JSON object: text as strings, booleans as booleans.
 pub fn to_json(answers: &[(String, Value)]) -> serde_json::Map<String, serde_json::Value> {
-    answers
-        .iter()
-        .map(|(key, value)| {
-            let v = match value {
-                Value::Bool(b) => serde_json::Value::Bool(*b),
-                Value::Text(t) => serde_json::Value::String(t.clone()),
-            };
-            (key.clone(), v)
-        })
-        .collect()
+    match serde_json::to_value(Answers(answers)) {
+        Ok(serde_json::Value::Object(map)) => map,
+        // A map of strings to strings and booleans is always an object.
+        _ => serde_json::Map::new(),
+    }
 }
 
 impl fmt::Display for Value {

@@ -71,7 +71,8 @@ pub fn run(
     let (stack, commands) = commands(catalog, dir)?;
     let logs = tempfile::Builder::new()
         .prefix("sprout-verify-")
-        .tempdir()?
+        .tempdir()
+        .map_err(Error::system("cannot create the folder for the logs"))?
         .keep();
     let runner = std::env::var_os(RUNNER_ENV).map(PathBuf::from);
     let mut report = Report {

@@ -69,7 +69,8 @@ impl Asker for TerminalAsker {
         if let Some(refused) = &refused
             && !matches!(option.kind, Kind::Text { .. })
         {
-            term.write_line(&widgets::refused(&message(refused.error)))?;
+            term.write_line(&widgets::refused(&message(refused.error)))
+                .map_err(cancelled)?;
         }
         match &option.kind {
             Kind::Bool => {
@@ -257,11 +258,11 @@ impl Drop for CursorShown<'_> {
     }
 }
 
-/// Ctrl-C is a cancel; anything else the terminal reports is an I/O error.
+/// Ctrl-C is a cancel; anything else the terminal reports is an error (before any writing).
 fn cancelled(io: io::Error) -> Error {
     if io.kind() == io::ErrorKind::Interrupted {
         Error::Cancelled
     } else {
-        Error::Io(io)
+        Error::system("cannot use the terminal")(io)
     }
 }

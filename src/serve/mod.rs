@@ -115,8 +115,10 @@ pub fn run(args: ServeArgs) -> Result<Exit> {
         .cors
         .as_deref()
         .map(|origin| {
-            HeaderValue::from_str(origin)
-                .map_err(|_| Error::Usage(format!("--cors: `{origin}` is not a valid origin")))
+            HeaderValue::from_str(origin).map_err(|_| {
+                let origin = origin.escape_debug();
+                Error::Usage(format!("--cors: `{origin}` is not a valid origin"))
+            })
         })
         .transpose()?;
     let config = Config {
@@ -126,14 +128,19 @@ pub fn run(args: ServeArgs) -> Result<Exit> {
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
+        .build()
+        .map_err(Error::system("cannot start the server"))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", args.listen)))?;
-        let address = listener.local_addr()?;
+        let address = listener
+            .local_addr()
+            .map_err(Error::system("cannot read the listening address"))?;
         tracing::info!("listening on http://{address}");
-        serve(listener, &config, stop_signal()).await?;
+        serve(listener, &config, stop_signal())
+            .await
+            .map_err(Error::system("serving failed"))?;
         tracing::info!("stopped");
         Ok(Exit::Success)
     })

@@ -62,7 +62,7 @@ impl From<Error> for Problem {
     fn from(error: Error) -> Problem {
         let status = match &error {
             Error::UnknownStack { .. } => StatusCode::NOT_FOUND,
-            Error::Template { .. } | Error::Io(_) | Error::Write { .. } => {
+            Error::Template { .. } | Error::System { .. } | Error::Write { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             _ => StatusCode::BAD_REQUEST,

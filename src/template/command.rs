@@ -19,7 +19,7 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
             } else {
                 out.result(&report.text())
             };
-            printed.map_err(output)?;
+            printed.map_err(Error::printing)?;
             Ok(if report.ok {
                 Exit::Success
             } else {
@@ -34,7 +34,7 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
             let folder = Folder::open(&path)?;
             if !json {
                 out.result(&format!("Test {}\n", folder.path.display()))
-                    .map_err(output)?;
+                    .map_err(Error::printing)?;
             }
             let progress = |case: &test::Case| {
                 if !json {
@@ -49,7 +49,7 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
             } else {
                 out.result(&report.summary())
             };
-            printed.map_err(output)?;
+            printed.map_err(Error::printing)?;
             Ok(if report.ok {
                 Exit::Success
             } else {
@@ -68,12 +68,5 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
             })?;
             Ok(Exit::Success)
         }
-    }
-}
-
-fn output(source: std::io::Error) -> Error {
-    Error::Output {
-        source,
-        written: None,
     }
 }

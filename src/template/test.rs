@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::answers::Given;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::template::combos;
 use crate::template::folder::Folder;
 use crate::{new, signals, verify, writer};
@@ -86,7 +86,10 @@ pub fn run(folder: &Folder, timeout: Duration, progress: &dyn Fn(&Case)) -> Resu
             let described = combination.describe(&stack);
             let scratch = tempfile::Builder::new()
                 .prefix("sprout-template-test-")
-                .tempdir()?;
+                .tempdir()
+                .map_err(Error::system(
+                    "cannot make a temporary folder for the project",
+                ))?;
             let given = Given {
                 set: combination.set_pairs(&stack),
                 file: None,

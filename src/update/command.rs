@@ -88,7 +88,8 @@ fn run(
         return Ok(error.exit());
     }
     if flags.verify {
-        return run_verify(&catalog, dir, Duration::from_secs(120), flags.json, out);
+        return run_verify(&catalog, dir, Duration::from_secs(120), flags.json, out)
+            .map_err(|error| error.after_writing(dir));
     }
     Ok(Exit::Success)
 }

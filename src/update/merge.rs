@@ -51,7 +51,7 @@ pub fn three_way(base: Option<&[u8]>, ours: &[u8], theirs: &[u8]) -> Result<Merg
 }
 
 fn with_git(base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Option<Merged>> {
-    let dir = tempfile::tempdir()?;
+    let dir = tempfile::tempdir().map_err(Error::system("cannot create a temporary folder"))?;
     let write = |name: &str, bytes: &[u8]| -> Result<std::path::PathBuf> {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).map_err(|e| Error::Write {

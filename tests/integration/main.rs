@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod doctor;
+mod errors;
 mod fuzz;
 mod interactive;
 mod messages;

@@ -549,18 +549,14 @@ fn dry_run_refuses_what_the_real_run_refuses() {
     let s = Scratch::new();
     fs::create_dir(s.join("app")).unwrap();
     fs::write(s.join("app/notes.txt"), "mine").unwrap();
-    s.new_project("app", STACK, &["--dry-run"])
-        .assert()
-        .code(3)
-        .stderr(contains("exists and is not empty"));
+    s.new_project("app", STACK, &["--dry-run"]).assert().code(3);
     s.new_project("app", STACK, &["--dry-run", "--force"])
         .assert()
         .success();
     fs::write(s.join("app/package.json"), "{}").unwrap();
     s.new_project("app", STACK, &["--dry-run", "--force"])
         .assert()
-        .code(3)
-        .stderr(contains("package.json"));
+        .code(3);
     assert_eq!(fs::read_dir(s.join("app")).unwrap().count(), 2);
 }
 
@@ -630,10 +626,7 @@ fn a_full_stdout_is_an_error() {
         .stdout(dev_full())
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{err}");
-    assert!(err.contains("the project itself was written to"), "{err}");
-    assert!(!err.contains("nothing was written"), "{err}");
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
     assert!(s.join("app/package.json").exists());
 }
 
