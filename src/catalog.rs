@@ -10,7 +10,7 @@ use include_dir::{Dir, DirEntry, File, include_dir};
 
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, SharedOptions, SharedRules};
-use crate::stack::Stack;
+use crate::stack::{Origin, Stack};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -21,12 +21,16 @@ const MANIFEST: &str = "sprout.toml";
 #[derive(Debug, Clone, Copy)]
 pub struct Catalog {
     root: &'static Dir<'static>,
+    origin: Origin,
 }
 
 impl Catalog {
     /// The templates embedded in the binary.
     pub fn embedded() -> Catalog {
-        Catalog { root: &TEMPLATES }
+        Catalog {
+            root: &TEMPLATES,
+            origin: Origin::BUILT_IN,
+        }
     }
 
     /// The templates in a folder on disk, read once and kept for the life of the process.
@@ -35,15 +39,27 @@ impl Catalog {
             stack: path.display().to_string(),
             reason: e.to_string(),
         })?;
+        let shown: &'static str = Box::leak(path.display().to_string().into_boxed_str());
         Ok(Catalog {
             root: Box::leak(Box::new(root)),
+            origin: Origin {
+                root: shown,
+                built_in: false,
+            },
         })
     }
 
     /// A root already in memory, laid out as the embedded one (`template check` joins a stack
-    /// folder with the built-in shared layer that way).
-    pub fn from_dir(root: &'static Dir<'static>) -> Catalog {
-        Catalog { root }
+    /// folder with the built-in shared layer that way); `shown` is the folder its paths are
+    /// relative to, as the user gave it.
+    pub fn from_dir(root: &'static Dir<'static>, shown: &str) -> Catalog {
+        Catalog {
+            root,
+            origin: Origin {
+                root: Box::leak(shown.to_string().into_boxed_str()),
+                built_in: false,
+            },
+        }
     }
 
     /// Keys of every stack, in folder order.
@@ -72,7 +88,8 @@ impl Catalog {
         let text = read_text(dir, key, MANIFEST)?;
         let manifest: Manifest =
             toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
-        Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)
+        let stack = Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)?;
+        Ok(stack.with_origin(self.origin))
     }
 
     /// Every stack, in the order `list` shows them.
@@ -120,10 +137,16 @@ pub fn shared_options() -> Result<SharedOptions> {
     Catalog::embedded().shared_options()
 }
 
-/// The rules for the shared files of a `_shared/` folder.
+/// The rules for the shared files of a `_shared/` folder; without a `shared.toml`, none (every
+/// shared file is written).
 pub fn shared_rules(shared: &'static Dir<'static>) -> Result<SharedRules> {
-    let text = read_text(shared, SHARED, "shared.toml")?;
-    toml::from_str(text).map_err(|e| broken(SHARED, format!("shared.toml: {e}")))
+    match file(shared, "shared.toml") {
+        None => Ok(SharedRules::default()),
+        Some(_) => {
+            let text = read_text(shared, SHARED, "shared.toml")?;
+            toml::from_str(text).map_err(|e| broken(SHARED, format!("shared.toml: {e}")))
+        }
+    }
 }
 
 /// The key of a stack folder: one with a manifest, whose name does not start with `_`.

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::exit::Exit;
+use crate::template_error::TemplateError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -98,6 +99,10 @@ pub enum Error {
 
     #[error("template of stack `{stack}` is broken: {reason}")]
     Template { stack: String, reason: String },
+
+    /// A template file (or a text of the manifest) that cannot be rendered, at its line.
+    #[error(transparent)]
+    Render(Box<TemplateError>),
 
     /// The system refused something sprout needs besides the files it writes: a temporary
     /// folder, the random source, the terminal, the server's runtime.
@@ -195,6 +200,8 @@ impl Error {
             Error::Write { .. } | Error::System { .. } | Error::Output { .. } => Exit::WriteFailed,
             Error::Cancelled | Error::InstallInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
+            Error::Render(e) if e.built_in => Exit::Internal,
+            Error::Render(_) => Exit::Usage,
             Error::InstallFailed { .. } => Exit::InstallFailed,
         }
     }
@@ -253,6 +260,7 @@ impl Error {
                 dir.display()
             )),
             Error::Template { .. } => Some("this is a bug in sprout; please report it".into()),
+            Error::Render(e) => Some(e.hint()),
             Error::Record { .. } => Some(
                 "run it in a project made by `sprout new` (its .sprout.toml names the stack and answers)".into(),
             ),

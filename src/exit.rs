@@ -9,7 +9,8 @@ pub enum Exit {
     Success = 0,
     /// An unexpected failure not caused by the input (a bug, or an embedded template that is broken).
     Internal = 1,
-    /// Bad command line or answers: unknown stack or option, invalid value, missing answer.
+    /// Bad command line or answers: unknown stack or option, invalid value, missing answer; or
+    /// a template that is not built in and cannot be rendered (the message names its line).
     Usage = 2,
     /// The target exists and sprout refused to touch it (not empty without `--force`, a
     /// collision, a symbolic link on the way, uncommitted changes before an update); nothing was

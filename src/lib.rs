@@ -33,6 +33,7 @@ pub mod serve;
 pub mod signals;
 pub mod stack;
 pub mod template;
+pub mod template_error;
 pub mod update;
 pub mod value;
 pub mod verify;

@@ -18,6 +18,25 @@
 pub struct Lifted<'t> {
     pub template: String,
     pub chunks: Vec<&'t str>,
+    /// Where each chunk's placeholder starts in `template`, to map lines back.
+    placeholders: Vec<usize>,
+}
+
+impl Lifted<'_> {
+    /// The line of the original text that line `line` (1-based) of `template` comes from. Lines
+    /// keep their columns: only whole lines are lifted.
+    pub fn original_line(&self, line: usize) -> usize {
+        let mut dropped = 0;
+        for (at, chunk) in self.placeholders.iter().zip(&self.chunks) {
+            let placeholder_line = self.template[..*at].matches('\n').count() + 1;
+            if placeholder_line >= line {
+                break;
+            }
+            // The chunk's lines stand on the placeholder's one line.
+            dropped += chunk.matches('\n').count();
+        }
+        line + dropped
+    }
 }
 
 /// Shortest run of lines worth lifting, in bytes.
@@ -27,6 +46,7 @@ pub fn lift(text: &str) -> Lifted<'_> {
     let mut out = Lifted {
         template: String::with_capacity(text.len() / 2),
         chunks: Vec::new(),
+        placeholders: Vec::new(),
     };
     if text.contains("{{{{") {
         out.template.push_str(text);
@@ -65,6 +85,7 @@ fn push_run<'t>(out: &mut Lifted<'t>, run: &'t str) {
         return;
     }
     out.template.push_str(&run[..=first]);
+    out.placeholders.push(out.template.len());
     out.template
         .push_str(&format!("{{{{__raw {}}}}}\n", out.chunks.len()));
     out.template.push_str(&run[last + 1..]);
@@ -193,6 +214,27 @@ mod tests {
             pieces("{{#if a}}\n{{^}}\nx\n{{/if}}\n", 1),
             vec!["{{#if a}}\n{{^}}\nx\n{{/if}}\n"]
         );
+    }
+
+    #[test]
+    fn lines_of_the_lifted_template_map_back_to_the_original() {
+        let text = format!(
+            "{{{{a}}}}\n{}{}{}{{{{b}}}}\n{}{}{}{{{{c}}}}\n",
+            line(2),
+            line(3),
+            line(4),
+            line(6),
+            line(7),
+            line(8)
+        );
+        let lifted = lift(&text);
+        let lines: Vec<&str> = lifted.template.lines().collect();
+        let b = lines.iter().position(|l| l.contains("{{b}}")).unwrap_or(0) + 1;
+        let c = lines.iter().position(|l| l.contains("{{c}}")).unwrap_or(0) + 1;
+        assert!(c < 9, "lines were lifted: {lines:?}");
+        assert_eq!(lifted.original_line(1), 1);
+        assert_eq!(lifted.original_line(b), 5);
+        assert_eq!(lifted.original_line(c), 9);
     }
 
     #[test]

@@ -13,6 +13,8 @@ use crate::helpers::{self, RawText};
 use crate::lift;
 use crate::manifest::FileRule;
 use crate::plan::Plan;
+use crate::stack::Origin;
+use crate::template_error::TemplateError;
 
 /// Bytes of template compiled at once (see `lift::pieces`).
 const PIECE_SIZE: usize = 512;
@@ -78,10 +80,21 @@ pub fn render(plan: &Plan) -> Result<Project> {
     render_with(plan, true)
 }
 
+/// One layer of files: the shared one or the stack's own.
+struct Layer<'r> {
+    dir: Option<&'static Dir<'static>>,
+    /// Where its files are under the root: `_shared/files/`, `express/files/`.
+    prefix: String,
+    rules: &'r [FileRule],
+    /// The file its rules come from, under the root.
+    manifest: String,
+}
+
 /// One file chosen by the rules, before rendering.
 struct Selected<'r> {
     file: &'static File<'static>,
     source: &'static str,
+    layer: &'r Layer<'r>,
     rules: Vec<&'r FileRule>,
 }
 
@@ -89,57 +102,66 @@ struct Selected<'r> {
 /// checks it), only slower.
 pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
     let stack = plan.stack;
-    let broken = |reason: String| Error::Template {
-        stack: stack.key.clone(),
-        reason,
+    let origin = stack.origin;
+    let manifest = format!("{}/sprout.toml", stack.key);
+    let in_manifest = |what: String, e: handlebars::RenderError| {
+        fault(TemplateError::in_manifest(
+            origin.file(&manifest),
+            &what,
+            &e,
+            origin.built_in,
+        ))
     };
     let (mut hb, raw) = helpers::registry();
     let (ctx, commands) = context(plan, &hb)?;
 
     // Choose the files first, so only the partials they use are parsed.
-    let shared = Some(stack.shared);
-    let shared_rules = catalog::shared_rules(stack.shared)?.files;
     let layers = [
-        (
-            shared.and_then(|d| catalog::child(d, "files")),
-            "_shared/files/".to_string(),
-            &shared_rules,
-        ),
-        (
-            catalog::child(stack.dir, "files"),
-            format!("{}/files/", stack.key),
-            &stack.rules,
-        ),
+        Layer {
+            dir: catalog::child(stack.shared, "files"),
+            prefix: "_shared/files/".to_string(),
+            rules: &stack.shared_rules,
+            manifest: "_shared/shared.toml".to_string(),
+        },
+        Layer {
+            dir: catalog::child(stack.dir, "files"),
+            prefix: format!("{}/files/", stack.key),
+            rules: &stack.rules,
+            manifest: manifest.clone(),
+        },
     ];
     let lookup = |key: &str| plan.answer(key);
     let mut chosen: Vec<Vec<Selected>> = Vec::with_capacity(2);
-    for (dir, prefix, rules) in &layers {
-        let mut layer = Vec::new();
-        for file in dir.map(walk).unwrap_or_default() {
+    for layer in &layers {
+        let mut selected = Vec::new();
+        for file in layer.dir.map(walk).unwrap_or_default() {
             let Some(source) = file
                 .path()
                 .to_str()
-                .and_then(|p| p.strip_prefix(prefix.as_str()))
+                .and_then(|p| p.strip_prefix(layer.prefix.as_str()))
             else {
-                return Err(broken(format!(
-                    "{} is not a UTF-8 path",
-                    file.path().display()
+                return Err(fault(TemplateError::other(
+                    origin.file(&file.path().to_string_lossy()),
+                    "not a UTF-8 path".into(),
+                    origin.built_in,
                 )));
             };
-            let matching: Vec<&FileRule> = rules.iter().filter(|r| r.matches(source)).collect();
+            let matching: Vec<&FileRule> =
+                layer.rules.iter().filter(|r| r.matches(source)).collect();
             if matching.iter().all(|r| r.when.holds(lookup)) {
-                layer.push(Selected {
+                selected.push(Selected {
                     file,
                     source,
+                    layer,
                     rules: matching,
                 });
             }
         }
-        chosen.push(layer);
+        chosen.push(selected);
     }
 
     let mut partials = partial_sources(
-        shared.and_then(|d| catalog::child(d, "partials")),
+        catalog::child(stack.shared, "partials"),
         "_shared/partials/",
     );
     let own = format!("{}/partials", stack.key);
@@ -153,9 +175,14 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         .filter(|s| s.source.ends_with(".hbs"))
         .filter_map(|s| s.file.contents_utf8());
     for name in used_partials(templates, &partials) {
-        if let Some(text) = partials.get(name) {
-            hb.register_partial(name, *text)
-                .map_err(|e| broken(format!("partial {name}: {e}")))?;
+        if let Some(partial) = partials.get(name) {
+            hb.register_partial(name, partial.text).map_err(|e| {
+                fault(TemplateError::from_handlebars(
+                    &e.into(),
+                    origin.file(partial.path),
+                    origin.built_in,
+                ))
+            })?;
         }
     }
 
@@ -164,16 +191,19 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         raw: &raw,
         ctx: &ctx,
         lift_text,
+        origin,
+        partials: &partials,
     };
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     for layer in chosen {
         let mut rendered_layer: BTreeMap<String, OutputFile> = BTreeMap::new();
         for selected in layer {
-            let rendered = renderer.render(&selected).map_err(broken)?;
+            let rendered = renderer.render(&selected).map_err(fault)?;
             if rendered_layer.contains_key(&rendered.path) {
-                return Err(broken(format!(
-                    "two files are written to {}",
-                    rendered.path
+                return Err(fault(TemplateError::other(
+                    origin.file(&selected.layer.manifest),
+                    format!("two files are written to {}", rendered.path),
+                    origin.built_in,
                 )));
             }
             rendered_layer.insert(rendered.path.clone(), rendered);
@@ -188,7 +218,7 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         }
         let text = |t: &str| {
             hb.render_template(t, &ctx)
-                .map_err(|e| broken(format!("step `{t}`: {e}")))
+                .map_err(|e| in_manifest(format!("step `{t}`"), e))
         };
         match (&step.run, &step.note) {
             (Some(run), _) => steps.push(Step::Run(text(run)?)),
@@ -207,20 +237,26 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
 /// (in order) and the rendered commands; and the commands themselves.
 pub fn context(plan: &Plan, hb: &Handlebars<'static>) -> Result<(Map<String, Json>, Commands)> {
     let stack = plan.stack;
-    let broken = |reason: String| Error::Template {
-        stack: stack.key.clone(),
-        reason,
+    let origin = stack.origin;
+    let manifest = format!("{}/sprout.toml", stack.key);
+    let in_manifest = |what: String, e: handlebars::RenderError| {
+        fault(TemplateError::in_manifest(
+            origin.file(&manifest),
+            &what,
+            &e,
+            origin.built_in,
+        ))
     };
     let mut ctx = plan.base_context();
     for (name, expr) in &stack.derived {
         let value = hb
             .render_template(expr, &ctx)
-            .map_err(|e| broken(format!("derived `{name}`: {e}")))?;
+            .map_err(|e| in_manifest(format!("derived `{name}`"), e))?;
         ctx.insert(name.clone(), Json::String(value));
     }
     let command = |text: &str| {
         hb.render_template(text, &ctx)
-            .map_err(|e| broken(format!("command `{text}`: {e}")))
+            .map_err(|e| in_manifest(format!("command `{text}`"), e))
     };
     let own = &stack.commands;
     let mut commands = Commands {
@@ -260,44 +296,61 @@ pub fn context(plan: &Plan, hb: &Handlebars<'static>) -> Result<(Map<String, Jso
     Ok((ctx, commands))
 }
 
+fn fault(error: TemplateError) -> Error {
+    Error::Render(Box::new(error))
+}
+
 struct FileRenderer<'a> {
     hb: &'a Handlebars<'static>,
     raw: &'a RawText,
     ctx: &'a Map<String, Json>,
     lift_text: bool,
+    origin: Origin,
+    partials: &'a HashMap<&'static str, Partial>,
 }
 
 impl FileRenderer<'_> {
-    fn render(&self, selected: &Selected) -> Result<OutputFile, String> {
+    fn render(&self, selected: &Selected) -> Result<OutputFile, TemplateError> {
         let Selected {
             file,
             source,
+            layer,
             rules,
         } = selected;
+        let built_in = self.origin.built_in;
+        let stored = || self.origin.file(&format!("{}{source}", layer.prefix));
+        let rules_file = || self.origin.file(&layer.manifest);
         let mut targets = rules.iter().filter_map(|r| r.to.as_deref());
         let path = match (targets.next(), targets.next()) {
-            (Some(_), Some(_)) => return Err(format!("{source}: more than one rule gives `to`")),
+            (Some(_), Some(_)) => {
+                return Err(TemplateError::other(
+                    rules_file(),
+                    format!("{source}: more than one rule gives `to`"),
+                    built_in,
+                ));
+            }
             (Some(to), None) => to.to_string(),
             (None, _) => default_path(source),
         };
         let path = if path.contains("{{") {
-            self.hb
-                .render_template(&path, self.ctx)
-                .map_err(|e| format!("path {source}: {e}"))?
+            self.hb.render_template(&path, self.ctx).map_err(|e| {
+                TemplateError::in_manifest(rules_file(), &format!("path of {source}"), &e, built_in)
+            })?
         } else {
             path
         };
-        let path = safe_path(&path)
-            .ok_or_else(|| format!("{source}: path `{path}` leaves the project"))?;
-        let contents = if source.ends_with(".hbs") {
-            let text = file
-                .contents_utf8()
-                .ok_or_else(|| format!("{source}: a template must be UTF-8"))?;
-            Cow::Owned(
-                self.template(text)
-                    .map_err(|e| format!("{source}: {e}"))?
-                    .into_bytes(),
+        let path = safe_path(&path).ok_or_else(|| {
+            TemplateError::other(
+                rules_file(),
+                format!("{source}: path `{path}` leaves the project"),
+                built_in,
             )
+        })?;
+        let contents = if source.ends_with(".hbs") {
+            let text = file.contents_utf8().ok_or_else(|| {
+                TemplateError::other(stored(), "a template must be UTF-8".into(), built_in)
+            })?;
+            Cow::Owned(self.template(text, &stored())?.into_bytes())
         } else {
             Cow::Borrowed(file.contents())
         };
@@ -315,34 +368,75 @@ impl FileRenderer<'_> {
         })
     }
 
-    fn template(&self, text: &'static str) -> Result<String, handlebars::RenderError> {
+    /// Render the template stored as `file`; an error names the line of `file` it is at (or of
+    /// the partial it is in).
+    fn template(&self, text: &'static str, file: &str) -> Result<String, TemplateError> {
         if !self.lift_text {
-            return self.hb.render_template(text, self.ctx);
+            return self
+                .hb
+                .render_template(text, self.ctx)
+                .map_err(|e| self.error(&e, file, |line| line));
         }
         let lifted = lift::lift(text);
-        self.raw.set(lifted.chunks);
+        self.raw.set(lifted.chunks.clone());
         let mut out = String::with_capacity(text.len());
+        let mut start = 0;
         for piece in lift::pieces(&lifted.template, PIECE_SIZE) {
-            out.push_str(&self.hb.render_template(piece, self.ctx)?);
+            let rendered = self.hb.render_template(piece, self.ctx).map_err(|e| {
+                // Lines of the piece, then of the lifted template, then of the file.
+                let before = lifted.template[..start].matches('\n').count();
+                self.error(&e, file, |line| lifted.original_line(before + line))
+            })?;
+            out.push_str(&rendered);
+            start += piece.len();
         }
         Ok(out)
     }
+
+    /// A Handlebars error in `file` (whose lines `line_of` maps back), or in a partial it calls.
+    fn error(
+        &self,
+        error: &handlebars::RenderError,
+        file: &str,
+        line_of: impl Fn(usize) -> usize,
+    ) -> TemplateError {
+        let partial = error
+            .template_name
+            .as_deref()
+            .and_then(|name| self.partials.get(name));
+        let built_in = self.origin.built_in;
+        match partial {
+            Some(partial) => {
+                TemplateError::from_handlebars(error, self.origin.file(partial.path), built_in)
+            }
+            None => {
+                let mut found = TemplateError::from_handlebars(error, file.to_string(), built_in);
+                found.line = found.line.map(line_of);
+                found
+            }
+        }
+    }
+}
+
+/// A partial: its text, and its path under the root.
+struct Partial {
+    text: &'static str,
+    path: &'static str,
 }
 
 /// Partials by name (path under `partials/` without `.hbs`).
 fn partial_sources(
     dir: Option<&'static Dir<'static>>,
     prefix: &str,
-) -> HashMap<&'static str, &'static str> {
+) -> HashMap<&'static str, Partial> {
     let mut out = HashMap::new();
     for file in dir.map(walk).unwrap_or_default() {
-        let name = file
-            .path()
-            .to_str()
+        let path = file.path().to_str();
+        let name = path
             .and_then(|p| p.strip_prefix(prefix))
             .and_then(|p| p.strip_suffix(".hbs"));
-        if let (Some(name), Some(text)) = (name, file.contents_utf8()) {
-            out.insert(name, text);
+        if let (Some(name), Some(path), Some(text)) = (name, path, file.contents_utf8()) {
+            out.insert(name, Partial { text, path });
         }
     }
     out
@@ -351,15 +445,15 @@ fn partial_sources(
 /// Names of the partials the templates call, directly or through other partials.
 fn used_partials<'a>(
     templates: impl Iterator<Item = &'a str>,
-    partials: &HashMap<&'static str, &'static str>,
+    partials: &HashMap<&'static str, Partial>,
 ) -> BTreeSet<&'static str> {
     let mut used = BTreeSet::new();
     let mut pending: Vec<&str> = templates.flat_map(partial_calls).collect();
     while let Some(name) = pending.pop() {
-        if let Some((key, text)) = partials.get_key_value(name)
+        if let Some((key, partial)) = partials.get_key_value(name)
             && used.insert(*key)
         {
-            pending.extend(partial_calls(text));
+            pending.extend(partial_calls(partial.text));
         }
     }
     used

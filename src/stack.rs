@@ -35,6 +35,31 @@ pub struct Stack {
     pub dir: &'static Dir<'static>,
     /// The `_shared/` layer of the catalogue the stack was loaded from.
     pub shared: &'static Dir<'static>,
+    /// The rules for the shared layer's files (its `shared.toml`), read once at load time.
+    pub shared_rules: Vec<FileRule>,
+    /// Where the templates were read from, to name a faulty file as its author sees it.
+    pub origin: Origin,
+}
+
+/// Where a stack's templates were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// `templates` for the built-in stacks, the folder they were read from otherwise.
+    pub root: &'static str,
+    /// Built into sprout: a fault in it is sprout's, not the user's.
+    pub built_in: bool,
+}
+
+impl Origin {
+    pub const BUILT_IN: Origin = Origin {
+        root: "templates",
+        built_in: true,
+    };
+
+    /// A file under the root (`express/files/README.md.hbs`) as its author sees it.
+    pub fn file(&self, relative: &str) -> String {
+        format!("{}/{relative}", self.root.trim_end_matches('/'))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +274,11 @@ impl OptionSpec {
 }
 
 impl Stack {
+    /// The same stack, read from `origin` (built in unless said otherwise).
+    pub fn with_origin(self, origin: Origin) -> Stack {
+        Stack { origin, ..self }
+    }
+
     /// Check a manifest and merge it with the shared options.
     pub fn build(
         key: &str,
@@ -404,6 +434,8 @@ impl Stack {
             lock_files: manifest.lock_files,
             dir,
             shared: shared_dir,
+            shared_rules: crate::catalog::shared_rules(shared_dir)?.files,
+            origin: Origin::BUILT_IN,
         })
     }
 

@@ -65,6 +65,7 @@ impl From<Error> for Problem {
             Error::Template { .. } | Error::System { .. } | Error::Write { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            Error::Render(e) if e.built_in => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
         let key = match &error {

@@ -407,15 +407,11 @@ impl Checker<'_> {
     fn templates(&mut self, stack: &Stack, manifest: &str, doc: &Doc) {
         let (mut hb, _) = helpers::registry();
         hb.set_dev_mode(false);
-        let shared_rules = match catalog::shared_rules(stack.shared) {
-            Ok(rules) => rules.files,
-            Err(_) => Vec::new(),
-        };
         let layers: [(Vec<&'static File<'static>>, String, &[FileRule]); 2] = [
             (
                 files_of(stack.shared, "files"),
                 "_shared/files/".to_string(),
-                &shared_rules,
+                &stack.shared_rules,
             ),
             (
                 files_of(stack.dir, "files"),
@@ -786,11 +782,11 @@ fn contradiction(stack: &Stack, rules: &[FileRule], source: &str) -> Option<(usi
 /// What a loaded stack stores and never uses: `[[file]]` rules (its own and the shared layer's)
 /// that match no stored file, and stored files no combination of answers writes.
 pub fn unused(stack: &Stack) -> Vec<String> {
-    let shared_rules = catalog::shared_rules(stack.shared)
-        .map(|r| r.files)
-        .unwrap_or_default();
     let mut out = Vec::new();
-    for (dir, rules) in [(stack.shared, &shared_rules), (stack.dir, &stack.rules)] {
+    for (dir, rules) in [
+        (stack.shared, &stack.shared_rules),
+        (stack.dir, &stack.rules),
+    ] {
         let prefix = format!("{}/files/", dir.path().to_string_lossy());
         let stored: Vec<String> = files_of(dir, "files")
             .into_iter()

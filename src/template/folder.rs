@@ -54,7 +54,7 @@ impl Folder {
             let root = with_shared(vec![DirEntry::Dir(stack)], true);
             return Ok(Folder {
                 path: path.to_path_buf(),
-                catalog: Catalog::from_dir(root),
+                catalog: Catalog::from_dir(root, &parent_shown(path)),
                 stacks: vec![StackFolder {
                     key,
                     dir: full.clone(),
@@ -85,7 +85,7 @@ impl Folder {
         let root = with_shared(read.entries().to_vec(), !own_shared);
         Ok(Folder {
             path: path.to_path_buf(),
-            catalog: Catalog::from_dir(root),
+            catalog: Catalog::from_dir(root, &path.display().to_string()),
             stacks,
             shared: own_shared.then(|| path.join(SHARED)),
             single: false,
@@ -103,6 +103,14 @@ impl Folder {
             _ => inner,
         };
         self.path.join(rel).display().to_string()
+    }
+}
+
+/// The folder that holds the stack folder `path`, as the user gave it (`.` when none is given).
+fn parent_shown(path: &Path) -> String {
+    match path.parent().map(|p| p.display().to_string()) {
+        Some(parent) if !parent.is_empty() => parent,
+        _ => ".".into(),
     }
 }
 

@@ -388,8 +388,8 @@ fn command_line_errors() {
 
 /// What the binary prints for errors no run without a terminal reaches with the built-in
 /// stacks: an answer that does not apply or has no default (no built-in option has a
-/// condition or lacks a default, but `name`), a broken embedded template, a terminal that
-/// fails, and a cancel ("no" at the summary; the terminal tests drive it for real).
+/// condition or lacks a default, but `name`), a broken embedded template, a template that
+/// cannot be rendered (built in, and not), a terminal that fails, and a cancel ("no" at the summary; the terminal tests drive it for real).
 #[test]
 fn without_a_terminal_or_a_broken_stack() {
     use sprout::error::{Error, NoPrompt};
@@ -412,6 +412,25 @@ fn without_a_terminal_or_a_broken_stack() {
             stack: "express".into(),
             reason: "README.md.hbs: Variable \"nope\" not found".into(),
         },
+        Error::Render(Box::new(sprout::template_error::TemplateError {
+            file: "templates/express/files/README.md.hbs".into(),
+            line: Some(166),
+            column: Some(6),
+            name: Some("nope".into()),
+            reason: "`nope` is not defined (every variable a template uses must have a value)"
+                .into(),
+            built_in: true,
+        })),
+        Error::Render(Box::new(sprout::template_error::TemplateError {
+            file: "./my-templates/api/files/ci.yml.hbs".into(),
+            line: Some(46),
+            column: Some(14),
+            name: Some("commands.tset".into()),
+            reason:
+                "`commands.tset` is not defined (every variable a template uses must have a value)"
+                    .into(),
+            built_in: false,
+        })),
         Error::system("cannot use the terminal")(std::io::Error::other("Input/output error")),
         Error::system("cannot read the random source")(std::io::Error::other("unavailable")),
         Error::Cancelled,

@@ -12,5 +12,6 @@ mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod stacks;
+mod template_errors;
 mod template_tools;
 mod update;
