@@ -6,6 +6,7 @@ mod listing;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // include_dir cannot tell cargo that the templates changed on stable Rust.
     println!("cargo:rerun-if-changed=templates");
+    println!("cargo:rerun-if-changed=scaffold");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);

@@ -113,6 +113,21 @@ impl Catalog {
         &self.origin
     }
 
+    /// A root already in memory, laid out as the embedded one (`template check` joins a stack
+    /// folder with the built-in shared layer that way); `shown` is the folder its paths are
+    /// relative to, as the user gave it.
+    pub fn from_dir(root: &'static Dir<'static>, shown: &str) -> Catalog {
+        Catalog {
+            root,
+            shared: child(root, SHARED).or_else(|| child(&TEMPLATES, SHARED)),
+            shown: stack::Origin {
+                root: Box::leak(shown.to_string().into_boxed_str()),
+                built_in: false,
+            },
+            origin: Origin::Folder(shown.into()),
+        }
+    }
+
     /// Keys of every stack, in folder order.
     pub fn keys(&self) -> Vec<String> {
         self.root
@@ -171,6 +186,11 @@ impl Catalog {
         self.shared
             .ok_or_else(|| broken(SHARED, "folder missing".into()))
     }
+}
+
+/// The embedded `_shared/` layer.
+pub fn embedded_shared() -> Option<&'static Dir<'static>> {
+    child(&TEMPLATES, SHARED)
 }
 
 /// Keys of every embedded stack, in folder order.

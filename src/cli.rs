@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// The command line with what only the embedded templates know (the stacks) filled in.
 pub fn command() -> clap::Command {
     Cli::command().after_help(format!(
-        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed, 10 a tool is missing or too old (doctor), 12 a template that is not built in cannot be used (unreachable, unsafe, broken, or a name clash), 13 a template's commands were not accepted (--trust), 130 interrupted.",
+        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed (also template test), 10 a tool is missing or too old (doctor), 11 template check found faults, 12 a template that is not built in cannot be used (unreachable, unsafe, broken, or a name clash), 13 a template's commands were not accepted (--trust), 130 interrupted.",
         crate::catalog::keys().join(", ")
     ))
 }
@@ -87,6 +87,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write, check and test templates of your own (see docs/templates.md)
+    #[command(subcommand)]
+    Template(TemplateCommand),
     /// Serve the web page and HTTP API that generate projects (see README "sprout serve")
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
@@ -112,11 +115,48 @@ impl Command {
             Command::Update(args) => args.flags.json,
             Command::Add(args) => args.flags.json,
             Command::Verify(args) => args.json,
+            Command::Template(
+                TemplateCommand::Check { json, .. } | TemplateCommand::Test { json, .. },
+            ) => *json,
+            Command::Template(TemplateCommand::New { .. }) => false,
             #[cfg(feature = "serve")]
             Command::Serve(_) => false,
             Command::Completions { .. } | Command::Man => false,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Check a template folder without running it: manifest, rules, partials, every variable in
+    /// strict mode over a covering set of answers, structured files; exit 11 on faults
+    Check {
+        /// A stack folder (with sprout.toml) or a collection of them (with an optional _shared/)
+        path: PathBuf,
+        /// One JSON object on stdout (every finding with file, line and column)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a covering set of projects from a template folder and `sprout verify` each;
+    /// exit 9 when one fails
+    Test {
+        /// A stack folder (with sprout.toml) or a collection of them (with an optional _shared/)
+        path: PathBuf,
+        /// Seconds each started project has to answer GET /health
+        #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+        timeout: u64,
+        /// One JSON object on stdout (every combination and its result)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a minimal template folder DIR/NAME that passes `check` and `test` as it is
+    New {
+        /// The stack's key: lowercase letters, digits and `-`
+        name: String,
+        /// The folder in which DIR/NAME is created
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

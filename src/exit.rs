@@ -32,6 +32,9 @@ pub enum Exit {
     VerifyFailed = 9,
     /// `sprout doctor`: a tool a stack needs is missing, too old or did not answer.
     ToolchainShort = 10,
+    /// `sprout template check`: the template has faults (each printed with its file, line and
+    /// column).
+    TemplateFaults = 11,
     /// A template that is not built in cannot be used: its source cannot be fetched or read,
     /// it breaks a safety rule (a symbolic link, a path outside it, too large), it is broken,
     /// or one of its stacks has the name of another.
@@ -46,7 +49,7 @@ pub enum Exit {
 
 impl Exit {
     /// Every code, in order: README and `--help` document each of them.
-    pub const ALL: [Exit; 14] = [
+    pub const ALL: [Exit; 15] = [
         Exit::Success,
         Exit::Internal,
         Exit::Usage,
@@ -58,6 +61,7 @@ impl Exit {
         Exit::Conflicts,
         Exit::VerifyFailed,
         Exit::ToolchainShort,
+        Exit::TemplateFaults,
         Exit::TemplateSource,
         Exit::Untrusted,
         Exit::Cancelled,

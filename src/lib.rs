@@ -34,6 +34,7 @@ pub mod serve;
 pub mod signals;
 pub mod source;
 pub mod stack;
+pub mod template;
 pub mod template_error;
 pub mod update;
 pub mod value;

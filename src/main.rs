@@ -64,6 +64,7 @@ fn run(command: Command, out: &Output) -> Result<Exit> {
         } => update::command::check(&dir, template.as_deref(), json, out),
         Command::Verify(args) => update::command::verify(args, out),
         Command::Doctor { stack, json } => doctor::run(stack.as_deref(), json, out),
+        Command::Template(command) => sprout::template::command::run(command, out),
         #[cfg(feature = "serve")]
         Command::Serve(args) => sprout::serve::run(args),
         Command::Completions { shell } => completions::print(shell, out),

@@ -113,52 +113,7 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         ))
     };
     let (mut hb, raw) = helpers::registry();
-
-    let mut ctx = plan.base_context();
-    for (name, expr) in &stack.derived {
-        let value = hb
-            .render_template(expr, &ctx)
-            .map_err(|e| in_manifest(format!("derived `{name}`"), e))?;
-        ctx.insert(name.clone(), Json::String(value));
-    }
-    let command = |text: &str| {
-        hb.render_template(text, &ctx)
-            .map_err(|e| in_manifest(format!("command `{text}`"), e))
-    };
-    let own = &stack.commands;
-    let mut commands = Commands {
-        install: command(&own.install)?,
-        lint: command(&own.lint)?,
-        test: command(&own.test)?,
-        start: command(&own.start)?,
-        dev: own.dev.as_deref().map(command).transpose()?,
-        ..Commands::default()
-    };
-    for (name, theirs) in &own.with {
-        let or_own = |given: &Option<String>, base: &String| match given {
-            Some(text) => command(text),
-            None => Ok(base.clone()),
-        };
-        let set = Commands {
-            install: command(&theirs.install)?,
-            lint: or_own(&theirs.lint, &commands.lint)?,
-            test: or_own(&theirs.test, &commands.test)?,
-            start: or_own(&theirs.start, &commands.start)?,
-            dev: match &theirs.dev {
-                Some(text) => Some(command(text)?),
-                None => commands.dev.clone(),
-            },
-            ..Commands::default()
-        };
-        commands
-            .install_with
-            .insert(name.clone(), set.install.clone());
-        commands.with.insert(name.clone(), set);
-    }
-    ctx.insert(
-        "commands".into(),
-        serde_json::to_value(&commands).unwrap_or(Json::Null),
-    );
+    let (ctx, commands) = context(plan, &hb)?;
 
     // Choose the files first, so only the partials they use are parsed.
     let layers = [
@@ -276,6 +231,69 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         commands,
         steps,
     })
+}
+
+/// What every template of the plan sees: the answers, secrets, stack, year, the derived values
+/// (in order) and the rendered commands; and the commands themselves.
+pub fn context(plan: &Plan, hb: &Handlebars<'static>) -> Result<(Map<String, Json>, Commands)> {
+    let stack = plan.stack;
+    let origin = stack.origin;
+    let manifest = format!("{}/sprout.toml", stack.key);
+    let in_manifest = |what: String, e: handlebars::RenderError| {
+        fault(TemplateError::in_manifest(
+            origin.file(&manifest),
+            &what,
+            &e,
+            origin.built_in,
+        ))
+    };
+    let mut ctx = plan.base_context();
+    for (name, expr) in &stack.derived {
+        let value = hb
+            .render_template(expr, &ctx)
+            .map_err(|e| in_manifest(format!("derived `{name}`"), e))?;
+        ctx.insert(name.clone(), Json::String(value));
+    }
+    let command = |text: &str| {
+        hb.render_template(text, &ctx)
+            .map_err(|e| in_manifest(format!("command `{text}`"), e))
+    };
+    let own = &stack.commands;
+    let mut commands = Commands {
+        install: command(&own.install)?,
+        lint: command(&own.lint)?,
+        test: command(&own.test)?,
+        start: command(&own.start)?,
+        dev: own.dev.as_deref().map(command).transpose()?,
+        ..Commands::default()
+    };
+    for (name, theirs) in &own.with {
+        let or_own = |given: &Option<String>, base: &String| match given {
+            Some(text) => command(text),
+            None => Ok(base.clone()),
+        };
+        let set = Commands {
+            install: command(&theirs.install)?,
+            lint: or_own(&theirs.lint, &commands.lint)?,
+            test: or_own(&theirs.test, &commands.test)?,
+            start: or_own(&theirs.start, &commands.start)?,
+            dev: match &theirs.dev {
+                Some(text) => Some(command(text)?),
+                None => commands.dev.clone(),
+            },
+            ..Commands::default()
+        };
+        commands
+            .install_with
+            .insert(name.clone(), set.install.clone());
+        commands.with.insert(name.clone(), set);
+    }
+    ctx.insert(
+        "commands".into(),
+        serde_json::to_value(&commands).unwrap_or(Json::Null),
+    );
+
+    Ok((ctx, commands))
 }
 
 fn fault(error: TemplateError) -> Error {
@@ -458,7 +476,7 @@ pub(crate) fn partial_calls(text: &str) -> impl Iterator<Item = &str> {
 const UNDOTTED: &[&str] = &["gitignore", "gitattributes"];
 
 /// The stored path with `.hbs` dropped and `gitignore`/`gitattributes` given their dot.
-fn default_path(source: &str) -> String {
+pub fn default_path(source: &str) -> String {
     let path = source.strip_suffix(".hbs").unwrap_or(source);
     let (dir, name) = match path.rsplit_once('/') {
         Some((dir, name)) => (Some(dir), name),

@@ -13,6 +13,7 @@ mod safety;
 mod serve;
 mod stacks;
 mod template_errors;
+mod template_tools;
 mod templates;
 mod update;
 mod verify;

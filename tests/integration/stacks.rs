@@ -8,6 +8,8 @@ use sprout::catalog;
 use sprout::generate::prepare;
 use sprout::render::OutputFile;
 use sprout::stack::{Kind, OptionSpec, Stack};
+use sprout::template::check;
+use sprout::template::folder::Folder;
 
 const HOSTILE_DESCRIPTION: &str = "He said \"hi\" & <b>{{x}}</b> \\ ünï #{x} ${y} '''\"\"\" ]]> </tag> \u{200f}rtl 🚀\nsecond line";
 const HOSTILE_AUTHOR: &str = "O'Brien \"Dev\" <dev@example.com> & {{co}} \\ #{x}";
@@ -93,6 +95,15 @@ fn every_manifest_is_valid_and_names_only_its_own_options() {
             );
         }
     }
+    // `template check` on the folder the binary embeds: every manifest's keys and types, every
+    // condition (options, requirements, steps, file rules) naming an option of its own stack
+    // with a value that option takes, every default valid.
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let folder = Folder::open(&templates).unwrap();
+    assert_eq!(folder.stacks.len(), stacks.len());
+    let report = check::check(&folder);
+    let findings: Vec<String> = report.findings.iter().map(|f| f.to_string()).collect();
+    assert!(findings.is_empty(), "{findings:#?}");
 }
 
 #[test]
@@ -123,6 +134,10 @@ fn every_value_of_every_option_renders() {
 #[test]
 fn every_rule_and_file_is_used_by_some_combination() {
     for stack in stacks() {
+        // Every [[file]] rule (the stack's and the shared layer's) matches a stored file, and
+        // every stored file is written by some combination of answers.
+        let unused = check::unused(&stack);
+        assert!(unused.is_empty(), "{}: {unused:#?}", stack.key);
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for set in combos(&stack) {
             seen.extend(render(&stack, &set).into_iter().map(|f| f.path));
@@ -206,11 +221,11 @@ fn strings_of(path: &str, bytes: &[u8]) -> Option<Result<Vec<String>, String>> {
     Some(match ext {
         _ if name == ".env" || name == ".env.example" => env_values(text),
         // tsconfig files are JSON with comments, as TypeScript reads them.
-        "json" if name.starts_with("tsconfig") => {
-            serde_json::from_str::<serde_json::Value>(&strip_json_comments(text))
-                .map(|v| json_strings(&v))
-                .map_err(|e| e.to_string())
-        }
+        "json" if name.starts_with("tsconfig") => serde_json::from_str::<serde_json::Value>(
+            &sprout::template::structured::strip_json_comments(text),
+        )
+        .map(|v| json_strings(&v))
+        .map_err(|e| e.to_string()),
         "json" => serde_json::from_str::<serde_json::Value>(text)
             .map(|v| json_strings(&v))
             .map_err(|e| e.to_string()),
@@ -269,40 +284,6 @@ fn env_values(text: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(out)
-}
-
-/// JSON with `//` and `/* */` comments, as plain JSON (comments inside strings are kept).
-fn strip_json_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                out.extend(chars.next());
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if c == '/' && chars.peek() == Some(&'/') {
-            while chars.next_if(|c| *c != '\n').is_some() {}
-        } else if c == '/' && chars.peek() == Some(&'*') {
-            chars.next();
-            let mut last = ' ';
-            for c in chars.by_ref() {
-                if last == '*' && c == '/' {
-                    break;
-                }
-                last = c;
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn json_strings(v: &serde_json::Value) -> Vec<String> {

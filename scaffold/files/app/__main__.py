@@ -1,0 +1,5 @@
+"""`python -m app`: serve until stopped."""
+
+from app.server import main
+
+main()

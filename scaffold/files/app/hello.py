@@ -1,0 +1,5 @@
+"""GET /hello."""
+
+
+def greeting():
+    return {"message": "hello"}

@@ -1,0 +1,1 @@
+"""The tests: `python -m unittest discover -s tests -t .`."""

@@ -1,0 +1,517 @@
+//! `sprout template check|test|new`: each seeded fault is found at its file, line and column;
+//! the scaffold passes `check` and `test`; the built-in stacks pass `check`.
+
+use std::path::{Path, PathBuf};
+
+use sprout::answers::Given;
+use sprout::generate::prepare;
+use sprout::template::folder::Folder;
+
+use crate::common::sprout;
+
+/// A template made by `template new` in a scratch folder, to seed faults into.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        Fixture::named("svc")
+    }
+
+    fn named(name: &str) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let path = sprout::template::scaffold::create(name, dir.path()).unwrap();
+        Fixture { _dir: dir, path }
+    }
+
+    fn file(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+
+    /// Replace the first `from` in `rel` (which must hold it) by `to`.
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let path = self.file(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let path = self.file(rel);
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("{before}{text}")).unwrap();
+    }
+
+    /// `file:line:column: ` of the first `needle` in `rel` (plus `skip` characters).
+    fn at(&self, rel: &str, needle: &str, skip: usize) -> String {
+        let (line, column) = position(&self.file(rel), needle, skip);
+        format!("{}:{line}:{column}: ", self.file(rel).display())
+    }
+
+    /// `sprout template check` on the fixture: its exit code and stdout.
+    fn check(&self) -> (i32, String) {
+        check(&self.path)
+    }
+}
+
+fn check(path: &Path) -> (i32, String) {
+    let out = sprout()
+        .args(["template", "check"])
+        .arg(path)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// 1-based line and column (in characters) of the first `needle` in the file, plus `skip`.
+fn position(path: &Path, needle: &str, skip: usize) -> (usize, usize) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?}")) + skip;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// The finding that starts with `place` and holds `words`, else a panic showing the output.
+fn assert_finding(output: &str, place: &str, words: &str) {
+    assert!(
+        output
+            .lines()
+            .any(|l| l.starts_with(place) && l.contains(words)),
+        "no finding at {place} with {words:?} in:\n{output}"
+    );
+}
+
+#[test]
+fn a_rule_whose_path_matches_no_file_is_reported_at_its_line() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "path = \"Dockerfile.hbs\"",
+        "path = \"Dockerfil.hbs\"",
+    );
+
+    // The fault: the rule applies to nothing, so the Dockerfile is written without its condition.
+    let folder = Folder::open(&fixture.path).unwrap();
+    let stack = folder.catalog.load("svc").unwrap();
+    let given = Given {
+        set: vec![
+            ("name".into(), "demo".into()),
+            ("docker".into(), "false".into()),
+        ],
+        file: None,
+    };
+    let (_, project) = prepare(&stack, &given, None).unwrap();
+    assert!(project.files.iter().any(|f| f.path == "Dockerfile"));
+    assert_eq!(
+        sprout::template::check::unused(&stack),
+        ["rule `Dockerfil.hbs` matches no file"]
+    );
+
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"Dockerfil.hbs\"", 0),
+        "matches no file under files/, so the rule does nothing; did you mean `Dockerfile.hbs`?",
+    );
+}
+
+#[test]
+fn a_condition_on_an_unknown_option_is_reported_at_its_key() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "when = { hello = true }",
+        "when = { helo = true }",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "helo = true", 0),
+        "condition on `helo`, which is not an option asked before it; did you mean `hello`?",
+    );
+}
+
+#[test]
+fn a_condition_on_a_value_that_is_not_a_choice_is_reported() {
+    let fixture = Fixture::new();
+    fixture.append(
+        "sprout.toml",
+        "\n[[file]]\npath = \"app/hello.py\"\nwhen = { license = \"mit\" }\n",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "license = \"mit\"", 0),
+        "`mit` is not one of the choices; did you mean `MIT`?",
+    );
+}
+
+#[test]
+fn a_default_of_the_wrong_type_is_reported_at_the_default() {
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "default = true", "default = \"yes\"");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"yes\"", 0),
+        "default of `hello` \"yes\" is a string; `hello` is a bool",
+    );
+}
+
+#[test]
+fn unknown_and_missing_manifest_keys_and_broken_toml_are_reported() {
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "order = 100", "order = 100\ntitel = \"x\"");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "titel", 0),
+        "unknown field `titel`",
+    );
+
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "port = 8000\n", "");
+    let (_, output) = fixture.check();
+    assert_finding(
+        &output,
+        &format!("{}:", fixture.file("sprout.toml").display()),
+        "missing field `port`",
+    );
+
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "port = 8000", "port = 80 00");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    let (line, _) = position(&fixture.file("sprout.toml"), "port = 80 00", 0);
+    assert_finding(
+        &output,
+        &format!("{}:{line}:", fixture.file("sprout.toml").display()),
+        "",
+    );
+}
+
+#[test]
+fn an_undefined_variable_is_reported_at_its_line_and_column() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "files/README.md.hbs",
+        "Python 3.11 or newer",
+        "Python {{python_version}} or newer",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("files/README.md.hbs", "{{python_version}}", 0),
+        "`python_version` is not defined",
+    );
+}
+
+#[test]
+fn a_variable_undefined_in_one_combination_names_that_combination() {
+    let fixture = Fixture::new();
+    fixture.append(
+        "files/README.md.hbs",
+        "{{#unless hello}}\nWithout hello: {{goodbye}}\n{{/unless}}\n",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("files/README.md.hbs", "{{goodbye}}", 0),
+        "hello=no",
+    );
+}
+
+#[test]
+fn an_undefined_variable_in_a_step_is_reported_at_the_step() {
+    let fixture = Fixture::new();
+    fixture.append(
+        "sprout.toml",
+        "\n[[step]]\nrun = \"echo {{greeting}}\"\nwhen = { hello = false }\n",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"echo {{greeting}}\"", 0),
+        "step `run`: `greeting` is not defined",
+    );
+}
+
+#[test]
+fn a_template_that_does_not_parse_is_reported_at_its_line() {
+    let fixture = Fixture::new();
+    fixture.append("files/notes.txt.hbs", "first line\nsecond {{#if hello}\n");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &format!("{}:2:", fixture.file("files/notes.txt.hbs").display()),
+        "invalid handlebars syntax",
+    );
+}
+
+#[test]
+fn a_missing_required_partial_is_reported_where_it_is_called() {
+    let fixture = Fixture::new();
+    std::fs::remove_file(fixture.file("partials/ci-setup.hbs")).unwrap();
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("templates/_shared/files/.github/workflows/ci.yml.hbs");
+    let (line, column) = position(&shared, "{{> ci-setup}}", 0);
+    assert_finding(
+        &output,
+        &format!("(built-in) _shared/files/.github/workflows/ci.yml.hbs:{line}:{column}: "),
+        &format!(
+            "partial `ci-setup` does not exist for stack `svc`: add {}",
+            fixture.file("partials/ci-setup.hbs").display()
+        ),
+    );
+}
+
+#[test]
+fn a_structured_file_that_renders_invalid_is_reported() {
+    let fixture = Fixture::new();
+    fixture.append("files/config.json", "{\n  \"port\": 8000,\n}\n");
+    fixture.append("files/settings.yaml.hbs", "name: {{name}}\nlist: [1, 2\n");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    // Copied as it is: the position in the file is the position in the output.
+    assert_finding(
+        &output,
+        &format!("{}:3:1: ", fixture.file("files/config.json").display()),
+        "config.json is not valid JSON",
+    );
+    assert_finding(
+        &output,
+        &format!("{}:", fixture.file("files/settings.yaml.hbs").display()),
+        "settings.yaml is not valid YAML (line 3, column 1 of the rendered file)",
+    );
+}
+
+#[test]
+fn a_file_no_combination_writes_is_reported_at_the_rule_that_excludes_it() {
+    let fixture = Fixture::new();
+    fixture.append(
+        "sprout.toml",
+        "\n[[file]]\npath = \"app/\"\nwhen = { hello = false }\n",
+    );
+    let stack = Folder::open(&fixture.path)
+        .unwrap()
+        .catalog
+        .load("svc")
+        .unwrap();
+    assert_eq!(
+        sprout::template::check::unused(&stack),
+        ["no combination writes `app/hello.py`"]
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "hello = false", 0),
+        &format!(
+            "no combination of answers writes {}:",
+            fixture.file("files/app/hello.py").display()
+        ),
+    );
+}
+
+#[test]
+fn a_file_holding_a_secret_needs_a_secret_rule() {
+    let fixture = Fixture::new();
+    fixture.append("sprout.toml", "\n[secrets]\ntoken = 32\n");
+    fixture.append("files/token.txt.hbs", "TOKEN={{secrets.token}}\n");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &format!("{}:1:1: ", fixture.file("files/token.txt.hbs").display()),
+        "token.txt holds a generated secret: give it a rule with `secret = true`",
+    );
+}
+
+#[test]
+fn the_stack_key_rule_is_enforced() {
+    let fixture = Fixture::named("svc");
+    let renamed = fixture.path.with_file_name("My_Stack");
+    std::fs::rename(&fixture.path, &renamed).unwrap();
+    let (code, output) = check(&renamed);
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &format!("{}:1:1: ", renamed.join("sprout.toml").display()),
+        "the stack's folder name `My_Stack` is its key",
+    );
+}
+
+#[test]
+fn json_output_lists_every_finding_with_its_place() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "path = \"Dockerfile.hbs\"",
+        "path = \"Dockerfil.hbs\"",
+    );
+    let out = sprout()
+        .args(["template", "check", "--json"])
+        .arg(&fixture.path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(11));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let (line, column) = position(&fixture.file("sprout.toml"), "\"Dockerfil.hbs\"", 0);
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["file"],
+        fixture.file("sprout.toml").display().to_string()
+    );
+    assert_eq!(finding["line"], line);
+    assert_eq!(finding["column"], column);
+}
+
+#[test]
+fn a_folder_that_is_not_a_template_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout()
+        .args(["template", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a template folder"));
+}
+
+#[test]
+fn the_built_in_stacks_pass_check() {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let (code, output) = check(&templates);
+    assert_eq!(code, 0, "{output}");
+    assert!(output.contains(": ok ("), "{output}");
+    // One stack on its own builds on the built-in shared layer.
+    let (code, output) = check(&templates.join("express"));
+    assert_eq!(code, 0, "{output}");
+}
+
+#[test]
+fn template_new_writes_a_template_that_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sprout()
+        .args(["template", "new", "billing"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.path().join("billing");
+    let (code, output) = check(&path);
+    assert_eq!(code, 0, "{output}");
+
+    // One option, a conditional file, an executable file, tests.
+    let folder = Folder::open(&path).unwrap();
+    let stack = folder.catalog.load("billing").unwrap();
+    assert!(stack.option("hello").is_some());
+    assert!(stack.rules.iter().any(|r| !r.when.is_empty()));
+    assert!(stack.rules.iter().any(|r| r.executable));
+    assert!(path.join("files/tests/test_health.py").is_file());
+    // The stack has no database layer and does not offer one.
+    match &stack.option("database").unwrap().kind {
+        sprout::stack::Kind::Choice(choices) => assert_eq!(choices, &["none"]),
+        other => panic!("{other:?}"),
+    }
+
+    // A second time into the same place is refused, as `sprout new` refuses.
+    let again = sprout()
+        .args(["template", "new", "billing"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(3));
+    let bad = sprout()
+        .args(["template", "new", "Billing_Service"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Slow: generates and verifies the scaffold's covering set (Python's standard library only).
+#[test]
+fn template_new_writes_a_template_that_passes_test() {
+    let fixture = Fixture::named("pysvc");
+    let out = sprout()
+        .args(["template", "test", "--json"])
+        .arg(&fixture.path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["failed"], 0);
+    let cases = report["cases"].as_array().unwrap();
+    assert!(cases.len() >= 4, "{report:#}");
+    // Both values of the stack's own option were generated and verified.
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["combination"].as_str().unwrap().contains("hello=no"))
+    );
+    assert!(
+        cases
+            .iter()
+            .any(|c| !c["combination"].as_str().unwrap().contains("hello=no"))
+    );
+}
+
+#[test]
+fn template_test_reports_the_failing_step_and_exits_9() {
+    let fixture = Fixture::named("pysvc");
+    // Only the combinations with hello=yes run this test; it fails.
+    fixture.edit(
+        "files/tests/test_hello.py",
+        "\"message\": \"hello\"",
+        "\"message\": \"bye\"",
+    );
+    let out = sprout()
+        .args(["template", "test"])
+        .arg(&fixture.path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(9), "{stdout}");
+    assert!(stdout.contains("step `test`"), "{stdout}");
+    assert!(stdout.contains("AssertionError"), "{stdout}");
+    let summary = stdout.lines().last().unwrap();
+    let (passed, failed) = summary
+        .split_once(" passed, ")
+        .map(|(p, f)| (p.parse::<usize>().unwrap(), f.trim_end_matches(" failed")))
+        .unwrap();
+    assert!(passed >= 1, "{stdout}");
+    assert!(failed.parse::<usize>().unwrap() >= 1, "{stdout}");
+}
