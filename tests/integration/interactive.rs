@@ -271,8 +271,11 @@ fn names_are_checked_as_typed_and_long_errors_wrap_and_clear() {
         t.wait_for("Project name");
         // No Enter: the check runs on each key.
         t.send("Bad Name");
-        let screen = t.wait_for("(npm package name))");
-        assert!(screen.contains("try `bad-name`"), "{cols}:\n{screen}");
+        // The check runs on every key: wait for the screen of the last one, whole.
+        let screen = t.wait_until("the error for `Bad Name`", |t| {
+            let text = t.rows().concat();
+            text.contains("try `bad-name`") && text.contains("(npm package name))")
+        });
         let error_rows = t.rows().iter().filter(|r| !r.is_empty()).count();
         assert!(error_rows >= 4, "{cols}: the error should wrap:\n{screen}");
         t.send(&"\x7f".repeat("Bad Name".len()));
