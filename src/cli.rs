@@ -328,6 +328,11 @@ pub struct ServeArgs {
     /// Seconds a request may take before it gets 408
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
+
+    /// Offer the stacks of this template too (a folder, or a git URL with an optional #REF),
+    /// read once at start; repeatable. The configured roots are offered as well
+    #[arg(long = "template", value_name = "SOURCE")]
+    pub templates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

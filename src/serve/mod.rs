@@ -25,9 +25,13 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use std::sync::Arc;
+
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::source::Source;
+use crate::source::roots::Roots;
 use problem::Problem;
 
 /// The largest request body: an answers file is a few hundred bytes.
@@ -43,6 +47,8 @@ pub struct Config {
     pub timeout: Duration,
     /// The one other origin allowed to call the API.
     pub cors: Option<HeaderValue>,
+    /// The stacks on offer: the built-in ones, and templates read once at start.
+    pub roots: Arc<Roots>,
 }
 
 impl Default for Config {
@@ -51,6 +57,7 @@ impl Default for Config {
             max_concurrent: 16,
             timeout: Duration::from_secs(30),
             cors: None,
+            roots: Arc::new(Roots::built_in()),
         }
     }
 }
@@ -64,7 +71,7 @@ pub fn router(config: &Config) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(
             config.max_concurrent.max(1),
         ));
-    let projects = Router::new()
+    let projects = Router::<Arc<Roots>>::new()
         .route("/api/projects", get(routes::project).post(routes::project))
         .route(
             "/api/projects/preview",
@@ -82,6 +89,7 @@ pub fn router(config: &Config) -> Router {
         .route("/api/stacks/{key}", get(routes::stack))
         .merge(projects)
         .fallback(routes::not_found)
+        .with_state(Arc::clone(&config.roots))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -121,10 +129,12 @@ pub fn run(args: ServeArgs) -> Result<Exit> {
             })
         })
         .transpose()?;
+    let sources: Vec<Source> = args.templates.iter().map(|t| Source::parse(t)).collect();
     let config = Config {
         max_concurrent: args.max_concurrent,
         timeout: Duration::from_secs(args.timeout),
         cors,
+        roots: Arc::new(Roots::configured_and(&sources)?),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -44,6 +44,9 @@ pub fn command(plan: &Plan) -> String {
         shell_quote(plan.name()),
         format!("--stack {}", stack.key),
     ];
+    if let Some(source) = stack.source.source() {
+        words.push(format!("--template {}", shell_quote(&source.to_string())));
+    }
     for option in stack.options.iter().filter(|o| o.key != "name") {
         let Some(value) = plan.answer(&option.key) else {
             continue;

@@ -30,6 +30,7 @@ pub fn parse(
     query: Option<&str>,
     content_type: Option<&str>,
     body: &[u8],
+    known: &[String],
 ) -> Result<ProjectRequest, Problem> {
     let mut pairs: Vec<(String, String)> =
         form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -87,7 +88,7 @@ pub fn parse(
         Some(stack) => stack,
         None => {
             return Err(Error::MissingStack {
-                known: crate::catalog::keys(),
+                known: known.to_vec(),
                 why: crate::error::NoPrompt::default(),
             }
             .into());
@@ -141,6 +142,7 @@ mod tests {
             Some("stack=flask&name=api&set.docker=no&set.description=a%3Db%20c&format=tgz"),
             None,
             b"",
+            &crate::catalog::keys(),
         )
         .unwrap();
         assert_eq!(req.stack, "flask");
@@ -161,6 +163,7 @@ mod tests {
             Some("name=api"),
             Some("application/json; charset=utf-8"),
             br#"{"stack": "express", "docker": false}"#,
+            &crate::catalog::keys(),
         )
         .unwrap();
         assert_eq!(req.stack, "express");
@@ -170,7 +173,7 @@ mod tests {
 
     #[test]
     fn unknown_twice_given_and_missing_fields_are_refused() {
-        let refused = |q: &str| parse(Some(q), None, b"").unwrap_err();
+        let refused = |q: &str| parse(Some(q), None, b"", &crate::catalog::keys()).unwrap_err();
         assert!(refused("stack=a&colour=red").detail.contains("`colour`"));
         assert!(refused("stack=a&stack=b").detail.contains("twice"));
         assert!(refused("stack=a&format=rar").detail.contains("rar"));

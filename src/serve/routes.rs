@@ -2,7 +2,9 @@
 //! blocking pool, with the same code as `sprout new`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery};
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
@@ -11,26 +13,43 @@ use super::archive::{self, Format};
 use super::preview;
 use super::problem::Problem;
 use super::request::{self, ProjectRequest};
-use crate::{catalog, generate, listing};
+use crate::source::roots::Roots;
+use crate::{generate, listing};
 
 pub async fn health() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
 
-pub async fn stacks() -> Result<Json<serde_json::Value>, Problem> {
-    Ok(Json(listing::list_json(listing::built_in())))
+pub async fn stacks(State(roots): State<Arc<Roots>>) -> Result<Json<serde_json::Value>, Problem> {
+    let others = roots.load_configured()?;
+    let mut stacks = listing::built_in().to_vec();
+    stacks.extend(others.iter().map(listing::Summary::of));
+    Ok(Json(listing::list_json(&stacks)))
 }
 
-pub async fn stack(Path(key): Path<String>) -> Result<Json<serde_json::Value>, Problem> {
-    Ok(Json(listing::show_json(&catalog::load(&key)?)))
+pub async fn stack(
+    State(roots): State<Arc<Roots>>,
+    Path(key): Path<String>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    Ok(Json(listing::show_json(&roots.load(&key)?)))
 }
 
-pub async fn project(RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
-    respond(query, headers, body, Output::Archive).await
+pub async fn project(
+    State(roots): State<Arc<Roots>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    respond(roots, query, headers, body, Output::Archive).await
 }
 
-pub async fn preview(RawQuery(query): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
-    respond(query, headers, body, Output::Preview).await
+pub async fn preview(
+    State(roots): State<Arc<Roots>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    respond(roots, query, headers, body, Output::Preview).await
 }
 
 pub async fn not_found() -> Problem {
@@ -44,6 +63,7 @@ enum Output {
 }
 
 async fn respond(
+    roots: Arc<Roots>,
     query: Option<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -58,8 +78,13 @@ async fn respond(
     let content_type = text(header::CONTENT_TYPE);
     let accept = text(header::ACCEPT);
     let job = move || -> Result<Response, Problem> {
-        let request = request::parse(query.as_deref(), content_type.as_deref(), &body)?;
-        generate(request, accept.as_deref(), output)
+        let request = request::parse(
+            query.as_deref(),
+            content_type.as_deref(),
+            &body,
+            &roots.keys(),
+        )?;
+        generate(&roots, request, accept.as_deref(), output)
     };
     match tokio::task::spawn_blocking(job).await {
         Ok(Ok(response)) => response,
@@ -74,11 +99,12 @@ async fn respond(
 
 /// Resolve, render and pack: everything in memory, fresh secrets every time.
 fn generate(
+    roots: &Roots,
     request: ProjectRequest,
     accept: Option<&str>,
     output: Output,
 ) -> Result<Response, Problem> {
-    let stack = catalog::load(&request.stack)?;
+    let stack = roots.load(&request.stack)?;
     let (plan, project) = generate::prepare(&stack, &request.given, None)?;
     let mut response = match output {
         Output::Preview => Json(preview::preview(&plan, &project)).into_response(),

@@ -15,11 +15,24 @@ pub struct Roots {
 impl Roots {
     /// The built-in templates and the configured roots, each fetched and read.
     pub fn configured() -> Result<Roots> {
+        Roots::configured_and(&[])
+    }
+
+    /// The built-in templates, the configured roots and `extra` (`sprout serve --template`),
+    /// each fetched and read once.
+    pub fn configured_and(extra: &[super::Source]) -> Result<Roots> {
         let mut catalogs = vec![Catalog::embedded()];
-        for source in config::roots()? {
-            catalogs.push(Catalog::from_source(&source, None)?);
+        for source in config::roots()?.iter().chain(extra) {
+            catalogs.push(Catalog::from_source(source, None)?);
         }
         Roots::of(catalogs)
+    }
+
+    /// Only the built-in templates.
+    pub fn built_in() -> Roots {
+        Roots {
+            catalogs: vec![Catalog::embedded()],
+        }
     }
 
     /// These catalogues, refused when two define the same key.

@@ -698,3 +698,98 @@ fn headers_too_large_get_431() {
         &reply[..reply.len().min(200)]
     );
 }
+
+#[test]
+fn a_template_given_at_start_is_offered_previewed_and_packed_with_its_cli_command() {
+    use sprout::catalog::Catalog;
+    use sprout::source::Source;
+    use sprout::source::roots::Roots;
+
+    let s = Scratch::new();
+    let golden = s.join("golden");
+    crate::templates::write_stack(&golden, "# {{name}}\n\nFrom the platform team.\n");
+    let source = Source::Folder(golden.clone());
+    let roots = Roots::of(vec![
+        Catalog::embedded(),
+        Catalog::from_source(&source, None).unwrap(),
+    ])
+    .unwrap();
+    let server = Server::start(Config {
+        roots: std::sync::Arc::new(roots),
+        ..Config::default()
+    });
+
+    let stacks = server.get("/api/stacks").json();
+    let listed: Vec<&Json> = stacks.as_array().unwrap().iter().collect();
+    assert_eq!(listed.len(), stack_keys().len() + 1);
+    let entry = listed.iter().find(|s| s["key"] == "golden").unwrap();
+    assert_eq!(entry["title"], "Golden");
+    assert_eq!(entry["source"], golden.display().to_string());
+    assert_eq!(server.get("/api/stacks/golden").json()["title"], "Golden");
+
+    // The command the page offers makes the same project with the CLI.
+    let preview = server
+        .get("/api/projects/preview?stack=golden&name=team-svc&set.license=none")
+        .json();
+    let command = preview["command"].as_str().unwrap();
+    assert_eq!(
+        command,
+        format!(
+            "sprout new team-svc --stack golden --template {} --set license=none --yes",
+            golden.display()
+        )
+    );
+    let words: Vec<&str> = command.split(' ').skip(2).collect();
+    let cli = sprout()
+        .env("XDG_CONFIG_HOME", s.join("config"))
+        .env_remove("SPROUT_TEMPLATES")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["new"])
+        .args(&words)
+        .args(["--dry-run", "--json", "--no-preflight"])
+        .output()
+        .unwrap();
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let expected: Json = serde_json::from_slice(&cli.stdout).unwrap();
+    let paths = |j: &Json| -> BTreeSet<String> {
+        j["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(paths(&preview), paths(&expected));
+
+    let archive = server.get("/api/projects?stack=golden&name=team-svc&format=zip");
+    assert_eq!(archive.status, 200);
+    let files = zip_files(&archive.body);
+    let (_, readme) = &files["team-svc/README.md"];
+    assert!(String::from_utf8_lossy(readme).starts_with("# team-svc\n"));
+
+    // A stack nobody offered is still a 404 problem.
+    server.get("/api/stacks/silver").problem(404);
+}
+
+#[test]
+fn serve_reads_its_templates_before_it_listens() {
+    let s = Scratch::new();
+    let missing = s.join("no-such-template");
+    let out = sprout()
+        .env("XDG_CONFIG_HOME", s.join("config"))
+        .env_remove("SPROUT_TEMPLATES")
+        .args(["serve", "--listen", "127.0.0.1:0", "--template"])
+        .arg(&missing)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(12), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert!(!stderr.contains("listening"), "{stderr}");
+}
