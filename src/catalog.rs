@@ -75,7 +75,8 @@ impl Catalog {
             template: origin.to_string(),
             refusal,
         };
-        let root: Dir<'static> = if path.join(MANIFEST).is_file() {
+        let single = path.join(MANIFEST).is_file();
+        let root: Dir<'static> = if single {
             if !is_stack_key(single_key) {
                 return Err(Error::TemplateRefused {
                     template: origin.to_string(),
@@ -103,6 +104,8 @@ impl Catalog {
             shown: stack::Origin {
                 root: Box::leak(origin.to_string().into_boxed_str()),
                 built_in: false,
+                single: single.then(|| &*Box::leak(single_key.to_string().into_boxed_str())),
+                own_shared: child(root, SHARED).is_some(),
             },
             origin,
         })
@@ -123,6 +126,8 @@ impl Catalog {
             shown: stack::Origin {
                 root: Box::leak(shown.to_string().into_boxed_str()),
                 built_in: false,
+                single: None,
+                own_shared: true,
             },
             origin: Origin::Folder(shown.into()),
         }

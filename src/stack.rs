@@ -50,16 +50,31 @@ pub struct Origin {
     pub root: &'static str,
     /// Built into sprout: a fault in it is sprout's, not the user's.
     pub built_in: bool,
+    /// The root is one stack (`sprout.toml` at its top), read under this key: the key is not
+    /// part of the author's paths.
+    pub single: Option<&'static str>,
+    /// The root brings its own `_shared/`; without one, its stacks build on the built-in layer.
+    pub own_shared: bool,
 }
 
 impl Origin {
     pub const BUILT_IN: Origin = Origin {
         root: "templates",
         built_in: true,
+        single: None,
+        own_shared: true,
     };
 
-    /// A file under the root (`express/files/README.md.hbs`) as its author sees it.
+    /// A file under the root (`express/files/README.md.hbs`) as its author sees it: in the
+    /// author's folder, or in sprout's own shared layer when the file comes from there.
     pub fn file(&self, relative: &str) -> String {
+        if !self.own_shared && relative.starts_with("_shared/") {
+            return Origin::BUILT_IN.file(relative);
+        }
+        let relative = self
+            .single
+            .and_then(|key| relative.strip_prefix(key)?.strip_prefix('/'))
+            .unwrap_or(relative);
         format!("{}/{relative}", self.root.trim_end_matches('/'))
     }
 }

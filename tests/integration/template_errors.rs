@@ -208,3 +208,42 @@ fn a_built_in_template_is_named_under_templates_and_is_sprouts_fault() {
         .unwrap();
     assert!(!custom.origin.built_in);
 }
+
+/// A template that is one stack (`sprout.toml` at its top), on the built-in shared layer.
+fn single_stack(readme: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let golden = dir.path().join("golden");
+    crate::templates::write_stack(&golden, readme);
+    (dir, golden)
+}
+
+fn render_error(catalog: &Catalog, key: &str, set: &[(&str, &str)]) -> TemplateError {
+    let stack = catalog.load(key).unwrap();
+    let mut all = vec![("name".to_string(), "demo-app".to_string())];
+    all.extend(set.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    match prepare(
+        &stack,
+        &Given {
+            set: all,
+            file: None,
+        },
+        None,
+    ) {
+        Err(Error::Render(e)) => *e,
+        Err(other) => panic!("not a template error: {other:?}"),
+        Ok(_) => panic!("rendered without error"),
+    }
+}
+
+#[test]
+fn a_template_that_is_one_stack_names_its_own_files_once() {
+    let (_dir, golden) = single_stack("# {{name}}\n\nSee {{#nope}}x{{/nope}}.\n");
+    let catalog = Catalog::from_folder(&golden).unwrap();
+    let error = render_error(&catalog, "golden", &[]);
+    assert_eq!(
+        error.file,
+        golden.join("files/README.md.hbs").display().to_string()
+    );
+    assert_eq!(error.line, Some(3));
+    assert_reported_as_the_templates_fault(&error);
+}
