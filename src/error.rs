@@ -256,7 +256,7 @@ impl Error {
             | Error::VerifyInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
             Error::Render(e) if e.built_in => Exit::Internal,
-            Error::Render(_) => Exit::Usage,
+            Error::Render(_) => Exit::TemplateSource,
             Error::InstallFailed { .. } => Exit::InstallFailed,
         }
     }

@@ -9,8 +9,7 @@ pub enum Exit {
     Success = 0,
     /// An unexpected failure not caused by the input (a bug, or an embedded template that is broken).
     Internal = 1,
-    /// Bad command line or answers: unknown stack or option, invalid value, missing answer; or
-    /// a template that is not built in and cannot be rendered (the message names its line).
+    /// Bad command line or answers: unknown stack or option, invalid value, missing answer.
     Usage = 2,
     /// The target exists and sprout refused to touch it (not empty without `--force`, a
     /// collision, a symbolic link on the way, uncommitted changes before an update); nothing was
@@ -36,8 +35,9 @@ pub enum Exit {
     /// column).
     TemplateFaults = 11,
     /// A template that is not built in cannot be used: its source cannot be fetched or read,
-    /// it breaks a safety rule (a symbolic link, a path outside it, too large), it is broken,
-    /// or one of its stacks has the name of another.
+    /// it breaks a safety rule (a symbolic link, a path outside it, too large), it is broken
+    /// (a manifest sprout cannot use, or a file that cannot be rendered: its file, line and
+    /// column are named), or one of its stacks has the name of another.
     TemplateSource = 12,
     /// A template that is not built in wants to run commands that were not accepted (declined,
     /// or no terminal to ask and no `--trust`); nothing was written or run.

@@ -62,10 +62,11 @@ impl From<Error> for Problem {
     fn from(error: Error) -> Problem {
         let status = match &error {
             Error::UnknownStack { .. } => StatusCode::NOT_FOUND,
-            Error::Template { .. } | Error::System { .. } | Error::Write { .. } => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            Error::Render(e) if e.built_in => StatusCode::INTERNAL_SERVER_ERROR,
+            // A template the server offers that cannot be rendered is the server's fault.
+            Error::Template { .. }
+            | Error::Render(_)
+            | Error::System { .. }
+            | Error::Write { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
         let key = match &error {

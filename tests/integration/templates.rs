@@ -307,9 +307,9 @@ fn a_file_written_outside_the_project_is_refused() {
     assert!(err.contains("the template is at fault"), "{err}");
 
     // The same through a rendered path, which only the render can see: a render error of the
-    // template (exit 2, as every template that is not built in and cannot be rendered).
+    // template, with the same exit as the rule refused above (12).
     with_rule("{{name}}/../../x");
-    let err = refused(&s, text(&source), 2, &[]);
+    let err = refused(&s, text(&source), 12, &[]);
     assert!(err.contains("leaves the project"), "{err}");
     assert!(!s.path().join("x").exists());
 }
