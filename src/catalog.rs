@@ -17,6 +17,11 @@ use crate::stack::{self as stack, Stack};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// The embedded templates, as the binary holds them.
+pub fn embedded_dir() -> &'static Dir<'static> {
+    &TEMPLATES
+}
+
 const SHARED: &str = "_shared";
 const MANIFEST: &str = "sprout.toml";
 
