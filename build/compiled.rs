@@ -1,12 +1,14 @@
 //! The built-in templates parsed at build time: `$OUT_DIR/compiled.rs` holds, for every `.hbs`
-//! file under `templates/*/files/` and `templates/*/partials/`, a function that builds the tree
-//! Handlebars parses from it, out of the constructors in `src/compiled.rs`. A run then renders
-//! built-in templates without parsing them.
+//! file under `templates/*/files/` and `templates/*/partials/`, and for every text with an
+//! expression in the manifests (commands, steps, derived values, paths), a function that builds
+//! the tree Handlebars parses from it, out of the constructors in `src/compiled.rs`. A run then
+//! renders built-in templates without parsing them.
 //!
 //! A template using a form with no constructor there is left out (and parsed at run time); a
 //! test in `src/compiled.rs` fails if any built-in template is left out, and another checks each
 //! tree against Handlebars' own parse of the text.
 
+use std::collections::BTreeSet;
 use std::error::Error;
 use std::fmt::Write as _;
 use std::fs;
@@ -66,6 +68,26 @@ pub fn write(templates: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
         writeln!(arms, "        {stored:?} => ({}, t{n}),", text.len())?;
         writeln!(paths, "    {stored:?},")?;
     }
+    let mut text_arms = String::new();
+    for (n, text) in manifest_texts(templates)?.iter().enumerate() {
+        let Ok(parsed) = Template::compile(text) else {
+            continue;
+        };
+        let Ok(body) = template(&parsed) else {
+            continue;
+        };
+        writeln!(
+            code,
+            "fn m{n}() -> Option<Template> {{\n    Some({body})\n}}"
+        )?;
+        writeln!(text_arms, "        {text:?} => m{n},")?;
+    }
+    writeln!(
+        code,
+        "\n/// The builder of a manifest's text.\n\
+         fn lookup_text(text: &str) -> Option<Build> {{\n    \
+         Some(match text {{\n{text_arms}        _ => return None,\n    }})\n}}"
+    )?;
     writeln!(
         code,
         "\n/// The text length and the builder of the template stored at `path`.\n\
@@ -75,6 +97,35 @@ pub fn write(templates: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
     )?;
     fs::write(out.join("compiled.rs"), code)?;
     Ok(())
+}
+
+/// Every text with an expression in the manifests: `<stack>/sprout.toml` and `_shared/*.toml`.
+fn manifest_texts(templates: &Path) -> Result<BTreeSet<String>, Box<dyn Error>> {
+    fn strings(value: &toml::Value, out: &mut BTreeSet<String>) {
+        match value {
+            toml::Value::String(s) if s.contains("{{") => {
+                out.insert(s.clone());
+            }
+            toml::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            toml::Value::Table(table) => table.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut texts = BTreeSet::new();
+    for dir in sorted_entries(templates)? {
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in sorted_entries(&dir)? {
+            if file.extension().is_some_and(|e| e == "toml") {
+                let table: toml::Table = fs::read_to_string(&file)?
+                    .parse()
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                strings(&toml::Value::Table(table), &mut texts);
+            }
+        }
+    }
+    Ok(texts)
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<std::path::PathBuf>, Box<dyn Error>> {
@@ -208,7 +259,7 @@ fn parameter(p: &Parameter) -> Result<String, Unsupported> {
                 .collect::<Result<Vec<_>, _>>()?;
             format!("path(&[{}], {raw:?})", names.join(", "))
         }
-        Parameter::Literal(Json::String(s)) => format!("literal(text({s:?}))"),
+        Parameter::Literal(Json::String(s)) => format!("literal_text({s:?})"),
         Parameter::Subexpression(sub) => match sub.element.as_ref() {
             TemplateElement::Expression(h)
                 if !h.block && !h.chain && h.template.is_none() && h.inverse.is_none() =>

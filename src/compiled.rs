@@ -31,6 +31,12 @@ pub fn template(path: &str, text: &str) -> Option<Template> {
     (len == text.len()).then(build).flatten()
 }
 
+/// The parsed form of a text with an expression in a built-in manifest (a command, a step, a
+/// derived value, a file's `to`); None for any other text.
+pub fn manifest_text(text: &str) -> Option<Template> {
+    lookup_text(text)?()
+}
+
 /// Paths of every template compiled in.
 pub fn paths() -> impl Iterator<Item = &'static str> {
     PATHS.iter().copied()
@@ -124,12 +130,9 @@ fn path(segments: &[&str], raw: &str) -> Parameter {
     Parameter::Path(Path::Relative((segments.collect(), raw.to_owned())))
 }
 
-fn literal(json: Json) -> Parameter {
-    Parameter::Literal(json)
-}
-
-fn text(value: &str) -> Json {
-    Json::String(value.to_owned())
+/// A text literal: `"postgres"` in `(eq database "postgres")`.
+fn literal_text(value: &str) -> Parameter {
+    Parameter::Literal(Json::String(value.to_owned()))
 }
 
 fn subexpression(call: Call) -> Parameter {
@@ -233,6 +236,43 @@ mod tests {
             let built = template(path, text).unwrap();
             assert_eq!(built, without_lines(parsed), "{path}");
         }
+    }
+
+    /// Every text with an expression in a built-in manifest.
+    fn manifest_texts() -> Vec<String> {
+        fn strings(value: &toml::Value, out: &mut Vec<String>) {
+            match value {
+                toml::Value::String(s) if s.contains("{{") => out.push(s.clone()),
+                toml::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+                toml::Value::Table(table) => table.values().for_each(|v| strings(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for dir in catalog::embedded_dir().dirs() {
+            for file in dir.files() {
+                if file.path().extension().is_some_and(|e| e == "toml") {
+                    let table: toml::Table = file.contents_utf8().unwrap().parse().unwrap();
+                    strings(&toml::Value::Table(table), &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_text_of_a_built_in_manifest_is_the_tree_handlebars_parses() {
+        let texts = manifest_texts();
+        assert!(texts.len() > 20, "only {} texts found", texts.len());
+        for text in texts {
+            let built = manifest_text(&text);
+            assert_eq!(
+                built,
+                Some(without_lines(Template::compile(&text).unwrap())),
+                "{text}"
+            );
+        }
+        assert_eq!(manifest_text("{{not from a manifest}}"), None);
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
     let origin = stack.origin;
     let manifest = format!("{}/sprout.toml", stack.key);
     let (mut hb, raw) = helpers::registry();
-    let (ctx, commands) = context(plan, &hb)?;
+    let (ctx, commands) = context(plan, &hb, parse)?;
     // Without its own `_shared/`, a stack that is not built in builds on the built-in one.
     let shared_built_in = origin.built_in || !origin.own_shared;
 
@@ -242,7 +242,7 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
             continue;
         }
         let text = |t: &str| {
-            hb.render_template_with_context(t, &data)
+            fill(&hb, parse, origin.built_in, t, &data)
                 .map_err(|e| in_manifest(plan, format!("step `{t}`"), e))
         };
         match (&step.run, &step.note) {
@@ -260,18 +260,24 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
 
 /// What every template of the plan sees: the answers, secrets, stack, year, the derived values
 /// (in order) and the rendered commands; and the commands themselves.
-pub fn context(plan: &Plan, hb: &Handlebars<'static>) -> Result<(Map<String, Json>, Commands)> {
+pub fn context(
+    plan: &Plan,
+    hb: &Handlebars<'static>,
+    parse: Parse,
+) -> Result<(Map<String, Json>, Commands)> {
     let stack = plan.stack;
+    let built_in = stack.origin.built_in;
     let in_manifest = |what: String, e: RenderError| in_manifest(plan, what, e);
     let mut ctx = plan.base_context();
     for (name, expr) in &stack.derived {
-        let value = hb
-            .render_template(expr, &ctx)
+        let data = Context::from(Json::Object(ctx.clone()));
+        let value = fill(hb, parse, built_in, expr, &data)
             .map_err(|e| in_manifest(format!("derived `{name}`"), e))?;
         ctx.insert(name.clone(), Json::String(value));
     }
+    let data = Context::from(Json::Object(ctx.clone()));
     let command = |text: &str| {
-        hb.render_template(text, &ctx)
+        fill(hb, parse, built_in, text, &data)
             .map_err(|e| in_manifest(format!("command `{text}`"), e))
     };
     let own = &stack.commands;
@@ -328,6 +334,38 @@ fn in_manifest(plan: &Plan, what: String, error: RenderError) -> Error {
     ))
 }
 
+/// A text of the manifest (a derived value, a command, a step, a file's `to`) with the answers.
+/// `Parse::Compiled` takes a text without an expression as it is, and a built-in text's tree.
+fn fill(
+    hb: &Handlebars<'static>,
+    parse: Parse,
+    built_in: bool,
+    text: &str,
+    data: &Context,
+) -> Result<String, RenderError> {
+    if parse == Parse::Compiled {
+        if !text.contains("{{") {
+            return Ok(text.to_owned());
+        }
+        if let Some(tree) = built_in.then(|| compiled::manifest_text(text)).flatten() {
+            return render_tree(hb, &tree, data);
+        }
+    }
+    hb.render_template_with_context(text, data)
+}
+
+/// Render a template parsed at build time, as Handlebars renders a text it has parsed.
+fn render_tree(
+    hb: &Handlebars<'static>,
+    tree: &Template,
+    data: &Context,
+) -> Result<String, RenderError> {
+    let mut state = RenderContext::new(tree.name.as_ref());
+    let mut out = StringOutput::new();
+    tree.render(hb, data, &mut state, &mut out)?;
+    out.into_string().map_err(RenderError::from)
+}
+
 /// The build-time parse of a built-in template, when `parse` asks for it and there is one.
 fn compiled_tree(parse: Parse, built_in: bool, path: &str, text: &str) -> Option<Template> {
     (parse == Parse::Compiled && built_in)
@@ -368,16 +406,9 @@ impl FileRenderer<'_> {
             (None, _) => default_path(source),
         };
         let path = if path.contains("{{") {
-            self.hb
-                .render_template_with_context(&path, self.data)
-                .map_err(|e| {
-                    TemplateError::in_manifest(
-                        rules_file(),
-                        &format!("path of {source}"),
-                        &e,
-                        built_in,
-                    )
-                })?
+            fill(self.hb, self.parse, layer.built_in, &path, self.data).map_err(|e| {
+                TemplateError::in_manifest(rules_file(), &format!("path of {source}"), &e, built_in)
+            })?
         } else {
             path
         };
@@ -418,12 +449,8 @@ impl FileRenderer<'_> {
         })
     }
 
-    /// Render a template parsed at build time, as Handlebars renders a text it has parsed.
     fn tree(&self, tree: &Template) -> Result<String, RenderError> {
-        let mut state = RenderContext::new(tree.name.as_ref());
-        let mut out = StringOutput::new();
-        tree.render(self.hb, self.data, &mut state, &mut out)?;
-        out.into_string().map_err(RenderError::from)
+        render_tree(self.hb, tree, self.data)
     }
 
     /// Render the template stored as `file`; an error names the line of `file` it is at (or of

@@ -589,7 +589,7 @@ impl Checker<'_> {
             secrets,
             year: crate::secrets::current_year(),
         };
-        let ctx = match render::context(&plan, hb) {
+        let ctx = match render::context(&plan, hb, render::Parse::Whole) {
             Ok((ctx, _)) => ctx,
             Err(error) => {
                 let (at, reason) = located(error, doc);

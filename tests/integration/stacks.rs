@@ -568,11 +568,19 @@ fn compiled_lifted_and_whole_templates_render_the_same_bytes() {
                 secrets,
                 year: 2026,
             };
-            let whole = render_with(&plan, Parse::Whole).unwrap().files;
+            let whole = render_with(&plan, Parse::Whole).unwrap();
             for parse in [Parse::Compiled, Parse::Lifted] {
-                let files = render_with(&plan, parse).unwrap().files;
+                let project = render_with(&plan, parse).unwrap();
+                // The manifest's texts too: commands, steps and derived values (in the files).
+                assert_eq!(
+                    format!("{:?}", (&project.commands, &project.steps)),
+                    format!("{:?}", (&whole.commands, &whole.steps)),
+                    "{} {combo:?}: commands or steps differ when {parse:?}",
+                    stack.key
+                );
+                let (files, whole) = (project.files, &whole.files);
                 assert_eq!(files.len(), whole.len());
-                for (a, b) in files.iter().zip(&whole) {
+                for (a, b) in files.iter().zip(whole) {
                     assert_eq!(a.path, b.path);
                     assert!(
                         a.contents == b.contents,
