@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use handlebars::template::{
-    DecoratorTemplate, DecoratorTemplateBuilder, HelperTemplate, HelperTemplateBuilder, Parameter,
+    DecoratorTemplate, ExpressionSpec, ExpressionSpecBuilder, HelperTemplate, Parameter,
     Subexpression, Template, TemplateElement,
 };
 use handlebars::{Path, PathSeg};
@@ -72,6 +72,19 @@ fn hash_map(pairs: Vec<(&'static str, Parameter)>) -> HashMap<String, Parameter>
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
+/// The expression's own parts. (Handlebars' builders clone what they are given, nested templates
+/// included, so only the small parts go through one.)
+fn spec(call: Call) -> Option<ExpressionSpec> {
+    ExpressionSpecBuilder::default()
+        .name(call.name)
+        .params(call.params)
+        .hash(hash_map(call.hash))
+        .omit_pre_ws(false)
+        .omit_pro_ws(false)
+        .build()
+        .ok()
+}
+
 /// A helper or value expression, or a block: `{{x}}`, `{{#if x}}…{{else}}…{{/if}}`.
 fn helper(
     call: Call,
@@ -81,21 +94,11 @@ fn helper(
     template: Option<Template>,
     inverse: Option<Template>,
 ) -> Option<Box<HelperTemplate>> {
-    let mut builder = HelperTemplateBuilder::default();
-    builder
-        .name(call.name)
-        .params(call.params)
-        .hash(hash_map(call.hash))
-        .block(block)
-        .chain(chain)
-        .indent_before_write(indent_before_write);
-    if let Some(template) = template {
-        builder.template(template);
-    }
-    if let Some(inverse) = inverse {
-        builder.inverse(inverse);
-    }
-    builder.build().ok().map(Box::new)
+    let mut helper = HelperTemplate::new(spec(call)?, block, indent_before_write);
+    helper.chain = chain;
+    helper.template = template;
+    helper.inverse = inverse;
+    Some(Box::new(helper))
 }
 
 /// A partial call: `{{> name}}` or `{{#> name}}…{{/name}}`, with the indentation it is called at.
@@ -105,19 +108,10 @@ fn partial(
     indent_before_write: bool,
     template: Option<Template>,
 ) -> Option<Box<DecoratorTemplate>> {
-    let mut builder = DecoratorTemplateBuilder::default();
-    builder
-        .name(call.name)
-        .params(call.params)
-        .hash(hash_map(call.hash))
-        .indent_before_write(indent_before_write);
-    if let Some(indent) = indent {
-        builder.indent(indent);
-    }
-    if let Some(template) = template {
-        builder.template(template);
-    }
-    builder.build().ok().map(Box::new)
+    let mut partial = DecoratorTemplate::new(spec(call)?, indent_before_write);
+    partial.indent = indent.map(str::to_owned);
+    partial.template = template;
+    Some(Box::new(partial))
 }
 
 fn name(text: &str) -> Parameter {
