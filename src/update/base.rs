@@ -289,29 +289,35 @@ fn quote(path: &str) -> String {
 ///
 /// A file whose masked blob `git add` has just stored is named by its id, not written again;
 /// the others (files holding a secret, files git left out or stored otherwise, e.g. with other
-/// line endings) are written. What is stored is read from the object store itself, not guessed:
-/// `git add` ran on this repository alone (as fast-import does, below), so a blob it stored is
-/// a loose object, a file `.git/objects/<2 hex>/<38 hex>` named by its id. A blob found nowhere
-/// (not stored, packed by a hook, or a SHA-256 repository whose names differ) is written.
+/// line endings) are written. The ids are the record's (among `files`, computed when it was
+/// rendered), not hashed again. What is stored is read from the object store itself, not
+/// guessed: `git add` ran on this repository alone (as fast-import does, below), so a blob it
+/// stored is a loose object, a file `.git/objects/<2 hex>/<38 hex>` named by its id. A blob
+/// found nowhere (not stored, packed by a hook, or a SHA-256 repository whose names differ) is
+/// written.
 pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)]) {
     let git_dir = dir.join(".git");
     if !std::fs::symlink_metadata(&git_dir).is_ok_and(|m| m.is_dir()) {
         return;
     }
+    let recorded = files
+        .iter()
+        .find(|f| f.path == record::FILE_NAME)
+        .and_then(|f| record::Record::parse(&String::from_utf8_lossy(&f.contents)).ok())
+        .map(|r| r.files)
+        .unwrap_or_default();
     let objects = git_dir.join("objects");
     let base: Vec<BaseFile> = files
         .iter()
         .filter(|f| f.path != record::FILE_NAME)
         .map(|f| {
-            let masked = secret::mask(&f.contents, secrets);
-            let id = blob_id(&masked);
+            let stored = recorded.get(&f.path).filter(|id| is_loose(&objects, id));
             BaseFile {
                 path: f.path.clone(),
                 mode: f.mode,
-                blob: if is_loose(&objects, &id) {
-                    Blob::Stored(id)
-                } else {
-                    Blob::Inline(masked)
+                blob: match stored {
+                    Some(id) => Blob::Stored(id.clone()),
+                    None => Blob::Inline(secret::mask(&f.contents, secrets)),
                 },
             }
         })
