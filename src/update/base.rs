@@ -24,8 +24,13 @@ pub const FIRST_COMMIT_MESSAGE: &str = "Initial commit from sprout";
 
 /// git's id of a blob with these contents.
 pub fn blob_id(bytes: &[u8]) -> String {
+    object_id("blob", bytes)
+}
+
+/// git's id of an object of this kind (`blob`, `tree`) and contents.
+pub(super) fn object_id(kind: &str, bytes: &[u8]) -> String {
     let mut hasher = Sha1::new();
-    hasher.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hasher.update(format!("{kind} {}\0", bytes.len()).as_bytes());
     hasher.update(bytes);
     hasher
         .finalize()
@@ -191,6 +196,17 @@ pub enum Blob {
     Stored(String),
     /// The contents, hashed and written by fast-import.
     Inline(Vec<u8>),
+    /// A whole folder: a tree the object store is known to hold, named by its id.
+    Tree(String),
+}
+
+/// A file's mode as git records it: executable or not.
+pub(super) fn file_mode(mode: u32) -> &'static str {
+    if mode & 0o111 != 0 {
+        "100755"
+    } else {
+        "100644"
+    }
 }
 
 /// After an update: move `refs/sprout/base` on to the new render, in a repository sprout made
@@ -229,15 +245,14 @@ fn import(mut command: Command, files: &[BaseFile], previous: Option<&str>) {
     }
     stream.extend_from_slice(b"deleteall\n");
     for file in files {
-        let mode = if file.mode & 0o111 != 0 {
-            "100755"
-        } else {
-            "100644"
-        };
+        let mode = file_mode(file.mode);
         let path = quote(&file.path);
         match &file.blob {
             Blob::Stored(id) => {
                 stream.extend_from_slice(format!("M {mode} {id} {path}\n").as_bytes());
+            }
+            Blob::Tree(id) => {
+                stream.extend_from_slice(format!("M 040000 {id} {path}\n").as_bytes());
             }
             Blob::Inline(bytes) => {
                 stream.extend_from_slice(
@@ -294,7 +309,8 @@ fn quote(path: &str) -> String {
 /// guessed: `git add` ran on this repository alone (as fast-import does, below), so a blob it
 /// stored is a loose object, a file `.git/objects/<2 hex>/<38 hex>` named by its id. A blob
 /// found nowhere (not stored, packed by a hook, or a SHA-256 repository whose names differ) is
-/// written.
+/// written. A folder whose tree `git commit` wrote (all its files stored as they are) is named
+/// by its tree id, found the same way: one lookup instead of one per file.
 pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)]) {
     let git_dir = dir.join(".git");
     if !std::fs::symlink_metadata(&git_dir).is_ok_and(|m| m.is_dir()) {
@@ -322,6 +338,7 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
             }
         })
         .collect();
+    let base = super::tree::fold(base, &|id| is_loose(&objects, id));
     // sprout has just made this repository: `dir` is its top and it holds no base yet, so git
     // is not asked (three processes saved). Only this repository: variables naming another are
     // dropped, as for `git init`.

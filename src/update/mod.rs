@@ -11,6 +11,7 @@ pub mod command;
 pub mod merge;
 pub mod migrate;
 pub mod secret;
+mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -152,13 +152,18 @@ fn packs(dir: &Path) -> BTreeSet<PathBuf> {
 
 /// The blobs held in these packs.
 fn packed_blobs(dir: &Path, packs: &BTreeSet<PathBuf>) -> BTreeSet<String> {
+    packed(dir, packs, "blob")
+}
+
+/// The objects of this kind held in these packs.
+fn packed(dir: &Path, packs: &BTreeSet<PathBuf>, kind: &str) -> BTreeSet<String> {
     packs
         .iter()
         .flat_map(|idx| {
             git(dir, &["verify-pack", "-v", idx.to_str().unwrap()])
                 .lines()
                 .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
-                    [id, "blob", ..] => Some(id.to_string()),
+                    [id, k, ..] if k == kind => Some(id.to_string()),
                     _ => None,
                 })
                 .collect::<Vec<_>>()
@@ -238,6 +243,18 @@ fn the_base_sprout_new_keeps_writes_only_the_blobs_git_add_did_not_store() {
     assert_eq!(
         not_stored,
         BTreeSet::from([by_path(".env"), by_path("config.txt"), by_path("run.cmd")])
+    );
+    // The folders whose files are all stored (`bin/`, `.github/`) are the first commit's trees:
+    // the only tree written is the top one, which holds the others.
+    assert_eq!(
+        packed(&dir, &packs(&dir), "tree"),
+        BTreeSet::from([git(&dir, &["rev-parse", "refs/sprout/base^{tree}"])
+            .trim()
+            .to_string()])
+    );
+    assert_eq!(
+        git(&dir, &["rev-parse", "refs/sprout/base:bin"]),
+        git(&dir, &["rev-parse", "HEAD:bin"])
     );
 }
 
