@@ -1,5 +1,7 @@
 //! Build-time work on the embedded templates. Each step lives in its own file under `build/`.
 
+#[path = "build/compiled.rs"]
+mod compiled;
 #[path = "build/listing.rs"]
 mod listing;
 
@@ -10,6 +12,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
-    listing::write(std::path::Path::new("templates"), &out)?;
+    let templates = std::path::Path::new("templates");
+    listing::write(templates, &out)?;
+    compiled::write(templates, &out)?;
     Ok(())
 }

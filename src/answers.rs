@@ -32,6 +32,17 @@ pub struct Given {
     pub file: Option<AnswersFile>,
 }
 
+impl Given {
+    /// Whether `key` is answered by `--set` or the answers file.
+    pub fn answers(&self, key: &str) -> bool {
+        self.set.iter().any(|(k, _)| k == key)
+            || self
+                .file
+                .as_ref()
+                .is_some_and(|f| f.values.iter().any(|(k, _)| k == key))
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct AnswersFile {
     pub stack: Option<String>,

@@ -17,6 +17,11 @@ use crate::stack::{self as stack, Stack};
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// The embedded templates, as the binary holds them.
+pub fn embedded_dir() -> &'static Dir<'static> {
+    &TEMPLATES
+}
+
 const SHARED: &str = "_shared";
 const MANIFEST: &str = "sprout.toml";
 
@@ -44,12 +49,14 @@ impl Catalog {
 
     /// The templates in a folder on disk, read once and kept for the life of the process.
     pub fn from_folder(path: &Path) -> Result<Catalog> {
-        let source = Source::Folder(path.to_path_buf());
-        Catalog::read(
-            path,
-            Origin::Folder(path.to_path_buf()),
-            &source.stack_name(),
-        )
+        Catalog::from_source(&Source::Folder(path.to_path_buf()), None)
+    }
+
+    /// A template folder as `sprout template check|test` read it: as any source, except that a
+    /// folder that is one stack is read under `name` (its folder's own name) even when that is
+    /// not a stack key, for `template check` to report it as a fault.
+    pub fn from_folder_named(path: &Path, name: &str) -> Result<Catalog> {
+        Catalog::read(path, Origin::Folder(path.to_path_buf()), name)
     }
 
     /// The templates of a folder or git repository (`commit` pins a repository to one commit).
@@ -66,25 +73,26 @@ impl Catalog {
         single_key: &str,
     ) -> Result<Catalog> {
         let fetched = source::fetch(source, commit)?;
+        if is_one_stack(&fetched.root) && !is_stack_key(single_key) {
+            return Err(Error::TemplateRefused {
+                template: fetched.origin.to_string(),
+                refusal: Refusal::BadName {
+                    name: single_key.to_string(),
+                },
+            });
+        }
         Catalog::read(&fetched.root, fetched.origin, single_key)
     }
 
-    /// One stack (a `sprout.toml` at the top, its key `single_key`) or a collection.
+    /// One stack (a `sprout.toml` at the top, read under the key `single_key`) or a collection,
+    /// with its own `_shared/` or else the built-in one.
     fn read(path: &Path, origin: Origin, single_key: &str) -> Result<Catalog> {
         let refused = |refusal: Refusal| Error::TemplateRefused {
             template: origin.to_string(),
             refusal,
         };
-        let single = path.join(MANIFEST).is_file();
+        let single = is_one_stack(path);
         let root: Dir<'static> = if single {
-            if !is_stack_key(single_key) {
-                return Err(Error::TemplateRefused {
-                    template: origin.to_string(),
-                    refusal: Refusal::BadName {
-                        name: single_key.to_string(),
-                    },
-                });
-            }
             let stack = source::folder::read(path, single_key).map_err(refused)?;
             let entries: &'static [DirEntry<'static>] = Box::leak(Box::new([DirEntry::Dir(stack)]));
             Dir::new("", entries)
@@ -116,21 +124,10 @@ impl Catalog {
         &self.origin
     }
 
-    /// A root already in memory, laid out as the embedded one (`template check` joins a stack
-    /// folder with the built-in shared layer that way); `shown` is the folder its paths are
-    /// relative to, as the user gave it.
-    pub fn from_dir(root: &'static Dir<'static>, shown: &str) -> Catalog {
-        Catalog {
-            root,
-            shared: child(root, SHARED).or_else(|| child(&TEMPLATES, SHARED)),
-            shown: stack::Origin {
-                root: Box::leak(shown.to_string().into_boxed_str()),
-                built_in: false,
-                single: None,
-                own_shared: true,
-            },
-            origin: Origin::Folder(shown.into()),
-        }
+    /// How its stacks name their files: the root, whether it is one stack, whether it brings its
+    /// own `_shared/`.
+    pub fn shown(&self) -> stack::Origin {
+        self.shown
     }
 
     /// Keys of every stack, in folder order.
@@ -193,11 +190,6 @@ impl Catalog {
     }
 }
 
-/// The embedded `_shared/` layer.
-pub fn embedded_shared() -> Option<&'static Dir<'static>> {
-    child(&TEMPLATES, SHARED)
-}
-
 /// Keys of every embedded stack, in folder order.
 pub fn keys() -> Vec<String> {
     Catalog::embedded().keys()
@@ -235,8 +227,13 @@ fn stack_key(dir: &'static Dir<'static>) -> Option<&'static str> {
     (!name.starts_with('_') && file(dir, MANIFEST).is_some()).then_some(name)
 }
 
+/// Whether the source folder `path` is one stack: a `sprout.toml` at its top.
+fn is_one_stack(path: &Path) -> bool {
+    path.join(MANIFEST).is_file()
+}
+
 /// A stack's key as a folder name: lowercase letters, digits and `-`, starting with a letter.
-fn is_stack_key(key: &str) -> bool {
+pub fn is_stack_key(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_lowercase())
         && key
             .chars()

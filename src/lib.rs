@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod catalog;
 pub mod cli;
+pub mod compiled;
 pub mod completions;
 pub mod condition;
 pub mod doctor;

@@ -39,16 +39,39 @@ impl<'a> Summary<'a> {
 include!(concat!(env!("OUT_DIR"), "/listing.rs"));
 
 /// The embedded stacks as `list` shows them, in its order, without loading any of them.
-pub fn built_in() -> &'static [Summary<'static>] {
+fn built_in() -> &'static [Summary<'static>] {
     BUILT_IN
+}
+
+/// The stacks `sprout list` and `GET /api/stacks` show.
+pub struct Listing {
+    /// Every stack of the roots besides the built-in ones, loaded and checked.
+    others: Vec<Stack>,
+}
+
+impl Listing {
+    /// The stacks of `roots`: the configured roots' are loaded (a broken one is an error), the
+    /// built-in ones are not.
+    pub fn of(roots: &Roots) -> Result<Listing> {
+        Ok(Listing {
+            others: roots.load_configured()?,
+        })
+    }
+
+    /// The built-in stacks in their order, then each root's in its order, marked with its source.
+    pub fn summaries(&self) -> Vec<Summary<'_>> {
+        built_in()
+            .iter()
+            .copied()
+            .chain(self.others.iter().map(Summary::of))
+            .collect()
+    }
 }
 
 /// `sprout list [--json]`.
 pub fn list(json: bool, out: &Output) -> Result<Exit> {
-    // The configured roots are read (and checked for clashes); the built-in stacks are not.
-    let others = Roots::configured()?.load_configured()?;
-    let mut stacks = built_in().to_vec();
-    stacks.extend(others.iter().map(Summary::of));
+    let listing = Listing::of(&Roots::configured()?)?;
+    let stacks = listing.summaries();
     print(out, json, || list_json(&stacks), || list_text(&stacks))
 }
 
@@ -232,9 +255,64 @@ fn condition_json(when: &Condition) -> Json {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::catalog;
+    use crate::catalog::{self, Catalog};
+    use std::path::Path;
+
+    /// A stack `key` in the root `root`, listed at `order`.
+    fn write_stack(root: &Path, key: &str, order: i32) {
+        let dir = root.join(key);
+        std::fs::create_dir_all(dir.join("files")).unwrap();
+        std::fs::write(
+            dir.join("sprout.toml"),
+            format!(
+                "title = \"{key} title\"\ndescription = \"About {key}\"\nport = 4000\n\
+                 order = {order}\nname_rule = \"npm\"\n\n[commands]\ninstall = \"true\"\n\
+                 lint = \"true\"\ntest = \"true\"\nstart = \"true\"\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.join("files/README.md.hbs"), "# {{name}}\n").unwrap();
+    }
+
+    #[test]
+    fn the_built_in_stacks_come_first_then_each_roots_in_its_order_with_its_source() {
+        let first = tempfile::tempdir().unwrap();
+        write_stack(first.path(), "zeta", 1);
+        write_stack(first.path(), "beta", 5);
+        write_stack(first.path(), "alpha", 5);
+        let second = tempfile::tempdir().unwrap();
+        write_stack(second.path(), "gamma", 0);
+        let catalogs = vec![
+            Catalog::embedded(),
+            Catalog::from_folder(first.path()).unwrap(),
+            Catalog::from_folder(second.path()).unwrap(),
+        ];
+        let origins: Vec<Origin> = catalogs[1..].iter().map(|c| c.origin().clone()).collect();
+        let listing = Listing::of(&Roots::of(catalogs).unwrap()).unwrap();
+        let summaries = listing.summaries();
+
+        let (built, others) = summaries.split_at(built_in().len());
+        assert_eq!(built, built_in());
+        let others: Vec<(&str, &str, Option<&Origin>)> =
+            others.iter().map(|s| (s.key, s.title, s.source)).collect();
+        assert_eq!(
+            others,
+            [
+                ("zeta", "zeta title", Some(&origins[0])),
+                ("alpha", "alpha title", Some(&origins[0])),
+                ("beta", "beta title", Some(&origins[0])),
+                ("gamma", "gamma title", Some(&origins[1])),
+            ]
+        );
+        // Without roots, the built-in stacks alone.
+        assert_eq!(
+            Listing::of(&Roots::built_in()).unwrap().summaries(),
+            built_in()
+        );
+    }
 
     #[test]
     fn the_build_time_listing_is_what_loading_every_manifest_gives() {

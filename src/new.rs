@@ -103,7 +103,11 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let no_prompt = settings.no_prompt;
     let mut asker = settings.interactive.then(TerminalAsker::start);
     let key = settings.stack_key(asker.as_mut())?;
-    let stack = settings.stacks.load(&key)?.with_git_defaults(git::config);
+    // A default from git is looked up only for what is not answered already: it is a process.
+    let stack = settings
+        .stacks
+        .load(&key)?
+        .with_git_defaults_unless(|key| settings.given.answers(key), git::config);
 
     let (plan, project) = generate::prepare(
         &stack,

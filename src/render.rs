@@ -3,11 +3,13 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use handlebars::Handlebars;
+use handlebars::template::Template;
+use handlebars::{Context, Handlebars, RenderContext, RenderError, Renderable, StringOutput};
 use include_dir::{Dir, File};
 use serde_json::{Map, Value as Json};
 
 use crate::catalog;
+use crate::compiled;
 use crate::error::{Error, Result};
 use crate::helpers::{self, RawText};
 use crate::lift;
@@ -77,7 +79,26 @@ pub struct Project {
 
 /// Render the whole project in memory.
 pub fn render(plan: &Plan) -> Result<Project> {
-    render_with(plan, true)
+    match render_with(plan, Parse::Compiled) {
+        // Trees parsed at build time carry no line numbers: render the text again to find the
+        // error's place. (Rendering is pure, so the second run fails the same way.)
+        Err(Error::Render(_)) => render_with(plan, Parse::Lifted),
+        done => done,
+    }
+}
+
+/// How templates reach Handlebars. Every way writes the same bytes (a test checks it on every
+/// built-in stack and option combination); they differ in speed, and in whether a render error
+/// can name its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parse {
+    /// Built-in templates as parsed at build time (`compiled.rs`), others lifted. The fastest;
+    /// its errors have no line.
+    Compiled,
+    /// Plain text lifted out of each template before it is parsed (`lift.rs`).
+    Lifted,
+    /// Each template parsed whole, as written.
+    Whole,
 }
 
 /// One layer of files: the shared one or the stack's own.
@@ -88,6 +109,8 @@ struct Layer<'r> {
     rules: &'r [FileRule],
     /// The file its rules come from, under the root.
     manifest: String,
+    /// Its templates are built in, so compiled at build time.
+    built_in: bool,
 }
 
 /// One file chosen by the rules, before rendering.
@@ -98,22 +121,15 @@ struct Selected<'r> {
     rules: Vec<&'r FileRule>,
 }
 
-/// `lift_text = false` hands every template to Handlebars whole: the output is the same (a test
-/// checks it), only slower.
-pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
+/// Render the whole project in memory, handing templates to Handlebars as `parse` says.
+pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
     let stack = plan.stack;
     let origin = stack.origin;
     let manifest = format!("{}/sprout.toml", stack.key);
-    let in_manifest = |what: String, e: handlebars::RenderError| {
-        fault(TemplateError::in_manifest(
-            origin.file(&manifest),
-            &what,
-            &e,
-            origin.built_in,
-        ))
-    };
     let (mut hb, raw) = helpers::registry();
-    let (ctx, commands) = context(plan, &hb)?;
+    let (ctx, commands) = context(plan, &hb, parse)?;
+    // Without its own `_shared/`, a stack that is not built in builds on the built-in one.
+    let shared_built_in = origin.built_in || !origin.own_shared;
 
     // Choose the files first, so only the partials they use are parsed.
     let layers = [
@@ -122,12 +138,14 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
             prefix: "_shared/files/".to_string(),
             rules: &stack.shared_rules,
             manifest: "_shared/shared.toml".to_string(),
+            built_in: shared_built_in,
         },
         Layer {
             dir: catalog::child(stack.dir, "files"),
             prefix: format!("{}/files/", stack.key),
             rules: &stack.rules,
             manifest: manifest.clone(),
+            built_in: origin.built_in,
         },
     ];
     let lookup = |key: &str| plan.answer(key);
@@ -163,11 +181,13 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
     let mut partials = partial_sources(
         catalog::child(stack.shared, "partials"),
         "_shared/partials/",
+        shared_built_in,
     );
     let own = format!("{}/partials", stack.key);
     partials.extend(partial_sources(
         catalog::child(stack.dir, "partials"),
         &format!("{own}/"),
+        origin.built_in,
     ));
     let templates = chosen
         .iter()
@@ -176,6 +196,10 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         .filter_map(|s| s.file.contents_utf8());
     for name in used_partials(templates, &partials) {
         if let Some(partial) = partials.get(name) {
+            if let Some(tree) = compiled_tree(parse, partial.built_in, partial.path, partial.text) {
+                hb.register_template(name, tree);
+                continue;
+            }
             hb.register_partial(name, partial.text).map_err(|e| {
                 fault(TemplateError::from_handlebars(
                     &e.into(),
@@ -186,11 +210,12 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
         }
     }
 
+    let data = Context::from(Json::Object(ctx));
     let renderer = FileRenderer {
         hb: &hb,
         raw: &raw,
-        ctx: &ctx,
-        lift_text,
+        data: &data,
+        parse,
         origin,
         partials: &partials,
     };
@@ -217,8 +242,8 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
             continue;
         }
         let text = |t: &str| {
-            hb.render_template(t, &ctx)
-                .map_err(|e| in_manifest(format!("step `{t}`"), e))
+            fill(&hb, parse, origin.built_in, t, &data)
+                .map_err(|e| in_manifest(plan, format!("step `{t}`"), e))
         };
         match (&step.run, &step.note) {
             (Some(run), _) => steps.push(Step::Run(text(run)?)),
@@ -235,27 +260,24 @@ pub fn render_with(plan: &Plan, lift_text: bool) -> Result<Project> {
 
 /// What every template of the plan sees: the answers, secrets, stack, year, the derived values
 /// (in order) and the rendered commands; and the commands themselves.
-pub fn context(plan: &Plan, hb: &Handlebars<'static>) -> Result<(Map<String, Json>, Commands)> {
+pub fn context(
+    plan: &Plan,
+    hb: &Handlebars<'static>,
+    parse: Parse,
+) -> Result<(Map<String, Json>, Commands)> {
     let stack = plan.stack;
-    let origin = stack.origin;
-    let manifest = format!("{}/sprout.toml", stack.key);
-    let in_manifest = |what: String, e: handlebars::RenderError| {
-        fault(TemplateError::in_manifest(
-            origin.file(&manifest),
-            &what,
-            &e,
-            origin.built_in,
-        ))
-    };
+    let built_in = stack.origin.built_in;
+    let in_manifest = |what: String, e: RenderError| in_manifest(plan, what, e);
     let mut ctx = plan.base_context();
     for (name, expr) in &stack.derived {
-        let value = hb
-            .render_template(expr, &ctx)
+        let data = Context::from(Json::Object(ctx.clone()));
+        let value = fill(hb, parse, built_in, expr, &data)
             .map_err(|e| in_manifest(format!("derived `{name}`"), e))?;
         ctx.insert(name.clone(), Json::String(value));
     }
+    let data = Context::from(Json::Object(ctx.clone()));
     let command = |text: &str| {
-        hb.render_template(text, &ctx)
+        fill(hb, parse, built_in, text, &data)
             .map_err(|e| in_manifest(format!("command `{text}`"), e))
     };
     let own = &stack.commands;
@@ -300,11 +322,62 @@ fn fault(error: TemplateError) -> Error {
     Error::Render(Box::new(error))
 }
 
+/// An error in a template text of the stack's manifest (a command, a step, a derived value).
+fn in_manifest(plan: &Plan, what: String, error: RenderError) -> Error {
+    let origin = plan.stack.origin;
+    let manifest = origin.file(&format!("{}/sprout.toml", plan.stack.key));
+    fault(TemplateError::in_manifest(
+        manifest,
+        &what,
+        &error,
+        origin.built_in,
+    ))
+}
+
+/// A text of the manifest (a derived value, a command, a step, a file's `to`) with the answers.
+/// `Parse::Compiled` takes a text without an expression as it is, and a built-in text's tree.
+fn fill(
+    hb: &Handlebars<'static>,
+    parse: Parse,
+    built_in: bool,
+    text: &str,
+    data: &Context,
+) -> Result<String, RenderError> {
+    if parse == Parse::Compiled {
+        if !text.contains("{{") {
+            return Ok(text.to_owned());
+        }
+        if let Some(tree) = built_in.then(|| compiled::manifest_text(text)).flatten() {
+            return render_tree(hb, &tree, data);
+        }
+    }
+    hb.render_template_with_context(text, data)
+}
+
+/// Render a template parsed at build time, as Handlebars renders a text it has parsed.
+fn render_tree(
+    hb: &Handlebars<'static>,
+    tree: &Template,
+    data: &Context,
+) -> Result<String, RenderError> {
+    let mut state = RenderContext::new(tree.name.as_ref());
+    let mut out = StringOutput::new();
+    tree.render(hb, data, &mut state, &mut out)?;
+    out.into_string().map_err(RenderError::from)
+}
+
+/// The build-time parse of a built-in template, when `parse` asks for it and there is one.
+fn compiled_tree(parse: Parse, built_in: bool, path: &str, text: &str) -> Option<Template> {
+    (parse == Parse::Compiled && built_in)
+        .then(|| compiled::template(path, text))
+        .flatten()
+}
+
 struct FileRenderer<'a> {
     hb: &'a Handlebars<'static>,
     raw: &'a RawText,
-    ctx: &'a Map<String, Json>,
-    lift_text: bool,
+    data: &'a Context,
+    parse: Parse,
     origin: Origin,
     partials: &'a HashMap<&'static str, Partial>,
 }
@@ -333,7 +406,7 @@ impl FileRenderer<'_> {
             (None, _) => default_path(source),
         };
         let path = if path.contains("{{") {
-            self.hb.render_template(&path, self.ctx).map_err(|e| {
+            fill(self.hb, self.parse, layer.built_in, &path, self.data).map_err(|e| {
                 TemplateError::in_manifest(rules_file(), &format!("path of {source}"), &e, built_in)
             })?
         } else {
@@ -350,7 +423,15 @@ impl FileRenderer<'_> {
             let text = file.contents_utf8().ok_or_else(|| {
                 TemplateError::other(stored(), "a template must be UTF-8".into(), built_in)
             })?;
-            Cow::Owned(self.template(text, &stored())?.into_bytes())
+            let under_root = format!("{}{source}", layer.prefix);
+            let tree = compiled_tree(self.parse, layer.built_in, &under_root, text);
+            let rendered = match tree {
+                Some(tree) => self
+                    .tree(&tree)
+                    .map_err(|e| self.error(&e, &stored(), |l| l))?,
+                None => self.template(text, &stored())?,
+            };
+            Cow::Owned(rendered.into_bytes())
         } else {
             Cow::Borrowed(file.contents())
         };
@@ -368,13 +449,17 @@ impl FileRenderer<'_> {
         })
     }
 
+    fn tree(&self, tree: &Template) -> Result<String, RenderError> {
+        render_tree(self.hb, tree, self.data)
+    }
+
     /// Render the template stored as `file`; an error names the line of `file` it is at (or of
     /// the partial it is in).
     fn template(&self, text: &'static str, file: &str) -> Result<String, TemplateError> {
-        if !self.lift_text {
+        if self.parse == Parse::Whole {
             return self
                 .hb
-                .render_template(text, self.ctx)
+                .render_template_with_context(text, self.data)
                 .map_err(|e| self.error(&e, file, |line| line));
         }
         let lifted = lift::lift(text);
@@ -382,11 +467,14 @@ impl FileRenderer<'_> {
         let mut out = String::with_capacity(text.len());
         let mut start = 0;
         for piece in lift::pieces(&lifted.template, PIECE_SIZE) {
-            let rendered = self.hb.render_template(piece, self.ctx).map_err(|e| {
-                // Lines of the piece, then of the lifted template, then of the file.
-                let before = lifted.template[..start].matches('\n').count();
-                self.error(&e, file, |line| lifted.original_line(before + line))
-            })?;
+            let rendered = self
+                .hb
+                .render_template_with_context(piece, self.data)
+                .map_err(|e| {
+                    // Lines of the piece, then of the lifted template, then of the file.
+                    let before = lifted.template[..start].matches('\n').count();
+                    self.error(&e, file, |line| lifted.original_line(before + line))
+                })?;
             out.push_str(&rendered);
             start += piece.len();
         }
@@ -422,12 +510,15 @@ impl FileRenderer<'_> {
 struct Partial {
     text: &'static str,
     path: &'static str,
+    /// Built in, so compiled at build time.
+    built_in: bool,
 }
 
 /// Partials by name (path under `partials/` without `.hbs`).
 fn partial_sources(
     dir: Option<&'static Dir<'static>>,
     prefix: &str,
+    built_in: bool,
 ) -> HashMap<&'static str, Partial> {
     let mut out = HashMap::new();
     for file in dir.map(walk).unwrap_or_default() {
@@ -436,7 +527,14 @@ fn partial_sources(
             .and_then(|p| p.strip_prefix(prefix))
             .and_then(|p| p.strip_suffix(".hbs"));
         if let (Some(name), Some(path), Some(text)) = (name, path, file.contents_utf8()) {
-            out.insert(name, Partial { text, path });
+            out.insert(
+                name,
+                Partial {
+                    text,
+                    path,
+                    built_in,
+                },
+            );
         }
     }
     out

@@ -467,8 +467,21 @@ impl Stack {
 
     /// Take the defaults that come from the user's git configuration (`lookup` reads a key);
     /// a value the option would refuse is ignored, so the manifest's default stays.
-    pub fn with_git_defaults(mut self, lookup: impl Fn(&str) -> Option<String>) -> Stack {
+    pub fn with_git_defaults(self, lookup: impl Fn(&str) -> Option<String>) -> Stack {
+        self.with_git_defaults_unless(|_| false, lookup)
+    }
+
+    /// As [`Stack::with_git_defaults`], without looking up the options `answered` says are
+    /// answered already: their default is never used.
+    pub fn with_git_defaults_unless(
+        mut self,
+        answered: impl Fn(&str) -> bool,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Stack {
         for option in &mut self.options {
+            if answered(&option.key) {
+                continue;
+            }
             let found = option.git_default.as_deref().and_then(&lookup);
             if let Some(value) = found.and_then(|v| option.check(Value::Text(v)).ok()) {
                 option.default = Some(value);

@@ -21,10 +21,8 @@ pub async fn health() -> Json<serde_json::Value> {
 }
 
 pub async fn stacks(State(roots): State<Arc<Roots>>) -> Result<Json<serde_json::Value>, Problem> {
-    let others = roots.load_configured()?;
-    let mut stacks = listing::built_in().to_vec();
-    stacks.extend(others.iter().map(listing::Summary::of));
-    Ok(Json(listing::list_json(&stacks)))
+    let listing = listing::Listing::of(&roots)?;
+    Ok(Json(listing::list_json(&listing.summaries())))
 }
 
 pub async fn stack(

@@ -75,8 +75,7 @@ impl Roots {
         self.catalog_of(key)?.load(key)
     }
 
-    /// Every stack: the built-in ones in their order, then each root's in its order.
-    /// Every stack of the configured roots, without the built-in ones.
+    /// Every stack of the configured roots, without the built-in ones: each root's in its order.
     pub fn load_configured(&self) -> Result<Vec<Stack>> {
         let mut all = Vec::new();
         for catalog in self.catalogs.iter().filter(|c| !c.origin().is_built_in()) {
@@ -85,6 +84,7 @@ impl Roots {
         Ok(all)
     }
 
+    /// Every stack: the built-in ones in their order, then each root's in its order.
     pub fn load_all(&self) -> Result<Vec<Stack>> {
         let mut all = Vec::new();
         for catalog in &self.catalogs {

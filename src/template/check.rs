@@ -87,14 +87,6 @@ impl Report {
     }
 }
 
-/// The stack folder's key: lowercase letters, digits and `-`, starting with a letter.
-pub fn valid_stack_key(key: &str) -> bool {
-    key.starts_with(|c: char| c.is_ascii_lowercase())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 /// Check every stack of the folder.
 pub fn check(folder: &Folder) -> Report {
     let mut checker = Checker {
@@ -235,7 +227,7 @@ impl Checker<'_> {
 
     fn stack(&mut self, key: &str, dir: &Path) {
         let inner = format!("{key}/sprout.toml");
-        if !valid_stack_key(key) {
+        if !catalog::is_stack_key(key) {
             self.add(
                 &inner,
                 (1, 1),
@@ -597,7 +589,7 @@ impl Checker<'_> {
             secrets,
             year: crate::secrets::current_year(),
         };
-        let ctx = match render::context(&plan, hb) {
+        let ctx = match render::context(&plan, hb, render::Parse::Whole) {
             Ok((ctx, _)) => ctx,
             Err(error) => {
                 let (at, reason) = located(error, doc);

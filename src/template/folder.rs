@@ -1,14 +1,13 @@
-//! A template folder on disk, loaded as a catalogue: one stack, or a collection of stacks with
-//! an optional `_shared/`. Where a folder brings no `_shared/`, the built-in shared layer is
-//! used, as `sprout new` uses it.
+//! A template folder on disk, loaded as `sprout new --template` loads it (see
+//! [`Catalog::from_folder_named`]): one stack, or a collection of stacks with an optional
+//! `_shared/`; where a folder brings no `_shared/`, its stacks build on the built-in one. What is
+//! the template tools' own: the folder's stacks on disk, and the paths findings name.
 
 use std::path::{Path, PathBuf};
 
-use include_dir::{Dir, DirEntry};
-
-use crate::catalog::{self, Catalog};
+use crate::catalog::Catalog;
 use crate::error::{Error, Result};
-use crate::source::{self, limits::Refusal};
+use crate::source::limits::Refusal;
 
 const MANIFEST: &str = "sprout.toml";
 const SHARED: &str = "_shared";
@@ -34,6 +33,8 @@ pub struct Folder {
 }
 
 impl Folder {
+    /// The template folder `path`: a usage error when it is not one, refused as any template
+    /// source is refused (symbolic links, sizes, partials outside it).
     pub fn open(path: &Path) -> Result<Folder> {
         let not_template = |why: &str| {
             Error::Usage(format!(
@@ -44,57 +45,44 @@ impl Folder {
         if !path.is_dir() {
             return Err(not_template("no such folder"));
         }
-        let io = |e: std::io::Error| not_template(&e.to_string());
-        // The same rules as for `--template`: no symbolic links, bounded sizes.
-        let refused = |refusal: Refusal| Error::TemplateRefused {
-            template: path.display().to_string(),
-            refusal,
+        // A folder that is one stack is its folder's name (`.` included), as it is on disk.
+        let full = path
+            .canonicalize()
+            .map_err(|e| not_template(&e.to_string()))?;
+        let Some(name) = full.file_name() else {
+            return Err(not_template("it has no name"));
         };
-        if path.join(MANIFEST).is_file() {
-            let full = path.canonicalize().map_err(io)?;
-            let (Some(_), Some(key)) = (full.parent(), full.file_name()) else {
-                return Err(not_template("it has no name"));
-            };
-            let key = key.to_string_lossy().into_owned();
-            let stack = source::folder::read(&full, &key).map_err(refused)?;
-            let root = with_shared(vec![DirEntry::Dir(stack)], true);
-            return Ok(Folder {
-                path: path.to_path_buf(),
-                catalog: Catalog::from_dir(root, &parent_shown(path)),
-                stacks: vec![StackFolder {
-                    key,
-                    dir: full.clone(),
-                }],
-                shared: None,
-                single: true,
-            });
-        }
-        let read: &'static Dir<'static> =
-            Box::leak(Box::new(source::folder::read(path, "").map_err(refused)?));
-        let own_shared = path.join(SHARED).is_dir();
-        let mut stacks: Vec<StackFolder> = read
-            .dirs()
-            .filter(|d| catalog::file(d, MANIFEST).is_some())
-            .filter_map(|d| d.path().file_name()?.to_str().map(String::from))
-            .filter(|key| !key.starts_with('_'))
+        let catalog = match Catalog::from_folder_named(path, &name.to_string_lossy()) {
+            Err(Error::TemplateRefused {
+                refusal: Refusal::NoStack,
+                ..
+            }) => {
+                return Err(not_template(&format!(
+                    "no {MANIFEST} in it or in a folder directly below it"
+                )));
+            }
+            read => read?,
+        };
+        let shown = catalog.shown();
+        let single = shown.single.is_some();
+        let stacks = catalog
+            .keys()
+            .into_iter()
             .map(|key| StackFolder {
-                dir: path.join(&key),
+                dir: if single {
+                    path.to_path_buf()
+                } else {
+                    path.join(&key)
+                },
                 key,
             })
             .collect();
-        stacks.sort_by(|a, b| a.key.cmp(&b.key));
-        if stacks.is_empty() {
-            return Err(not_template(&format!(
-                "no {MANIFEST} in it or in a folder directly below it"
-            )));
-        }
-        let root = with_shared(read.entries().to_vec(), !own_shared);
         Ok(Folder {
             path: path.to_path_buf(),
-            catalog: Catalog::from_dir(root, &path.display().to_string()),
             stacks,
-            shared: own_shared.then(|| path.join(SHARED)),
-            single: false,
+            shared: shown.own_shared.then(|| path.join(SHARED)),
+            single,
+            catalog,
         })
     }
 
@@ -110,21 +98,4 @@ impl Folder {
         };
         self.path.join(rel).display().to_string()
     }
-}
-
-/// The folder that holds the stack folder `path`, as the user gave it (`.` when none is given).
-fn parent_shown(path: &Path) -> String {
-    match path.parent().map(|p| p.display().to_string()) {
-        Some(parent) if !parent.is_empty() => parent,
-        _ => ".".into(),
-    }
-}
-
-/// A root holding `entries`, and the built-in `_shared/` when `add_builtin`.
-fn with_shared(mut entries: Vec<DirEntry<'static>>, add_builtin: bool) -> &'static Dir<'static> {
-    if add_builtin && let Some(shared) = catalog::embedded_shared() {
-        entries.push(DirEntry::Dir(shared.clone()));
-    }
-    let entries: &'static [DirEntry<'static>] = Box::leak(entries.into_boxed_slice());
-    Box::leak(Box::new(Dir::new("", entries)))
 }

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
+use crate::catalog::is_stack_key;
 use crate::error::{Error, Result};
 use crate::render::{MODE_FILE, OutputFile};
-use crate::template::check::valid_stack_key;
 use crate::{signals, writer};
 
 static SCAFFOLD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scaffold");
@@ -46,7 +46,7 @@ pub fn files(name: &str) -> Vec<OutputFile> {
 
 /// Write the template folder `dir/name`; the name is the stack's key.
 pub fn create(name: &str, dir: &Path) -> Result<PathBuf> {
-    if !valid_stack_key(name) {
+    if !is_stack_key(name) {
         return Err(Error::Usage(format!(
             "`{name}` cannot be a stack key: use lowercase letters, digits and `-`, starting with a letter"
         )));

@@ -537,12 +537,13 @@ fn every_dockerfile_runs_as_a_non_root_user() {
     }
 }
 
-/// Lifting plain text out of templates (a speed-up) must not change a single byte.
+/// Templates parsed at build time, and lifting plain text out of templates (speed-ups), must not
+/// change a single byte of any built-in stack in any combination.
 #[test]
-fn lifted_and_whole_templates_render_the_same_bytes() {
+fn compiled_lifted_and_whole_templates_render_the_same_bytes() {
     use sprout::answers::resolve;
     use sprout::plan::Plan;
-    use sprout::render::render_with;
+    use sprout::render::{Parse, render_with};
     for stack in stacks() {
         for combo in combos(&stack) {
             let mut set = vec![("name".to_string(), "demo-app".to_string())];
@@ -567,20 +568,73 @@ fn lifted_and_whole_templates_render_the_same_bytes() {
                 secrets,
                 year: 2026,
             };
-            let lifted = render_with(&plan, true).unwrap().files;
-            let whole = render_with(&plan, false).unwrap().files;
-            assert_eq!(lifted.len(), whole.len());
-            for (a, b) in lifted.iter().zip(&whole) {
-                assert_eq!(a.path, b.path);
-                assert!(
-                    a.contents == b.contents,
-                    "{} {combo:?}: {} differs when lifted",
-                    stack.key,
-                    a.path
+            let whole = render_with(&plan, Parse::Whole).unwrap();
+            for parse in [Parse::Compiled, Parse::Lifted] {
+                let project = render_with(&plan, parse).unwrap();
+                // The manifest's texts too: commands, steps and derived values (in the files).
+                assert_eq!(
+                    format!("{:?}", (&project.commands, &project.steps)),
+                    format!("{:?}", (&whole.commands, &whole.steps)),
+                    "{} {combo:?}: commands or steps differ when {parse:?}",
+                    stack.key
                 );
+                let (files, whole) = (project.files, &whole.files);
+                assert_eq!(files.len(), whole.len());
+                for (a, b) in files.iter().zip(whole) {
+                    assert_eq!(a.path, b.path);
+                    assert!(
+                        a.contents == b.contents,
+                        "{} {combo:?}: {} differs when {parse:?}",
+                        stack.key,
+                        a.path
+                    );
+                }
             }
         }
     }
+}
+
+/// Built-in templates are rendered from trees parsed at build time, which have no line numbers; a
+/// render error in one still names its file and line, found by rendering the text again.
+#[test]
+fn a_render_error_in_a_compiled_template_names_its_file_and_line() {
+    use sprout::answers::resolve;
+    use sprout::error::Error;
+    use sprout::plan::Plan;
+    use sprout::render::{Parse, render, render_with};
+    let stack = stacks().into_iter().find(|s| s.key == "express").unwrap();
+    let given = Given {
+        set: vec![("name".to_string(), "demo-app".to_string())],
+        ..Given::default()
+    };
+    let mut answers = resolve(&stack, &given, None).unwrap();
+    // Templates compare `database` to values; without it, the comparison fails.
+    answers.retain(|(key, _)| key != "database");
+    let plan = Plan {
+        stack: &stack,
+        answers,
+        secrets: Vec::new(),
+        year: 2026,
+    };
+    let Err(Error::Render(compiled)) = render_with(&plan, Parse::Compiled) else {
+        panic!("a missing answer must fail the render");
+    };
+    assert_eq!(compiled.line, None, "a compiled tree has no line numbers");
+    let Err(Error::Render(found)) = render(&plan) else {
+        panic!("a missing answer must fail the render");
+    };
+    assert_eq!(found.file, compiled.file);
+    let stored = found.file.strip_prefix("templates/").unwrap();
+    let text = catalog::embedded_dir()
+        .get_file(stored)
+        .and_then(|f| f.contents_utf8())
+        .unwrap();
+    let line = found.line.expect("the error names its line");
+    assert!(
+        text.lines().nth(line - 1).unwrap().contains("database"),
+        "{}:{line} does not use `database`",
+        found.file
+    );
 }
 
 /// Quoted literals of 12+ characters on lines that speak of a secret or password.

@@ -394,6 +394,31 @@ fn json_output_lists_every_finding_with_its_place() {
 }
 
 #[test]
+fn a_partial_outside_the_template_is_refused_as_sprout_new_refuses_it() {
+    let fixture = Fixture::new();
+    fixture.append("files/README.md.hbs", "{{> ../../etc/passwd}}\n");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 12, "{output}");
+    assert!(
+        output.contains("uses the partial `../../etc/passwd`, which is outside the template"),
+        "{output}"
+    );
+
+    let scratch = tempfile::tempdir().unwrap();
+    let new = sprout()
+        .env("XDG_CONFIG_HOME", scratch.path())
+        .env_remove("SPROUT_TEMPLATES")
+        .args(["new", "demo", "--yes", "--no-git", "--template"])
+        .arg(&fixture.path)
+        .arg("-o")
+        .arg(scratch.path())
+        .output()
+        .unwrap();
+    assert_eq!(new.status.code(), Some(12));
+    assert_eq!(String::from_utf8_lossy(&new.stderr), output);
+}
+
+#[test]
 fn a_folder_that_is_not_a_template_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = sprout()
