@@ -185,12 +185,12 @@ pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
 pub struct BaseFile {
     pub path: String,
     pub mode: u32,
-    pub blob: Blob,
+    pub contents: Contents,
 }
 
 /// Where fast-import takes a base file's contents from.
 #[derive(Debug)]
-pub enum Blob {
+pub enum Contents {
     /// A blob the object store is known to hold, named by its id: not hashed nor written again.
     /// Only for an id the caller has seen in the store; fast-import stops at one it lacks.
     Stored(String),
@@ -247,14 +247,14 @@ fn import(mut command: Command, files: &[BaseFile], previous: Option<&str>) {
     for file in files {
         let mode = file_mode(file.mode);
         let path = quote(&file.path);
-        match &file.blob {
-            Blob::Stored(id) => {
+        match &file.contents {
+            Contents::Stored(id) => {
                 stream.extend_from_slice(format!("M {mode} {id} {path}\n").as_bytes());
             }
-            Blob::Tree(id) => {
+            Contents::Tree(id) => {
                 stream.extend_from_slice(format!("M 040000 {id} {path}\n").as_bytes());
             }
-            Blob::Inline(bytes) => {
+            Contents::Inline(bytes) => {
                 stream.extend_from_slice(
                     format!("M {mode} inline {path}\ndata {}\n", bytes.len()).as_bytes(),
                 );
@@ -331,9 +331,9 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
             BaseFile {
                 path: f.path.clone(),
                 mode: f.mode,
-                blob: match stored {
-                    Some(id) => Blob::Stored(id.clone()),
-                    None => Blob::Inline(secret::mask(&f.contents, secrets)),
+                contents: match stored {
+                    Some(id) => Contents::Stored(id.clone()),
+                    None => Contents::Inline(secret::mask(&f.contents, secrets)),
                 },
             }
         })

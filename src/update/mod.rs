@@ -222,10 +222,10 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
             stored_base.push(base::BaseFile {
                 path: path.to_string(),
                 mode: file.mode,
-                blob: if base_blobs.contains_key(id) {
-                    base::Blob::Stored(id.clone())
+                contents: if base_blobs.contains_key(id) {
+                    base::Contents::Stored(id.clone())
                 } else {
-                    base::Blob::Inline(file.contents.to_vec())
+                    base::Contents::Inline(file.contents.to_vec())
                 },
             });
         }

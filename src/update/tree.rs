@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use super::base::{self, BaseFile, Blob};
+use super::base::{self, BaseFile, Contents};
 
-/// `files` with each folder whose tree `stored` confirms given as one [`Blob::Tree`] entry; the
-/// other folders' files as they are.
+/// `files` with each folder whose tree `stored` confirms given as one [`Contents::Tree`]
+/// entry; the other folders' files as they are.
 pub fn fold(files: Vec<BaseFile>, stored: &dyn Fn(&str) -> bool) -> Vec<BaseFile> {
     let mut root = Folder::default();
     for file in files {
@@ -41,7 +41,7 @@ impl Folder {
     fn tree_id(&self) -> Option<String> {
         let mut entries: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         for (name, file) in &self.files {
-            let Blob::Stored(id) = &file.blob else {
+            let Contents::Stored(id) = &file.contents else {
                 return None;
             };
             let entry = entry(base::file_mode(file.mode), name, id)?;
@@ -68,7 +68,7 @@ impl Folder {
                 Some(id) if stored(&id) => out.push(BaseFile {
                     path,
                     mode: 0o040000,
-                    blob: Blob::Tree(id),
+                    contents: Contents::Tree(id),
                 }),
                 _ => folder.flatten(&path, stored, out),
             }
@@ -100,15 +100,15 @@ mod tests {
         BaseFile {
             path: path.into(),
             mode,
-            blob: Blob::Stored(HELLO.into()),
+            contents: Contents::Stored(HELLO.into()),
         }
     }
 
     fn paths(files: &[BaseFile]) -> Vec<(&str, Option<&str>)> {
         let mut paths: Vec<_> = files
             .iter()
-            .map(|f| match &f.blob {
-                Blob::Tree(id) => (f.path.as_str(), Some(id.as_str())),
+            .map(|f| match &f.contents {
+                Contents::Tree(id) => (f.path.as_str(), Some(id.as_str())),
                 _ => (f.path.as_str(), None),
             })
             .collect();
@@ -143,7 +143,7 @@ mod tests {
         files.push(BaseFile {
             path: "lib/.env".into(),
             mode: 0o600,
-            blob: Blob::Inline(b"SECRET=masked\n".to_vec()),
+            contents: Contents::Inline(b"SECRET=masked\n".to_vec()),
         });
         let sub = "e31a96220fbfbe7601ecc086a36b96dc27a8867e"; // `git mktree` of `x` alone
         // The store holds the tree of `x` alone, not that of `src`.
