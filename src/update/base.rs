@@ -24,8 +24,13 @@ pub const FIRST_COMMIT_MESSAGE: &str = "Initial commit from sprout";
 
 /// git's id of a blob with these contents.
 pub fn blob_id(bytes: &[u8]) -> String {
+    object_id("blob", bytes)
+}
+
+/// git's id of an object of this kind (`blob`, `tree`) and contents.
+pub(super) fn object_id(kind: &str, bytes: &[u8]) -> String {
     let mut hasher = Sha1::new();
-    hasher.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hasher.update(format!("{kind} {}\0", bytes.len()).as_bytes());
     hasher.update(bytes);
     hasher
         .finalize()
@@ -175,10 +180,39 @@ pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
     Some(ids)
 }
 
+/// A file of the base as fast-import is given it.
+#[derive(Debug)]
+pub struct BaseFile {
+    pub path: String,
+    pub mode: u32,
+    pub contents: Contents,
+}
+
+/// Where fast-import takes a base file's contents from.
+#[derive(Debug)]
+pub enum Contents {
+    /// A blob the object store is known to hold, named by its id: not hashed nor written again.
+    /// Only for an id the caller has seen in the store; fast-import stops at one it lacks.
+    Stored(String),
+    /// The contents, hashed and written by fast-import.
+    Inline(Vec<u8>),
+    /// A whole folder: a tree the object store is known to hold, named by its id.
+    Tree(String),
+}
+
+/// A file's mode as git records it: executable or not.
+pub(super) fn file_mode(mode: u32) -> &'static str {
+    if mode & 0o111 != 0 {
+        "100755"
+    } else {
+        "100644"
+    }
+}
+
 /// After an update: move `refs/sprout/base` on to the new render, in a repository sprout made
 /// (one that has the ref, or sprout's first commit) whose top is the project. A repository the
 /// user made (around the project, or at its top after `--no-git`) gets no ref nor object.
-pub fn keep(dir: &Path, files: &[(String, Vec<u8>, u32)]) {
+pub fn keep(dir: &Path, files: &[BaseFile]) {
     if !is_repository_top(dir) {
         return;
     }
@@ -192,7 +226,7 @@ pub fn keep(dir: &Path, files: &[(String, Vec<u8>, u32)]) {
 /// `files` as the commit at `BASE_REF`, on top of `previous`, by `git fast-import` run as
 /// `command`, so the next update finds its base. Failures are ignored: the record's ids still
 /// protect the user's edits.
-fn import(mut command: Command, files: &[(String, Vec<u8>, u32)], previous: Option<&str>) {
+fn import(mut command: Command, files: &[BaseFile], previous: Option<&str>) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -210,17 +244,24 @@ fn import(mut command: Command, files: &[(String, Vec<u8>, u32)], previous: Opti
         stream.extend_from_slice(format!("from {previous}\n").as_bytes());
     }
     stream.extend_from_slice(b"deleteall\n");
-    for (path, bytes, mode) in files {
-        let mode = if mode & 0o111 != 0 {
-            "100755"
-        } else {
-            "100644"
-        };
-        stream.extend_from_slice(
-            format!("M {mode} inline {}\ndata {}\n", quote(path), bytes.len()).as_bytes(),
-        );
-        stream.extend_from_slice(bytes);
-        stream.push(b'\n');
+    for file in files {
+        let mode = file_mode(file.mode);
+        let path = quote(&file.path);
+        match &file.contents {
+            Contents::Stored(id) => {
+                stream.extend_from_slice(format!("M {mode} {id} {path}\n").as_bytes());
+            }
+            Contents::Tree(id) => {
+                stream.extend_from_slice(format!("M 040000 {id} {path}\n").as_bytes());
+            }
+            Contents::Inline(bytes) => {
+                stream.extend_from_slice(
+                    format!("M {mode} inline {path}\ndata {}\n", bytes.len()).as_bytes(),
+                );
+                stream.extend_from_slice(bytes);
+                stream.push(b'\n');
+            }
+        }
     }
     let Ok(mut child) = command
         // Kept as the one pack fast-import writes (unpacking it into loose objects would cost
@@ -260,15 +301,44 @@ fn quote(path: &str) -> String {
 /// Store the masked files of a freshly generated project as its base (`sprout new`), when sprout
 /// made its repository (a `.git` folder at its top; none when `git init` failed or was skipped).
 /// The caller knows sprout made it: only then is this called.
+///
+/// A file whose masked blob `git add` has just stored is named by its id, not written again;
+/// the others (files holding a secret, files git left out or stored otherwise, e.g. with other
+/// line endings) are written. The ids are the record's (among `files`, computed when it was
+/// rendered), not hashed again. What is stored is read from the object store itself, not
+/// guessed: `git add` ran on this repository alone (as fast-import does, below), so a blob it
+/// stored is a loose object, a file `.git/objects/<2 hex>/<38 hex>` named by its id. A blob
+/// found nowhere (not stored, packed by a hook, or a SHA-256 repository whose names differ) is
+/// written. A folder whose tree `git commit` wrote (all its files stored as they are) is named
+/// by its tree id, found the same way: one lookup instead of one per file.
 pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)]) {
-    if !std::fs::symlink_metadata(dir.join(".git")).is_ok_and(|m| m.is_dir()) {
+    let git_dir = dir.join(".git");
+    if !std::fs::symlink_metadata(&git_dir).is_ok_and(|m| m.is_dir()) {
         return;
     }
-    let masked: Vec<(String, Vec<u8>, u32)> = files
+    let recorded = files
+        .iter()
+        .find(|f| f.path == record::FILE_NAME)
+        .and_then(|f| record::Record::parse(&String::from_utf8_lossy(&f.contents)).ok())
+        .map(|r| r.files)
+        .unwrap_or_default();
+    let objects = git_dir.join("objects");
+    let base: Vec<BaseFile> = files
         .iter()
         .filter(|f| f.path != record::FILE_NAME)
-        .map(|f| (f.path.clone(), secret::mask(&f.contents, secrets), f.mode))
+        .map(|f| {
+            let stored = recorded.get(&f.path).filter(|id| is_loose(&objects, id));
+            BaseFile {
+                path: f.path.clone(),
+                mode: f.mode,
+                contents: match stored {
+                    Some(id) => Contents::Stored(id.clone()),
+                    None => Contents::Inline(secret::mask(&f.contents, secrets)),
+                },
+            }
+        })
         .collect();
+    let base = super::tree::fold(base, &|id| is_loose(&objects, id));
     // sprout has just made this repository: `dir` is its top and it holds no base yet, so git
     // is not asked (three processes saved). Only this repository: variables naming another are
     // dropped, as for `git init`.
@@ -276,7 +346,14 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
     for name in crate::git::REPOSITORY_ENV {
         command.env_remove(name);
     }
-    import(command, &masked, None);
+    import(command, &base, None);
+}
+
+/// Whether the object store at `objects` holds blob `id` as a loose object.
+fn is_loose(objects: &Path, id: &str) -> bool {
+    id.len() == 40
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && objects.join(&id[..2]).join(&id[2..]).is_file()
 }
 
 #[cfg(test)]
@@ -291,5 +368,18 @@ mod tests {
             "ce013625030ba8dba906f756967f9e9ca394464a"
         );
         assert_eq!(blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
+
+    #[test]
+    fn a_loose_object_is_found_by_its_id_and_nothing_else_is() {
+        let objects = tempfile::tempdir().unwrap();
+        let id = blob_id(b"hello\n");
+        std::fs::create_dir(objects.path().join(&id[..2])).unwrap();
+        std::fs::write(objects.path().join(&id[..2]).join(&id[2..]), b"").unwrap();
+        assert!(is_loose(objects.path(), &id));
+        assert!(!is_loose(objects.path(), &blob_id(b"other\n")));
+        // Not an id: never looked up, never sliced inside a character.
+        assert!(!is_loose(objects.path(), &id[..39]));
+        assert!(!is_loose(objects.path(), &format!("é{}", &id[2..])));
     }
 }

@@ -11,6 +11,7 @@ pub mod command;
 pub mod merge;
 pub mod migrate;
 pub mod secret;
+mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -105,7 +106,7 @@ pub struct Preview {
     #[serde(skip)]
     old_record: String,
     #[serde(skip)]
-    pub stored_base: Vec<(String, Vec<u8>, u32)>,
+    pub stored_base: Vec<base::BaseFile>,
 }
 
 #[derive(Debug, Serialize)]
@@ -217,7 +218,16 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         let theirs_id = theirs_file.map(|f| base::blob_id(&f.contents));
         if let (Some(file), Some(id)) = (theirs_file, &theirs_id) {
             new_ids.insert(path.to_string(), id.clone());
-            stored_base.push((path.to_string(), file.contents.to_vec(), file.mode));
+            // A blob the base's lookup found is in the store: named by its id, not written.
+            stored_base.push(base::BaseFile {
+                path: path.to_string(),
+                mode: file.mode,
+                contents: if base_blobs.contains_key(id) {
+                    base::Contents::Stored(id.clone())
+                } else {
+                    base::Contents::Inline(file.contents.to_vec())
+                },
+            });
         }
         let Some((fate, after)) = decide(&Sides {
             base_id: base_id.map(String::as_str),

@@ -16,4 +16,5 @@ mod template_errors;
 mod template_tools;
 mod templates;
 mod update;
+mod update_base;
 mod verify;
