@@ -1,4 +1,6 @@
-//! Lifting long runs of plain text out of a template before Handlebars parses it.
+//! Lifting long runs of plain text out of a template before Handlebars parses it at run time:
+//! templates that are not built in (built-in ones are parsed at build time, see `compiled.rs`),
+//! and built-in ones again when a render error needs its line.
 //!
 //! Handlebars' parser (pest) is slow on plain text and computes each token's line and column by
 //! rescanning the template from its start, so compile time grows with the square of a template's
