@@ -1,10 +1,11 @@
 //! The built-in templates as Handlebars parses them, parsed once at build time.
 //!
-//! `build/compiled.rs` parses every `.hbs` file under `templates/` with the same Handlebars the
-//! binary renders with and writes, into `$OUT_DIR/compiled.rs`, code that builds each parsed
-//! tree again from the constructors below. So a run renders the built-in templates without
-//! parsing them: the render step is the same, only the parse is gone. Tests check that every
-//! built-in template is here and that each tree equals what Handlebars parses from its text.
+//! `build/compiled.rs` parses every `.hbs` file under `templates/`, and every text with an
+//! expression in the built-in manifests, with the same Handlebars the binary renders with and
+//! writes, into `$OUT_DIR/compiled.rs`, code that builds each parsed tree again from the
+//! constructors below. So a run renders the built-in templates without parsing them: the render
+//! step is the same, only the parse is gone. Tests check that every built-in template and text
+//! is here and that each tree equals what Handlebars parses from its text.
 //!
 //! A tree carries no line numbers (Handlebars does not let them be built), so a render error in
 //! one is found again by rendering its text (see `render::render`).
