@@ -103,11 +103,14 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let no_prompt = settings.no_prompt;
     let mut asker = settings.interactive.then(TerminalAsker::start);
     let key = settings.stack_key(asker.as_mut())?;
-    // A default from git is looked up only for what is not answered already: it is a process.
+    // A default from git is a process: without a terminal it is not looked up for an option
+    // answered already, whose default nothing can use then. At a terminal a refused answer is
+    // asked again, with the default shown.
+    let answered = |key: &str| !settings.interactive && settings.given.answers(key);
     let stack = settings
         .stacks
         .load(&key)?
-        .with_git_defaults_unless(|key| settings.given.answers(key), git::config);
+        .with_git_defaults_unless(answered, git::config);
 
     let (plan, project) = generate::prepare(
         &stack,

@@ -335,6 +335,29 @@ fn an_invalid_name_argument_is_asked_again_with_the_reason() {
     }
 }
 
+/// An author given with `--set` but refused is asked again at a terminal, with git's
+/// `user.name` as its default as always.
+#[test]
+fn a_refused_author_is_asked_again_with_gits_name_as_the_default() {
+    let s = Scratch::new();
+    // git reads the configuration of the repository it runs in: the scratch folder's own.
+    for args in [&["init", "-q"][..], &["config", "user.name", "Git Name"]] {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(s.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let too_long = format!("author={}", "a".repeat(201));
+    let mut t = Screen::spawn(&s, 100, &["app", "--stack", "express", "--set", &too_long]);
+    t.wait_for("Description");
+    t.send("\r");
+    let screen = t.wait_for("? Author");
+    assert!(screen.contains("? Author (Git Name)"), "{screen}");
+    t.quit();
+}
+
 #[test]
 fn backspace_over_wide_characters_shows_what_is_kept() {
     for cols in WIDTHS {
