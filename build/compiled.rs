@@ -52,35 +52,16 @@ pub fn write(templates: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
             Some(name) => Template::compile_with_name(&text, name.to_string()),
             None => Template::compile(&text),
         };
-        // A template that does not parse is reported at run time, with its line.
-        let Ok(parsed) = parsed else { continue };
-        let body = match template(&parsed) {
-            Ok(body) => body,
-            Err(why) => {
-                println!("cargo:warning={stored} is parsed at run time: {why}");
-                continue;
-            }
-        };
-        writeln!(
-            code,
-            "fn t{n}() -> Option<Template> {{\n    Some({body})\n}}"
-        )?;
-        writeln!(arms, "        {stored:?} => ({}, t{n}),", text.len())?;
-        writeln!(paths, "    {stored:?},")?;
+        if builder(&mut code, &format!("t{n}"), parsed, &stored)? {
+            writeln!(arms, "        {stored:?} => ({}, t{n}),", text.len())?;
+            writeln!(paths, "    {stored:?},")?;
+        }
     }
     let mut text_arms = String::new();
     for (n, text) in manifest_texts(templates)?.iter().enumerate() {
-        let Ok(parsed) = Template::compile(text) else {
-            continue;
-        };
-        let Ok(body) = template(&parsed) else {
-            continue;
-        };
-        writeln!(
-            code,
-            "fn m{n}() -> Option<Template> {{\n    Some({body})\n}}"
-        )?;
-        writeln!(text_arms, "        {text:?} => m{n},")?;
+        if builder(&mut code, &format!("m{n}"), Template::compile(text), text)? {
+            writeln!(text_arms, "        {text:?} => m{n},")?;
+        }
     }
     writeln!(
         code,
@@ -97,6 +78,33 @@ pub fn write(templates: &Path, out: &Path) -> Result<(), Box<dyn Error>> {
     )?;
     fs::write(out.join("compiled.rs"), code)?;
     Ok(())
+}
+
+/// Write `fn NAME() -> Option<Template>` building `parsed`; false when it is left to run time: a
+/// template that does not parse (reported then, with its line), or one with a form that has no
+/// constructor (said as a build warning).
+fn builder(
+    code: &mut String,
+    name: &str,
+    parsed: Result<Template, handlebars::TemplateError>,
+    what: &str,
+) -> Result<bool, Box<dyn Error>> {
+    let Ok(parsed) = parsed else {
+        return Ok(false);
+    };
+    match template(&parsed) {
+        Ok(body) => {
+            writeln!(
+                code,
+                "fn {name}() -> Option<Template> {{\n    Some({body})\n}}"
+            )?;
+            Ok(true)
+        }
+        Err(why) => {
+            println!("cargo:warning={what:?} is parsed at run time: {why}");
+            Ok(false)
+        }
+    }
 }
 
 /// Every text with an expression in the manifests: `<stack>/sprout.toml` and `_shared/*.toml`.

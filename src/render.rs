@@ -426,8 +426,7 @@ impl FileRenderer<'_> {
             let under_root = format!("{}{source}", layer.prefix);
             let tree = compiled_tree(self.parse, layer.built_in, &under_root, text);
             let rendered = match tree {
-                Some(tree) => self
-                    .tree(&tree)
+                Some(tree) => render_tree(self.hb, &tree, self.data)
                     .map_err(|e| self.error(&e, &stored(), |l| l))?,
                 None => self.template(text, &stored())?,
             };
@@ -447,10 +446,6 @@ impl FileRenderer<'_> {
             contents,
             mode,
         })
-    }
-
-    fn tree(&self, tree: &Template) -> Result<String, RenderError> {
-        render_tree(self.hb, tree, self.data)
     }
 
     /// Render the template stored as `file`; an error names the line of `file` it is at (or of
