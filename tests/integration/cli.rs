@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::common::{STACK, Scratch, sprout, stack_keys};
+use crate::common::{STACK, Scratch, json_of, sprout, stack_keys};
 
 #[test]
 fn list_names_every_stack_with_title_and_description() {
@@ -119,27 +119,18 @@ fn set_beats_answers_file_beats_default() {
         "license = \"Apache-2.0\"\ndocker = true\nauthor = \"From File\"\n",
     )
     .unwrap();
-    let out = s
-        .new_project(
-            "a",
-            STACK,
-            &[
-                "--answers",
-                file.to_str().unwrap(),
-                "--set",
-                "author=From Flag",
-                "--dry-run",
-                "--json",
-            ],
-        )
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = json_of(&mut s.new_project(
+        "a",
+        STACK,
+        &[
+            "--answers",
+            file.to_str().unwrap(),
+            "--set",
+            "author=From Flag",
+            "--dry-run",
+            "--json",
+        ],
+    ));
     assert_eq!(json["answers"]["author"], "From Flag");
     assert_eq!(json["answers"]["license"], "Apache-2.0");
     assert_eq!(json["answers"]["docker"], true);

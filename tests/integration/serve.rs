@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use sprout::answers::Given;
 use sprout::serve::{Config, serve};
 
-use crate::common::{Scratch, sprout, stack_keys};
+use crate::common::{Scratch, json_of, sprout, stack_keys};
 
 /// A server on 127.0.0.1:0 in its own runtime, stopped (gracefully) when dropped.
 struct Server {
@@ -740,22 +740,16 @@ fn a_template_given_at_start_is_offered_previewed_and_packed_with_its_cli_comman
         )
     );
     let words: Vec<&str> = command.split(' ').skip(2).collect();
-    let cli = sprout()
-        .env("XDG_CONFIG_HOME", s.join("config"))
-        .env_remove("SPROUT_TEMPLATES")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .args(["new"])
-        .args(&words)
-        .args(["--dry-run", "--json", "--no-preflight"])
-        .output()
-        .unwrap();
-    assert!(
-        cli.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cli.stderr)
+    let expected = json_of(
+        sprout()
+            .env("XDG_CONFIG_HOME", s.join("config"))
+            .env_remove("SPROUT_TEMPLATES")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["new"])
+            .args(&words)
+            .args(["--dry-run", "--json", "--no-preflight"]),
     );
-    let expected: Json = serde_json::from_slice(&cli.stdout).unwrap();
     let paths = |j: &Json| -> BTreeSet<String> {
         j["files"]
             .as_array()
