@@ -206,9 +206,9 @@ fn the_prompts_walk_from_stack_to_summary_and_write_the_project() {
     t.send(&"\x7f".repeat("Bad Name".len()));
     t.send("tty-app\r");
     t.wait_for("Description");
-    // Every default: description, author, license, language, database, docker, ci. Keys typed
-    // ahead wait for their question.
-    t.send(&"\r".repeat(7));
+    // Every default: description, author, license, language, database, auth, docker, ci. Keys
+    // typed ahead wait for their question.
+    t.send(&"\r".repeat(8));
     t.wait_for("Create ");
     t.send("\r");
     t.wait_for("Next steps");
@@ -415,6 +415,7 @@ fn declining_the_summary_says_nothing_was_written() {
         "license=MIT",
         "language=javascript",
         "database=none",
+        "auth=none",
         "docker=no",
         "ci=yes",
     ] {
@@ -566,8 +567,8 @@ fn a_templates_commands_are_shown_and_run_only_when_accepted() {
             &[&args[..], &["--install", "--no-preflight"]].concat(),
         );
         t.wait_for("Description");
-        // Every default: description, author, license, database, docker, ci.
-        t.send(&"\r".repeat(6));
+        // Every default: description, author, license, database, auth, docker, ci.
+        t.send(&"\r".repeat(7));
         let screen = t.wait_for("Run these commands?");
         assert!(screen.contains("is not built into sprout"), "{screen}");
         assert!(screen.contains("  touch installed-marker"), "{screen}");
