@@ -18,7 +18,7 @@ case "$run" in
   pip) py=(.venv/bin/python) ;;
   *) fail "no packaging answer in .sprout.toml" ;;
 esac
-package="$(sed -n 's/^worker_class = "\([a-z0-9_]*\)\..*/\1/p' gunicorn.conf.py)"
+package="$(sed -n 's/^PACKAGE = "\([a-z0-9_]*\)"$/\1/p' gunicorn.conf.py)"
 [ -n "$package" ] || fail "no package named in gunicorn.conf.py"
 
 # Items as the app sees them: the database of DATABASE_URL (postgres) or of instance/ (sqlite).

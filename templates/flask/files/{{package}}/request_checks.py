@@ -4,7 +4,7 @@
 development server and Flask's test client all apply the same rules, on every
 path. A request that breaks one is answered here with a problem:
 
-- a request line (method, target, version) over 8190 bytes: 414;
+- a request line (method, target, version) over 8192 bytes: 414;
 - request headers over 16384 bytes in all: 431;
 - a URL with a stray `%`, a space or control character, percent-encoded bytes
   that are not UTF-8, or an encoded NUL in the path: 400;
@@ -23,9 +23,9 @@ from werkzeug.wrappers import Response
 from .errors import PROBLEM_JSON, detail, problem, request_path, title
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-# 8190 is the most gunicorn's limit_request_line allows (gunicorn.conf.py sets
-# it); with its CRLF the line is then at most 8192 bytes.
-REQUEST_LINE_MAX = 8190
+# Bytes of the request line without its CRLF. gunicorn reads at most 8190 and
+# answers 414 itself past that (gunicorn.conf.py): there the limit is 8190.
+REQUEST_LINE_MAX = 8192
 HEADERS_MAX = 16384
 
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
