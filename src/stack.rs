@@ -414,7 +414,14 @@ impl Stack {
         }
 
         let requires = check_requirements(manifest.requires, &options, key)?;
-        for step in &manifest.steps {
+        let shared_rules = crate::catalog::shared_rules(shared_dir)?;
+        // The stack's own steps come first, then the shared layer's.
+        let steps: Vec<StepEntry> = manifest
+            .steps
+            .into_iter()
+            .chain(shared_rules.steps)
+            .collect();
+        for step in &steps {
             let what = match (&step.run, &step.note) {
                 (Some(run), None) => format!("step `{run}`"),
                 (None, Some(note)) => format!("step `# {note}`"),
@@ -455,11 +462,11 @@ impl Stack {
             commands: manifest.commands,
             rules: manifest.files,
             requires,
-            steps: manifest.steps,
+            steps,
             lock_files: manifest.lock_files,
             dir,
             shared: shared_dir,
-            shared_rules: crate::catalog::shared_rules(shared_dir)?.files,
+            shared_rules: shared_rules.files,
             origin: Origin::BUILT_IN,
             source: crate::source::Origin::BuiltIn,
         })
