@@ -120,7 +120,7 @@ class GraphqlApp(App):
             return errors(400, GraphQLError("Name the operation to run (operationName).", "GRAPHQL_VALIDATION_FAILED"))
         operation = chosen[0]
         if request.method == "GET" and operation.kind == "mutation":
-            return errors(405, GraphQLError("Mutations are sent with POST."), headers=[("Allow", "GET, POST")])
+            return errors(405, GraphQLError("Mutations are sent with POST."), headers=[("Allow", "POST")])
         if operation.kind == "subscription":
             return errors(400, GraphQLError(self.subscription_refusal(), "BAD_REQUEST"))
         found = self.validate(operation, fragments, variables)

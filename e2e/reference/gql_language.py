@@ -323,19 +323,22 @@ class Counts:
         return deepest
 
     def aliases(self, node) -> int:
-        own = 1 if isinstance(node, Field) and node.alias else 0
-        if isinstance(node, Spread):
-            return own  # Armor's alias count does not follow fragment spreads
-        return own + sum(self.aliases(child) for child in (node.selections or []))
+        own = 1 if isinstance(node, Field) and node.alias and "__typename" not in (node.alias, node.name) else 0
+        return own + sum(self.aliases(child) for child in self.children(node))
 
     def directives(self, node) -> int:
         own = len(node.directives)
         return own + sum(self.directives(child) for child in self.children(node))
 
     def cost(self, node) -> float:
+        """Armor's cost: a scalar field 1, an object field 2 plus 1.5 times each selected
+        field's cost (a fragment spread 1 plus 1.5 times its fragment's); the operation the sum
+        of its fields."""
+        if isinstance(node, Definition) and node.kind != "fragment":
+            return sum(self.cost(child) for child in node.selections)
         if isinstance(node, Field) and node.name == "__schema":
             return 0
-        selections = node.selections if not isinstance(node, Spread) else None
+        selections = None if isinstance(node, Spread) else node.selections
         cost = 2.0 if selections else 1.0
         for child in selections or []:
             cost += 1.5 * self.cost(child)
