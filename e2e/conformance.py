@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks a running project against the HTTP contract in docs/api-contract.md.
 
-    python3 e2e/conformance.py BASE_URL [--profile rest|graphql] [--auth] [--json] [--list] [--only NAME]
+    python3 e2e/conformance.py BASE_URL [--profile rest|graphql] [--auth [--token-ttl S]] [--json] [--list]
+                               [--only NAME]
 
 Every check sends one request (or a short, bounded sequence) and compares the answer with what
 the contract says. The report names, per check, the request, what was expected and what came
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 
 from contract.http import Client
-from contract.registry import GRAPHQL, REST
+from contract.registry import GRAPHQL, REST, Ctx
 from contract.runner import Outcome, run_checks, select
 
 
@@ -29,6 +31,10 @@ def main() -> int:
     parser.add_argument("--profile", choices=(REST, GRAPHQL), default=REST, help="which part of the contract (default rest)")
     parser.add_argument("--auth", action="store_true",
                         help="the project has accounts (auth=token): check them, and send a token everywhere")
+    parser.add_argument("--token-ttl", type=int, metavar="SECONDS",
+                        default=int(os.environ.get("AUTH_TOKEN_TTL_SECONDS") or Ctx.token_ttl),
+                        help="with --auth: the app's AUTH_TOKEN_TTL_SECONDS (default: that variable in this "
+                             "environment, else 604800); 30 or less is waited out to see a token expire")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--list", action="store_true", help="print the checks of the profile and exit")
     parser.add_argument("--only", action="append", metavar="NAME",
@@ -64,7 +70,7 @@ def main() -> int:
                 for p in outcome.problems:
                     print(f"       - {p}")
 
-    outcomes = run_checks(client, checks, show, profile=args.profile, with_auth=args.auth)
+    outcomes = run_checks(client, checks, show, profile=args.profile, with_auth=args.auth, token_ttl=args.token_ttl)
     passed = sum(o.passed for o in outcomes)
     failed = len(outcomes) - passed
     if args.json:

@@ -22,9 +22,11 @@ ROOT = E2E.parent
 
 
 def run_suite(app, profile: str, auth: bool, only: list[str] | None = None) -> list[Outcome]:
+    """The suite (or the checks `only` names) against `app`, told the app's token lifetime."""
     server, url = serve(app)
     try:
-        return run_checks(Client(url), select(profile, auth, only), lambda o: None, profile=profile, with_auth=auth)
+        return run_checks(Client(url), select(profile, auth, only), lambda o: None, profile=profile, with_auth=auth,
+                          token_ttl=app.accounts.token_ttl)
     finally:
         server.shutdown()
         server.server_close()
@@ -35,16 +37,16 @@ def failures(outcomes: list[Outcome]) -> str:
 
 
 class ReferencePassesEveryCheck(unittest.TestCase):
-    def assert_all_pass(self, profile: str, auth: bool) -> None:
-        outcomes = run_suite(build(profile, auth), profile, auth)
+    def assert_all_pass(self, profile: str, auth: bool, token_ttl: int | None = None) -> None:
+        outcomes = run_suite(build(profile, auth, token_ttl=token_ttl), profile, auth)
         self.assertEqual(len(outcomes), len(select(profile, auth)) + auth)  # auth-setup comes first
         self.assertEqual(failures(outcomes), "")
 
     def test_rest(self) -> None:
         self.assert_all_pass("rest", False)
 
-    def test_rest_with_auth(self) -> None:
-        self.assert_all_pass("rest", True)
+    def test_rest_with_auth_and_tokens_of_two_seconds(self) -> None:
+        self.assert_all_pass("rest", True, token_ttl=2)
 
     def test_graphql(self) -> None:
         self.assert_all_pass("graphql", False)

@@ -22,7 +22,8 @@ class MutantsAreCaught(unittest.TestCase):
 def caught(name: str):
     def test(self: unittest.TestCase) -> None:
         mutant = MUTANTS[name]
-        outcomes = run_suite(build(mutant.profile, mutant.auth, name), mutant.profile, mutant.auth, list(mutant.catches))
+        app = build(mutant.profile, mutant.auth, name, mutant.token_ttl)
+        outcomes = run_suite(app, mutant.profile, mutant.auth, list(mutant.catches))
         passed = [o.check.name for o in outcomes if o.passed and o.check.name in mutant.catches]
         self.assertEqual(passed, [], f"{name}: {mutant.app.__doc__ or ''} — these checks did not catch it")
         ran = {o.check.name for o in outcomes}

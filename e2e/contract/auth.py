@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 import secrets
+import time
 from typing import Any
 
 from .http import Answer, Client
@@ -325,6 +326,35 @@ def _logout(client: Client, ctx: Ctx):
         wrong += [f"then {label}: {p}" for p in expect_unauthorized(again, path, invalid_token=True)]
     still = client.request("GET", "/auth/me")
     wrong += [f"then the main token on GET /auth/me: {p}" for p in expect_status(still, 200)]
+    return ans, wrong
+
+
+EXPIRY_WAIT = 30  # seconds: a shorter lifetime is waited out; a longer one only read
+
+
+@check("token-expires", "POST /auth/login; with a token lifetime of 30 s or less, wait it out and use the token",
+       "expires_at is now + AUTH_TOKEN_TTL_SECONDS (604800 unless told otherwise, ±10 s); once it has passed, 401 "
+       'with error="invalid_token" on /auth/me and on the API', profiles=BOTH, auth_only=True)
+def _token_expires(client: Client, ctx: Ctx):
+    main = ctx.accounts["main"]
+    ans = login(client, main.email, main.password)
+    body, wrong = expect_login(ans)
+    if wrong:
+        return ans, [f"POST /auth/login: {p}" for p in wrong]
+    expires = datetime.datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
+    expected = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=ctx.token_ttl)
+    if abs((expires - expected).total_seconds()) > 10:
+        return ans, [f"expires_at is {body['expires_at']}, not {ctx.token_ttl} s from now "
+                     f"({expected.strftime('%Y-%m-%dT%H:%M:%SZ')}): is the app's AUTH_TOKEN_TTL_SECONDS "
+                     "the suite's (--token-ttl)?"]
+    if ctx.token_ttl > EXPIRY_WAIT:
+        return ans, []
+    time.sleep(max(0.0, (expires - datetime.datetime.now(datetime.UTC)).total_seconds()) + 1.1)
+    session = client.with_token(body["token"])
+    graphql = ctx.profile == GRAPHQL
+    for label, path, again in (("GET /auth/me", "/auth/me", session.request("GET", "/auth/me")),
+                               ("the API", "/graphql" if graphql else "/items", protected_request(session, graphql))):
+        wrong += [f"after expires_at, {label}: {p}" for p in expect_unauthorized(again, path, invalid_token=True)]
     return ans, wrong
 
 

@@ -29,6 +29,7 @@ class Ctx:
 
     profile: str = REST
     auth: bool = False
+    token_ttl: int = 604_800  # AUTH_TOKEN_TTL_SECONDS the app runs with
     accounts: dict[str, Account] = field(default_factory=dict)  # "main", "other"
     item_id: int | None = None  # the fixture `{id}` names
     failed_logins: int = 0  # 401 answers to logins from the main address

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 # The modules that register checks, in the order the report lists them (not sorted).
 from . import items, request_rules, body_rules, graphql, auth, throttle  # noqa: F401, I001
-from .auth import new_account
+from .auth import login, new_account
 from .http import Client
 from .judge import Problems, expect_item
 from .registry import CHECKS, REST, Check, Ctx
@@ -41,8 +41,8 @@ def select(profile: str, with_auth: bool, only: list[str] | None = None) -> list
 
 
 def run_checks(client: Client, checks: list[Check], on_outcome: Callable[[Outcome], None], *, profile: str = REST,
-               with_auth: bool = False) -> list[Outcome]:
-    ctx = Ctx(profile=profile, auth=with_auth)
+               with_auth: bool = False, token_ttl: int = Ctx.token_ttl) -> list[Outcome]:
+    ctx = Ctx(profile=profile, auth=with_auth, token_ttl=token_ttl)
     outcomes: list[Outcome] = []
 
     def report(outcome: Outcome) -> None:
@@ -67,10 +67,15 @@ def run_checks(client: Client, checks: list[Check], on_outcome: Callable[[Outcom
                 report(Outcome(item, ["not run: the accounts every check uses could not be set up"], "not run"))
             return outcomes
         client = client.with_token(ctx.token())
+        logged_in = time.monotonic()
 
     fixture_error = ""
     for item in checks:
         started = time.monotonic()
+        if with_auth and started - logged_in > ctx.token_ttl / 2:
+            # Short-lived tokens (a lifetime the suite waits out) are renewed before they die.
+            client = client.with_token(renew_tokens(client, ctx))
+            logged_in = time.monotonic()
         if item.needs_item:
             if ctx.item_id is None and not fixture_error:
                 ctx.item_id, fixture_error = create_fixture(client)
@@ -84,6 +89,15 @@ def run_checks(client: Client, checks: list[Check], on_outcome: Callable[[Outcom
             ans, problems = None, [f"the answer could not be judged: {type(e).__name__}: {e}"]
         report(Outcome(item, problems, ans.describe() if ans else "", time.monotonic() - started))
     return outcomes
+
+
+def renew_tokens(client: Client, ctx: Ctx) -> str | None:
+    """Logs both accounts in again; the main account's new token (its old one if that failed)."""
+    for account in ctx.accounts.values():
+        ans = login(client, account.email, account.password)
+        if ans.status == 200 and ans.media_type == "application/json":
+            account.token = ans.json().get("token", account.token)
+    return ctx.token()
 
 
 def create_fixture(client: Client) -> tuple[int | None, str]:

@@ -4,6 +4,7 @@ stack did or could, and the conformance suite must fail on it. MUTANTS maps a mu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -25,23 +26,25 @@ class Mutant:
     auth: bool
     catches: tuple[str, ...]  # checks that must fail
     app: type[App]
+    token_ttl: int | None = None  # the lifetime it is run with (short: the suite waits it out)
 
 
 MUTANTS: dict[str, Mutant] = {}
 
 
-def mutant(profile: str, *catches: str, auth: bool = False):
+def mutant(profile: str, *catches: str, auth: bool = False, token_ttl: int | None = None):
     def register(cls: type[App]) -> type[App]:
-        MUTANTS[cls.__name__] = Mutant(profile, auth, catches, cls)
+        MUTANTS[cls.__name__] = Mutant(profile, auth, catches, cls, token_ttl)
         return cls
 
     return register
 
 
-def build(profile: str, auth: bool, name: str | None = None) -> App:
-    if name:
-        return MUTANTS[name].app(auth)
-    return (GraphqlApp if profile == GRAPHQL else ItemsApp)(auth)
+def build(profile: str, auth: bool, name: str | None = None, token_ttl: int | None = None) -> App:
+    app = MUTANTS[name].app(auth) if name else (GraphqlApp if profile == GRAPHQL else ItemsApp)(auth)
+    if token_ttl is not None:
+        app.accounts.token_ttl = token_ttl
+    return app
 
 
 # ---- the wire: request line, headers, methods, encoding, body sizes
@@ -335,6 +338,36 @@ class TotalCountsEveryone(ItemsApp):
 class TokenAliveAfterLogout(ItemsApp):
     def logout(self, request: Request, account) -> Response:
         return Response(204)
+
+
+class EternalTokens(Accounts):
+    def account_of(self, token: str):
+        key = hashlib.sha256(token.encode()).hexdigest()
+        with self.lock:
+            found = self.tokens.get(key)
+            return next((a for a in self.by_email.values() if found and a.id == found[0]), None)
+
+
+@mutant(REST, "token-expires", auth=True, token_ttl=2)
+class TokenNeverExpires(ItemsApp):
+    def __init__(self, auth: bool = False) -> None:
+        super().__init__(auth)
+        self.accounts = EternalTokens()
+
+
+class DayLongTokens(Accounts):
+    def issue(self, account, now: float) -> tuple[str, str]:
+        self.token_ttl = 86_400
+        return super().issue(account, now)
+
+
+@mutant(REST, "token-expires", auth=True)
+class TokenLifetimeIgnored(ItemsApp):
+    """Issues tokens for a day whatever AUTH_TOKEN_TTL_SECONDS says."""
+
+    def __init__(self, auth: bool = False) -> None:
+        super().__init__(auth)
+        self.accounts = DayLongTokens()
 
 
 @mutant(REST, "logout", auth=True)
