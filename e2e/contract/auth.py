@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from .http import Answer, Client
-from .judge import (Problems, compact, expect_allow, expect_item, expect_json, expect_problem, expect_status,
+from .judge import (Problems, body_json, compact, expect_allow, expect_item, expect_json, expect_problem, expect_status,
                     expect_unauthorized, is_id)
 from .registry import BOTH, GRAPHQL, JSON, REST, Account, Check, Ctx, add, as_json, check, problem, simple
 
@@ -216,10 +216,9 @@ def failed_login(name: str, shown: str, email_of, password_of):
         ans = login(client, email_of(ctx), password_of(ctx))
         ctx.failed_logins += ans.status == 401
         wrong = expect_unauthorized(ans, "/auth/login", invalid_token=False)
-        if not ans.error and ans.status == 401:
-            body = ans.json() if ans.media_type.endswith("json") else {}
-            if isinstance(body, dict) and body.get("detail") != LOGIN_FAILED:
-                wrong.append(f"detail is {body.get('detail')!r}, not {LOGIN_FAILED!r}")
+        body, _ = body_json(ans)
+        if not ans.error and ans.status == 401 and isinstance(body, dict) and body.get("detail") != LOGIN_FAILED:
+            wrong.append(f"detail is {body.get('detail')!r}, not {LOGIN_FAILED!r}")
         return ans, wrong
 
     add(Check(name, f"POST /auth/login {shown}", f'401 problem, detail "{LOGIN_FAILED}", WWW-Authenticate: Bearer',
@@ -456,18 +455,13 @@ def gql(client: Client, query: str, variables: dict | None = None) -> Answer:
 
 
 def gql_data(ans: Answer) -> tuple[Any, Problems]:
-    body, wrong = expect_json(ans, 200) if ans.media_type == "application/json" else (None, [])
-    if not wrong:
-        wrong = expect_status(ans, 200)
-        if not wrong:
-            try:
-                body = ans.json()
-            except ValueError:
-                return None, ["the body is not JSON"]
+    """`data` of a 200 GraphQL answer without errors."""
+    wrong = expect_status(ans, 200)
     if wrong:
-        return body, wrong
-    if not isinstance(body, dict):
-        return body, ["the body is not a JSON object"]
+        return None, wrong
+    body, bad = body_json(ans)
+    if bad or not isinstance(body, dict):
+        return body, bad or ["the body is not a JSON object"]
     if body.get("errors"):
         return body, [f"errors: {compact(body['errors'])}"]
     return body.get("data"), []
@@ -491,10 +485,9 @@ def unauthenticated(query: str):
         wrong = expect_status(ans, 200)
         if wrong:
             return ans, wrong
-        try:
-            body = ans.json()
-        except ValueError:
-            return ans, ["the body is not JSON"]
+        body, bad = body_json(ans)
+        if bad:
+            return ans, bad
         errors = body.get("errors") if isinstance(body, dict) else None
         codes = [((e or {}).get("extensions") or {}).get("code") for e in errors or [] if isinstance(e, dict)]
         if "UNAUTHENTICATED" not in codes:

@@ -177,7 +177,7 @@ add(Check("patch-surrogate", 'PATCH /items/{id} {"description":"\\udfff"}',
 
 # ---- lengths count code points: 100 emoji are a name, 101 are not
 
-def length_case(name: str, value: dict, status: int, pointer: str | None):
+def length_case(name: str, value: dict, pointer: str | None):
     def run(client: Client, ctx: Ctx):
         ans = client.request("POST", "/items", json.dumps(value, ensure_ascii=False).encode(), JSON)
         if pointer:
@@ -193,11 +193,11 @@ def length_case(name: str, value: dict, status: int, pointer: str | None):
               f"400 problem, errors at {pointer}" if pointer else "201, stored and read back exactly", run, (REST,)))
 
 
-length_case("name-100-emoji", {"name": EMOJI * 100}, 201, None)
-length_case("name-101-emoji", {"name": EMOJI * 101}, 400, "/name")
-length_case("name-101-combining", {"name": "e\u0301" * 50 + "x"}, 400, "/name")
-length_case("description-1000-emoji", {"name": "Tea", "description": EMOJI * 1000}, 201, None)
-length_case("description-1001-emoji", {"name": "Tea", "description": EMOJI * 1001}, 400, "/description")
+length_case("name-100-emoji", {"name": EMOJI * 100}, None)
+length_case("name-101-emoji", {"name": EMOJI * 101}, "/name")
+length_case("name-101-combining", {"name": "e\u0301" * 50 + "x"}, "/name")
+length_case("description-1000-emoji", {"name": "Tea", "description": EMOJI * 1000}, None)
+length_case("description-1001-emoji", {"name": "Tea", "description": EMOJI * 1001}, "/description")
 
 
 # ---- a body on a route that does not read one is ignored
