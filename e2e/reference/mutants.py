@@ -58,6 +58,14 @@ class NoRequestLineLimit(ItemsApp):
         return 65_536
 
 
+@mutant(REST, "request-line-at-limit")
+class RequestLineLimit4K(ItemsApp):
+    """gunicorn's default: request lines of 4,094 bytes, where the contract serves 8,192."""
+
+    def line_limit(self) -> int:
+        return 4094
+
+
 @mutant(REST, "headers-too-large")
 class NoHeaderLimit(ItemsApp):
     def headers_limit(self) -> int:
@@ -72,7 +80,8 @@ class HeaderLimit8K(ItemsApp):
         return 8192
 
 
-@mutant(REST, "method-foo-items", "method-trace-health", "method-connect-health", "method-foo-no-such-path")
+@mutant(REST, "method-foo-items", "method-propfind-items-item", "method-trace-health", "method-connect-health",
+        "method-foo-no-such-path")
 class UnknownMethod405(ItemsApp):
     """Routes every method token, so an unknown one is 405 (or 404), never 501."""
 
@@ -80,8 +89,8 @@ class UnknownMethod405(ItemsApp):
         return True
 
 
-@mutant(REST, "encoding-bad-escape-path", "encoding-bad-escape-query", "encoding-nul-item", "encoding-not-utf8-item",
-        "encoding-not-utf8-query", "encoding-truncated-escape")
+@mutant(REST, "encoding-bad-escape-path", "encoding-bad-escape-query", "encoding-bad-escape-list", "encoding-nul-item",
+        "encoding-nul-health", "encoding-not-utf8-item", "encoding-not-utf8-query", "encoding-truncated-escape")
 class LenientPercentDecoding(ItemsApp):
     """Decodes as urllib does: bad escapes kept as they are, bytes that are not UTF-8 replaced."""
 
@@ -181,7 +190,7 @@ class CaseInsensitivePaths(ItemsApp):
         return super().route(path.lower())
 
 
-@mutant(REST, "head-health", "head-list", "head-item")
+@mutant(REST, "head-health", "head-list", "head-item", "head-missing", "head-unknown-path")
 class HeadSendsBody(ItemsApp):
     def write(self, sock, response: Response, head: bool) -> None:
         super().write(sock, response, False)
@@ -273,6 +282,12 @@ class SurrogateOnlyInFields(ItemsApp):
         super().refuse_surrogates(request, {k: v for k, v in value.items() if k in fields}, fields)
 
 
+@mutant(REST, "name-101-emoji", "description-1001-emoji", "create-name-too-long", "create-description-too-long")
+class LengthLimitsOffByOne(ItemsApp):
+    def length(self, text: str) -> int:
+        return len(text) - 1
+
+
 @mutant(REST, "name-100-emoji", "description-1000-emoji")
 class Utf16Lengths(ItemsApp):
     """Counts UTF-16 units, as Java's String.length() and JavaScript's .length do."""
@@ -293,7 +308,8 @@ class NormalizedLengths(ItemsApp):
 
 
 @mutant(REST, "items-get-list-no-token", "items-post-list-no-token", "items-get-item-no-token",
-        "items-delete-item-no-token", "items-forged-token", auth=True)
+        "items-put-item-no-token", "items-patch-item-no-token", "items-delete-item-no-token", "items-forged-token",
+        auth=True)
 class ItemsPublic(ItemsApp):
     def route(self, path: str):
         route, args = super().route(path)
@@ -424,6 +440,63 @@ class CaseSensitiveAccounts(Accounts):
 class EmailOnlyNeedsAt(ItemsApp):
     def email_problem(self, value) -> str | None:
         return None if isinstance(value, str) and "@" in value[1:] else "email is not a valid address"
+
+
+@mutant(REST, "register-password-11", auth=True)
+class PasswordMinimum8(ItemsApp):
+    def password_problem(self, value) -> str | None:
+        if isinstance(value, str) and 8 <= len(value) <= 72 and len(value.encode()) <= 72:
+            return None
+        return "password must be 8 characters to 72 bytes"
+
+
+@mutant(REST, "register-password-72-bytes", auth=True)
+class PasswordMaximum64Bytes(ItemsApp):
+    def password_problem(self, value) -> str | None:
+        wrong = super().password_problem(value)
+        return wrong or (None if len(value.encode()) <= 64 else "password must be at most 64 bytes")
+
+
+@mutant(REST, "register-email-254", auth=True)
+class EmailMaximum200(ItemsApp):
+    def email_problem(self, value) -> str | None:
+        wrong = super().email_problem(value)
+        return wrong or (None if len(value.strip()) <= 200 else "email is too long")
+
+
+@mutant(REST, "register", "register-taken", auth=True)
+class EmailTakenTwice(ItemsApp):
+    """Registers a second account for a taken email instead of answering 409."""
+
+    def __init__(self, auth: bool = False) -> None:
+        super().__init__(auth)
+        self.accounts = AccountsWithoutUniqueEmails()
+
+
+class AccountsWithoutUniqueEmails(Accounts):
+    def register(self, email: str, password: str):
+        with self.lock:
+            self.by_email.pop(self.normalise(email), None)
+        return super().register(email, password)
+
+
+@mutant(REST, "me-basic", auth=True)
+class BasicSchemeIsInvalidToken(ItemsApp):
+    def authenticate(self, request: Request):
+        if (request.header("authorization") or "").lower().startswith("basic "):
+            return None, self.unauthorized(request, "The token is not valid.", invalid=True)
+        return super().authenticate(request)
+
+
+@mutant(REST, "health-no-token", auth=True)
+class HealthNeedsToken(ItemsApp):
+    """Every path behind the token, /health too (Spring Security's default)."""
+
+    def route(self, path: str):
+        route, args = super().route(path)
+        if route is not None and path == "/health":
+            route = Route(route.methods, needs_token=True)
+        return route, args
 
 
 @mutant(REST, "register-password-73-bytes", "register-password-19-emoji", auth=True)
@@ -592,6 +665,12 @@ def with_limits(**changes):
     return Limits
 
 
+@mutant(GRAPHQL, "graphql-depth-10", "graphql-aliases-15", "graphql-tokens-1000", "graphql-directives-50",
+        "graphql-cost-under")
+class LimitsOneTooStrict(with_limits(depth=9, aliases=14, tokens=999, directives=49, cost=4000)):
+    """Each limit one below the contract's bound (a cost well below)."""
+
+
 @mutant(GRAPHQL, "graphql-depth-11")
 class DepthOffByOne(with_limits(depth=11)):
     """Lets 11 levels through where the contract says 10 (the hand-written limit did)."""
@@ -695,6 +774,21 @@ class GraphqlPublic(GraphqlApp):
         if user is not None and user.id == 0:
             raise GraphQLError("Log in first.", "UNAUTHENTICATED")
         return super().query_me(args, user)
+
+
+@mutant(GRAPHQL, "graphql-no-token-typename", auth=True)
+class TypenameNeedsToken(GraphqlApp):
+    def execute(self, operation, fragments, variables, user):
+        if self.auth and user is None:
+            return None, [GraphQLError("Log in first.", "UNAUTHENTICATED")]
+        return super().execute(operation, fragments, variables, user)
+
+
+@mutant(GRAPHQL, "graphql-not-utf8")
+class GraphqlInvalidUtf8Replaced(GraphqlApp):
+    def graphql(self, request: Request, account) -> Response:
+        request.body = request.body.decode("utf-8", "replace").encode()
+        return super().graphql(request, account)
 
 
 @mutant(GRAPHQL, "graphql-forged-token", auth=True)
