@@ -408,7 +408,8 @@ for method, body in (("GET", None), ("PUT", b'{"name":"Taken"}'), ("PATCH", b'{"
 
 
 @check("items-list-own", "another account creates 2 items; then both accounts list",
-       "its list and total hold exactly its 2 items; the main account's total is unchanged", auth_only=True)
+       "its list and total hold exactly its own items, the 2 new ones among them; the main account's total is "
+       "unchanged", auth_only=True)
 def _list_own(client: Client, ctx: Ctx):
     other = client.with_token(ctx.token("other"))
     before = client.request("GET", "/items?limit=1")
