@@ -1,21 +1,26 @@
-"""gunicorn's own answers, as problem details.
+"""gunicorn's own answers, as problem details, and its request line limit.
 
 gunicorn answers some requests itself, before the app sees them: a request line
 or headers it cannot read, or that are over its limits (gunicorn.conf.py). Its
 workers write those answers as HTML; these workers write the same statuses as
 application/problem+json, like every answer of the app. gunicorn.conf.py names
 the worker class.
+
+They also let gunicorn read the request lines the contract serves (8192 bytes):
+gunicorn cuts `limit_request_line` to 8190, and past that offers only 0, which
+reads a request line of any length into memory.
 """
 
 import socket
 
 from gunicorn import util
-from gunicorn.http import errors
+from gunicorn.http import errors, message
 from gunicorn.http.message import Request
 from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 from gunicorn.workers.sync import SyncWorker as GunicornSyncWorker
 
 from .errors import PROBLEM_JSON, detail, problem, title
+from .request_checks import REQUEST_LINE_MAX
 
 # What gunicorn refuses, and the status of each (any other ParseException: 400).
 STATUSES: tuple[tuple[type[Exception], int], ...] = (
@@ -49,8 +54,27 @@ def client_status(error: Exception) -> int | None:
     return 400 if isinstance(error, errors.ParseException) else None
 
 
+def allow_request_lines_of(length: int) -> None:
+    """Raise the ceiling gunicorn cuts `limit_request_line` to (8190) to `length`.
+
+    gunicorn reads it from `gunicorn.http.message` for every request; nothing
+    else changes: gunicorn still refuses a line over `limit_request_line`.
+    """
+    message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, length)
+
+
 class ProblemAnswers:
-    """Replaces gunicorn's `Worker.handle_error`, which writes an HTML page."""
+    """gunicorn's worker with two changes.
+
+    - `handle_error` writes problem details (gunicorn's writes an HTML page);
+    - `init_process`, run in each worker process before it serves, lets gunicorn
+      read request lines of REQUEST_LINE_MAX bytes (gunicorn.conf.py sets
+      `limit_request_line` to it).
+    """
+
+    def init_process(self) -> None:
+        allow_request_lines_of(REQUEST_LINE_MAX)
+        super().init_process()
 
     def handle_error(
         self,

@@ -23,8 +23,8 @@ from werkzeug.wrappers import Response
 from .errors import PROBLEM_JSON, detail, problem, request_path, title
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-# Bytes of the request line without its CRLF. gunicorn reads at most 8190 and
-# answers 414 itself past that (gunicorn.conf.py): there the limit is 8190.
+# Bytes of the request line without its CRLF (gunicorn.conf.py gives gunicorn
+# the same limit).
 REQUEST_LINE_MAX = 8192
 HEADERS_MAX = 16384
 
