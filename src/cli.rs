@@ -145,6 +145,10 @@ pub enum TemplateCommand {
         /// Seconds each started project has to answer GET /health
         #[arg(long, value_name = "SECONDS", default_value_t = 120)]
         timeout: u64,
+        /// Seconds each install, lint and test step may take; then its whole process group is
+        /// stopped, the case fails and the next case runs
+        #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        step_timeout: u64,
         /// One JSON object on stdout (every combination and its result)
         #[arg(long)]
         json: bool,

@@ -29,6 +29,7 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
         TemplateCommand::Test {
             path,
             timeout,
+            step_timeout,
             json,
         } => {
             let folder = Folder::open(&path)?;
@@ -43,7 +44,11 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
                 }
             };
             crate::signals::install();
-            let report = test::run(&folder, Duration::from_secs(timeout), &progress)?;
+            let limits = test::Limits {
+                health: Duration::from_secs(timeout),
+                step: Duration::from_secs(step_timeout),
+            };
+            let report = test::run(&folder, limits, &progress)?;
             let printed = if json {
                 out.json(&report)
             } else {

@@ -320,6 +320,7 @@ fn verify_options(health_seconds: u64, exec: Option<String>) -> verify::Options 
     verify::Options {
         health_timeout: Duration::from_secs(health_seconds),
         exec,
+        ..verify::Options::default()
     }
 }
 

@@ -540,3 +540,62 @@ fn template_test_reports_the_failing_step_and_exits_9() {
     assert!(passed >= 1, "{stdout}");
     assert!(failed.parse::<usize>().unwrap() >= 1, "{stdout}");
 }
+
+/// A template whose install hangs (a package manager that never ends, with a child of its own)
+/// for hello=yes: each such case is stopped at the step timeout with its whole process group,
+/// fails at `install`, and the cases after it run as if nothing had happened.
+#[test]
+fn a_hanging_install_is_stopped_at_the_step_timeout_and_every_case_is_reported_on_its_own() {
+    let fixture = Fixture::named("hangs");
+    fixture.edit(
+        "sprout.toml",
+        "install = \"python3 -m venv --without-pip .venv\"",
+        "install = '''{{#if hello}}sh -c 'sleep 300 & echo $! >> \"$SPROUT_TEST_HUNG\"; sleep 300'{{else}}python3 -m venv --without-pip .venv{{/if}}'''",
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    let hung = scratch.path().join("hung-pids");
+    let started = std::time::Instant::now();
+    let out = sprout()
+        .args(["template", "test", "--json", "--step-timeout", "2"])
+        .arg(&fixture.path)
+        .env("SPROUT_TEST_HUNG", &hung)
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(9), "{report:#}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(240),
+        "the hanging steps were not stopped: {:?}",
+        started.elapsed()
+    );
+    let cases = report["cases"].as_array().unwrap();
+    let (hanging, others): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) = cases
+        .iter()
+        .partition(|c| !c["combination"].as_str().unwrap().contains("hello=no"));
+    assert!(!hanging.is_empty() && !others.is_empty(), "{report:#}");
+    for case in &hanging {
+        assert_eq!(case["ok"], false, "{case}");
+        assert_eq!(case["failed_step"], "install", "{case}");
+        assert!(
+            case["status"]
+                .as_str()
+                .unwrap()
+                .contains("timed out after 2s"),
+            "{case}"
+        );
+    }
+    for case in &others {
+        assert_eq!(case["ok"], true, "a case after a hung one: {case}");
+    }
+    // Every process a hung install started is gone, the child it left running included.
+    let pids = std::fs::read_to_string(&hung).unwrap();
+    assert_eq!(pids.lines().count(), hanging.len(), "{pids}");
+    for pid in pids.lines() {
+        assert!(
+            crate::update::gone(pid.trim()),
+            "process {pid} outlived its step"
+        );
+    }
+}

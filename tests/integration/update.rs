@@ -834,6 +834,7 @@ fn verify_with(
     let options = sprout::verify::Options {
         health_timeout: std::time::Duration::from_secs(seconds),
         exec: exec.map(str::to_string),
+        ..sprout::verify::Options::default()
     };
     sprout::verify::run(&fx.catalog(), dir, &options, &|_| {}).unwrap()
 }
