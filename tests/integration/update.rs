@@ -851,6 +851,44 @@ pub fn gone(pid: &str) -> bool {
     false
 }
 
+/// Both halves of verify's health rule hold: `GET /health` must answer 200, and its body must
+/// say `"status": "ok"`. A server that breaks either one fails the start step, saying what it
+/// answered; removing either check from `verify::health` fails this test.
+#[cfg(target_os = "linux")]
+#[test]
+fn verify_needs_both_status_200_and_an_ok_body_from_health() {
+    let cases = [
+        ("200", "ok", None),
+        ("500", "ok", Some("HTTP 500")),
+        ("503", "ok", Some("HTTP 503")),
+        ("200", "down", Some("\"down\"")),
+        ("200", "okay", Some("\"okay\"")),
+    ];
+    for (status, said, refusal) in cases {
+        let (fx, dir) = verify_fixture("true");
+        let server = SERVER
+            .replace("200 if self.path", &format!("{status} if self.path"))
+            .replace(
+                "{\"status\": \"ok\"}",
+                &format!("{{\"status\": \"{said}\"}}"),
+            );
+        fs::write(dir.join("server.py"), server).unwrap();
+        let report = run_verify(&fx, &dir, 10);
+        let start = report.steps.iter().find(|s| s.name == "start").unwrap();
+        match refusal {
+            None => assert!(report.ok, "{status} {said}: {report:?}"),
+            Some(what) => {
+                assert!(!report.ok, "{status} {said} was taken as healthy");
+                assert!(!start.ok, "{status} {said}");
+                let note = start.note.as_deref().unwrap_or_default();
+                assert!(note.contains(what), "{status} {said}: {note}");
+            }
+        }
+        let pid = fs::read_to_string(dir.join("sleeper.pid")).unwrap();
+        assert!(gone(pid.trim()), "the server's group outlived verify");
+    }
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn verify_runs_each_step_checks_health_and_stops_the_whole_process_group() {
