@@ -35,10 +35,10 @@ use tower_http::timeout::TimeoutLayer;
 
 use std::sync::Arc;
 
+use crate::catalog::Roots;
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::source::roots::Roots;
 use crate::source::{Origin, Source};
 use offer::Offer;
 use problem::Problem;

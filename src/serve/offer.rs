@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
+use crate::catalog::Roots;
 use crate::error::Result;
 use crate::listing::{self, Summary};
 use crate::source::Origin;
-use crate::source::roots::Roots;
 use crate::stack::Stack;
 
 /// The roots a server reads at start, and how each template is shown.

@@ -31,8 +31,11 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
             timeout,
             step_timeout,
             json,
+            trust,
         } => {
             let folder = Folder::open(&path)?;
+            // The template's commands run only once accepted (or with --trust).
+            crate::trust::check_here(folder.catalog.origin(), &test::commands(&folder)?, trust)?;
             if !json {
                 out.result(&format!("Test {}\n", folder.path.display()))
                     .map_err(Error::printing)?;
@@ -43,7 +46,6 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
                     let _ = out.result(&test::case_text(case));
                 }
             };
-            crate::signals::install();
             let limits = test::Limits {
                 health: Duration::from_secs(timeout),
                 step: Duration::from_secs(step_timeout),

@@ -491,7 +491,7 @@ fn template_new_writes_a_template_that_passes_check() {
 fn template_new_writes_a_template_that_passes_test() {
     let fixture = Fixture::named("pysvc");
     let out = sprout()
-        .args(["template", "test", "--json"])
+        .args(["template", "test", "--json", "--trust"])
         .arg(&fixture.path)
         .output()
         .unwrap();
@@ -524,7 +524,7 @@ fn template_test_reports_the_failing_step_and_exits_9() {
         "\"message\": \"bye\"",
     );
     let out = sprout()
-        .args(["template", "test"])
+        .args(["template", "test", "--trust"])
         .arg(&fixture.path)
         .output()
         .unwrap();
@@ -557,7 +557,14 @@ fn a_hanging_install_is_stopped_at_the_step_timeout_and_every_case_is_reported_o
     let hung = scratch.path().join("hung-pids");
     let started = std::time::Instant::now();
     let out = sprout()
-        .args(["template", "test", "--json", "--step-timeout", "20"])
+        .args([
+            "template",
+            "test",
+            "--json",
+            "--trust",
+            "--step-timeout",
+            "20",
+        ])
         .arg(&fixture.path)
         .env("SPROUT_TEST_HUNG", &hung)
         .timeout(std::time::Duration::from_secs(300))
