@@ -590,7 +590,7 @@ fn a_hanging_install_is_stopped_at_the_step_timeout_and_every_case_is_reported_o
             case["status"]
                 .as_str()
                 .unwrap()
-                .contains("timed out after 2s"),
+                .contains("timed out after 20s"),
             "{case}"
         );
     }
