@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::answers::{AnswersFile, Asker, Given};
 use crate::catalog::Catalog;
+use crate::catalog::Roots;
 use crate::cli::NewArgs;
 use crate::doctor::{self, Finding};
 use crate::error::{Error, NoPrompt, Result};
@@ -14,8 +15,7 @@ use crate::output::Output;
 use crate::prompt::{self, TerminalAsker};
 use crate::report::{self, NextSteps, Outcome};
 use crate::source::Source;
-use crate::source::roots::Roots;
-use crate::source::trust::{self, Ask};
+use crate::trust::{self, Ask};
 use crate::{git, install, signals, update, writer};
 
 /// `sprout new`'s arguments, resolved: where the stacks come from, what was answered and
@@ -198,7 +198,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     }
 
     let written = {
-        let _guard = signals::WritingGuard::start();
+        let _guard = signals::Guard::start();
         writer::write(&target, &project.files, settings.force, &signals::CANCEL)?
     };
     for path in &written.added {

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
 use crate::record::{self, Record};
-use crate::source::{Source, trust};
+use crate::source::Source;
+use crate::trust;
 use crate::verify;
 
 use super::{Fate, Preview, base, diff, prepare, write};
@@ -83,7 +84,6 @@ fn run(
         let report = verify_after
             .then(|| {
                 accept_commands(catalog, dir, flags.source.trust)?;
-                crate::signals::install();
                 verify::run(catalog, dir, &verify_options(120, None), &|_| {})
             })
             .transpose()
@@ -333,7 +333,6 @@ fn run_verify(
 ) -> Result<Exit> {
     accept_commands(catalog, dir, trusted)?;
     // An interrupt stops the running step's process group, then sprout exits 130.
-    crate::signals::install();
     if !json {
         printed(out.result(&verify::heading(dir)), None)?;
     }

@@ -2,9 +2,9 @@
 //! template that is not built in declares (install, lint, test, start) run only once they have
 //! been shown and accepted at the terminal, or accepted ahead with `--trust`.
 
-use super::Origin;
 use crate::error::{Error, NoPrompt, Result};
 use crate::prompt::{self, TerminalAsker};
+use crate::source::Origin;
 
 /// How the commands can be accepted when `--trust` was not given.
 pub enum Ask<'a> {
@@ -32,15 +32,6 @@ pub fn check(origin: &Origin, commands: &[String], trust: bool, ask: Ask) -> Res
         },
         Ask::Not(why) => Err(refused(Some(why))),
     }
-}
-
-/// The commands, one to a line, indented, as the question and the error show them.
-pub fn listed(commands: &[String]) -> String {
-    commands
-        .iter()
-        .map(|c| format!("  {c}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// [`check`] for a command that asks nothing else: at the terminal when there is one.
