@@ -727,6 +727,47 @@ fn cli_update_of_a_project_made_by_todays_release() {
     assert!(!text.contains("<<<<<<<"));
 }
 
+#[test]
+fn a_spring_boot_project_on_the_dropped_4_0_line_moves_to_4_1() {
+    // As a project made before Boot 4.0 was dropped records itself: template 1, boot 4.0.
+    let tmp = tempfile::tempdir().unwrap();
+    sprout()
+        .args([
+            "new",
+            "svc",
+            "--stack",
+            "spring-boot",
+            "--yes",
+            "--no-git",
+            "-o",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let dir = tmp.path().join("svc");
+    let record = read(&dir, ".sprout.toml")
+        .replace("template_version = 2", "template_version = 1")
+        .replace("boot = \"4.2\"", "boot = \"4.0\"");
+    assert!(record.contains("boot = \"4.0\""), "{record}");
+    write(&dir, ".sprout.toml", &record);
+    sprout()
+        .arg("update")
+        .arg(&dir)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("\"4.0\" → \"4.1\""));
+    let record = read(&dir, ".sprout.toml");
+    assert!(
+        record.contains("boot = \"4.1\"") && record.contains("template_version = 2"),
+        "{record}"
+    );
+    assert!(
+        read(&dir, "pom.xml").contains("<version>4.1."),
+        "the parent is Boot 4.1"
+    );
+    sprout().arg("check").arg(&dir).assert().code(0);
+}
+
 /// A user's edit and a template change to a list of lines, by index and kind.
 #[derive(Debug, Clone)]
 enum Edit {
