@@ -321,9 +321,7 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
     for check in case.checks:
         log = work / f"check-{Path(check).stem}.log"
         step_started = time.monotonic()
-        # A check that runs sprout again runs the binary under test (SPROUT).
-        check_env = dict(env, SPROUT=str(binary.resolve()))
-        if not run_check(case, project, f"{ROOT / check} {project}", check_env, log):
+        if not run_check(case, project, f"{ROOT / check} {project}", {**env, "SPROUT_BINARY": str(binary.resolve())}, log):
             return fail(f"check {check}", log)
         result.steps.append((Path(check).stem, time.monotonic() - step_started))
     result.seconds = time.monotonic() - started

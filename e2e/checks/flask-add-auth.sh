@@ -9,7 +9,7 @@
 set -euo pipefail
 project="$(cd "$1" && pwd)"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-sprout="${SPROUT:-$repo/target/release/sprout}"
+sprout="${SPROUT_BINARY:-$repo/target/release/sprout}"
 fail() { echo "flask-add-auth: $*" >&2; exit 1; }
 cd "$project"
 run="$(sed -n 's/^packaging = "\(.*\)"$/\1/p' .sprout.toml)"
