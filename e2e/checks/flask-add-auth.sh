@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # `sprout add auth` on a Flask project whose database already holds data: called as
-# `flask-add-auth.sh <project-dir>` after the case's steps (the server ran, the migrations made
-# the tables, the conformance suite stored items). The project is committed as it is, then:
+# `flask-add-auth.sh <project-dir>` (SPROUT_BINARY: the sprout under test) after the case's
+# steps (the server ran, the migrations made the tables, the conformance suite stored items).
+# The project is committed as it is, then:
 #   - `sprout add auth` changes it without a conflict and adds the migration 0002 after 0001;
 #   - `sprout verify` passes: install, lint, the tests (now with test_auth.py), and start, which
 #     applies 0002 to the database that holds the items;
 #   - the database is then at 0002 and still holds every item it held.
 set -euo pipefail
 project="$(cd "$1" && pwd)"
-repo="$(cd "$(dirname "$0")/../.." && pwd)"
-sprout="${SPROUT_BINARY:-$repo/target/release/sprout}"
+sprout="${SPROUT_BINARY:?SPROUT_BINARY names the sprout binary under test}"
 fail() { echo "flask-add-auth: $*" >&2; exit 1; }
 cd "$project"
 run="$(sed -n 's/^packaging = "\(.*\)"$/\1/p' .sprout.toml)"
