@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `sprout add auth` on a Django project that ran and holds data: called as
 # `django-add-auth.sh <project-dir>` after the steps of a case generated without accounts (the
-# database made and migrated by `start`), with SPROUT the binary under test. As a user has it:
+# database made and migrated by `start`), with SPROUT_BINARY the sprout under test. As a user has it:
 #   - data in the database: a superuser and a user without an email address (createsuperuser and
 #     the admin let it be empty), a user with one, and an item;
 #   - the project committed to git (a repository made here when the case made none);
@@ -14,7 +14,7 @@
 # It changes the project: it runs last among the case's checks.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-sprout="${SPROUT:-$repo/target/release/sprout}"
+sprout="${SPROUT_BINARY:?SPROUT_BINARY names the sprout binary under test}"
 cd "$1"
 py=.venv/bin/python
 fail() { echo "django-add-auth: $*" >&2; exit 1; }
