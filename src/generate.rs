@@ -78,6 +78,7 @@ pub fn outcome<'a>(
             target,
             commands: &project.commands,
             steps: &project.steps,
+            running: &project.running,
             port: plan.stack.port,
             installed: false,
             shortfalls: &[],

@@ -39,7 +39,8 @@ pub struct Manifest {
     /// What the project needs on the machine (`sprout doctor`, the check before `new`).
     #[serde(default)]
     pub requires: Vec<RequireEntry>,
-    /// Steps between installing and running, printed as next steps.
+    /// Steps between installing and running, and (`running = true`) once the server runs,
+    /// printed as next steps.
     #[serde(default, rename = "step")]
     pub steps: Vec<StepEntry>,
     /// Lock files the install command may write (committed with the project, or named).
@@ -83,6 +84,9 @@ pub struct SharedOptions {
 pub struct SharedRules {
     #[serde(default, rename = "file")]
     pub files: Vec<FileRule>,
+    /// Next steps every stack of the catalogue gets, before its own (same format as a stack's).
+    #[serde(default, rename = "step")]
+    pub steps: Vec<StepEntry>,
 }
 
 /// One `[[option]]` as written. Every field but `key` may be left out when the entry changes a
@@ -188,6 +192,9 @@ pub struct StepEntry {
     pub note: Option<String>,
     #[serde(default)]
     pub when: Condition,
+    /// A step to take once the server runs (after the health check), instead of before it.
+    #[serde(default)]
+    pub running: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -155,6 +155,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             target: &target,
             commands,
             steps: &project.steps,
+            running: &project.running,
             port: stack.port,
             installed,
             shortfalls: &shortfalls,

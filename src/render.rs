@@ -60,7 +60,7 @@ impl Commands {
     }
 }
 
-/// One of the steps between installing and running (`[[step]]`), rendered.
+/// One of the next steps (`[[step]]`), rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// A command to run in the project.
@@ -73,8 +73,10 @@ pub enum Step {
 pub struct Project {
     pub files: Vec<OutputFile>,
     pub commands: Commands,
-    /// The steps whose condition holds, in manifest order.
+    /// The steps between installing and running whose condition holds, in manifest order.
     pub steps: Vec<Step>,
+    /// The steps to take once the server runs (`running = true`), in manifest order.
+    pub running: Vec<Step>,
 }
 
 /// Render the whole project in memory.
@@ -236,8 +238,8 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         // A stack's own file replaces a shared one at the same path.
         files.extend(rendered_layer);
     }
-    let mut steps = Vec::new();
-    for step in &stack.steps {
+    let (mut steps, mut running) = (Vec::new(), Vec::new());
+    for step in stack.shared_steps.iter().chain(&stack.steps) {
         if !step.when.holds(lookup) {
             continue;
         }
@@ -245,9 +247,14 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
             fill(&hb, parse, origin.built_in, t, &data)
                 .map_err(|e| in_manifest(plan, format!("step `{t}`"), e))
         };
+        let list = if step.running {
+            &mut running
+        } else {
+            &mut steps
+        };
         match (&step.run, &step.note) {
-            (Some(run), _) => steps.push(Step::Run(text(run)?)),
-            (None, Some(note)) => steps.push(Step::Note(text(note)?)),
+            (Some(run), _) => list.push(Step::Run(text(run)?)),
+            (None, Some(note)) => list.push(Step::Note(text(note)?)),
             (None, None) => {}
         }
     }
@@ -255,6 +262,7 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         files: files.into_values().collect(),
         commands,
         steps,
+        running,
     })
 }
 

@@ -56,6 +56,8 @@ pub struct NextSteps<'a> {
     pub commands: &'a Commands,
     /// The stack's steps between installing and running (`[[step]]`).
     pub steps: &'a [Step],
+    /// The steps once the server runs (`[[step]]` with `running = true`).
+    pub running: &'a [Step],
     pub port: u16,
     /// `--install` ran and succeeded: installing is not a next step.
     pub installed: bool,
@@ -82,12 +84,11 @@ pub fn next_steps(next: &NextSteps) -> Vec<String> {
     if !next.installed {
         steps.push(next.commands.install.clone());
     }
-    for step in next.steps {
-        steps.push(match step {
-            Step::Run(command) => command.clone(),
-            Step::Note(note) => format!("# {note}"),
-        });
-    }
+    let line = |step: &Step| match step {
+        Step::Run(command) => command.clone(),
+        Step::Note(note) => format!("# {note}"),
+    };
+    steps.extend(next.steps.iter().map(line));
     steps.push(next.commands.test.clone());
     steps.push(
         next.commands
@@ -101,6 +102,7 @@ pub fn next_steps(next: &NextSteps) -> Vec<String> {
     } else {
         format!("curl {url}")
     });
+    steps.extend(next.running.iter().map(line));
     steps
 }
 

@@ -30,7 +30,10 @@ pub struct Stack {
     pub commands: Commands,
     pub rules: Vec<FileRule>,
     pub requires: Vec<Requirement>,
+    /// The manifest's `[[step]]` entries, in file order.
     pub steps: Vec<StepEntry>,
+    /// The shared layer's `[[step]]` entries: next steps before the stack's own.
+    pub shared_steps: Vec<StepEntry>,
     pub lock_files: Vec<String>,
     pub dir: &'static Dir<'static>,
     /// The `_shared/` layer of the catalogue the stack was loaded from.
@@ -414,7 +417,8 @@ impl Stack {
         }
 
         let requires = check_requirements(manifest.requires, &options, key)?;
-        for step in &manifest.steps {
+        let shared_rules = crate::catalog::shared_rules(shared_dir)?;
+        for step in shared_rules.steps.iter().chain(&manifest.steps) {
             let what = match (&step.run, &step.note) {
                 (Some(run), None) => format!("step `{run}`"),
                 (None, Some(note)) => format!("step `# {note}`"),
@@ -456,10 +460,11 @@ impl Stack {
             rules: manifest.files,
             requires,
             steps: manifest.steps,
+            shared_steps: shared_rules.steps,
             lock_files: manifest.lock_files,
             dir,
             shared: shared_dir,
-            shared_rules: crate::catalog::shared_rules(shared_dir)?.files,
+            shared_rules: shared_rules.files,
             origin: Origin::BUILT_IN,
             source: crate::source::Origin::BuiltIn,
         })

@@ -371,6 +371,7 @@ fn steps_of(stack: &Stack, project: &Project, installed: bool, os: &str) -> Vec<
         target: Path::new("./demo-app"),
         commands: &project.commands,
         steps: &project.steps,
+        running: &project.running,
         port: stack.port,
         installed,
         shortfalls: &[],
@@ -406,14 +407,31 @@ fn next_steps_of_every_stack_and_option_lead_to_a_running_app() {
                 .clone()
                 .unwrap_or_else(|| project.commands.start.clone());
 
+            // The steps once the server runs come last, after the health check.
+            let health_at = steps.len() - 1 - project.running.len();
             assert_eq!(steps[0], "cd ./demo-app", "{context}");
             assert_eq!(steps[1], project.commands.install, "{context}");
-            assert_eq!(steps[steps.len() - 2], run, "{context}");
+            assert_eq!(steps[health_at - 1], run, "{context}");
             assert_eq!(
-                steps.last().unwrap(),
-                &format!("curl http://localhost:{}/health", stack.port),
+                steps[health_at],
+                format!("curl http://localhost:{}/health", stack.port),
                 "{context}"
             );
+            // With accounts, the steps register, log in keeping the token, and use it.
+            let base = format!("http://localhost:{}", stack.port);
+            let after = &steps[health_at + 1..];
+            if answer("auth") == "token" {
+                let register = position(after, &format!("{base}/auth/register"));
+                let login = position(after, "TOKEN=$(curl");
+                let items = position(after, "Authorization: Bearer $TOKEN");
+                assert!(
+                    register < login && login < items && register.is_some(),
+                    "{context}: {after:?}"
+                );
+                assert!(after[login.unwrap()].contains(&format!("{base}/auth/login")));
+            } else {
+                assert!(after.is_empty(), "{context}: {after:?}");
+            }
             assert!(!steps.iter().any(|s| s.starts_with("open ")), "{context}");
             let test_at = position(&steps, &project.commands.test).unwrap();
 
@@ -445,12 +463,12 @@ fn next_steps_of_every_stack_and_option_lead_to_a_running_app() {
                 "flask" if answer("database") != "none" => {
                     let at = position(&steps, "flask --app demo_app db upgrade")
                         .unwrap_or_else(|| panic!("{context}: {steps:?}"));
-                    assert!(at < steps.len() - 2, "{context}");
+                    assert!(at < health_at - 1, "{context}");
                 }
                 "django" => {
                     let at = position(&steps, "python manage.py migrate")
                         .unwrap_or_else(|| panic!("{context}: {steps:?}"));
-                    assert!(at < steps.len() - 2, "{context}");
+                    assert!(at < health_at - 1, "{context}");
                 }
                 _ => {}
             }
@@ -476,8 +494,8 @@ fn next_steps_of_every_stack_and_option_lead_to_a_running_app() {
             // `open` is a macOS command.
             let mac = steps_of(&stack, &project, false, "macos");
             assert_eq!(
-                mac.last().unwrap(),
-                &format!("open http://localhost:{}/health", stack.port)
+                mac[health_at],
+                format!("open http://localhost:{}/health", stack.port)
             );
         }
     }
