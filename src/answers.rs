@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, NoPrompt, Result};
+use crate::record::Record;
 use crate::stack::{OptionSpec, Stack};
 use crate::value::Value;
 
@@ -195,6 +196,35 @@ pub fn resolve(
         answers.push((option.key.clone(), value));
     }
     Ok(answers)
+}
+
+/// The recorded answers with `set` laid over them, checked exactly as `sprout new` checks them.
+pub fn from_record(
+    stack: &Stack,
+    record: &Record,
+    set: &[(String, String)],
+) -> Result<Vec<(String, Value)>> {
+    let mut values = record.answers.clone();
+    // The record holds every option, also those that did not apply; an answer that does not
+    // apply with the new answers is left to its default, as `new` would.
+    loop {
+        let given = Given {
+            set: set.to_vec(),
+            file: Some(AnswersFile {
+                stack: Some(stack.key.clone()),
+                template: None,
+                values: values.clone(),
+            }),
+        };
+        match resolve(stack, &given, None) {
+            Err(Error::NotApplicable { key, .. })
+                if values.iter().any(|(k, _)| *k == key) && !set.iter().any(|(k, _)| *k == key) =>
+            {
+                values.retain(|(k, _)| *k != key);
+            }
+            other => return other,
+        }
+    }
 }
 
 fn missing(option: &OptionSpec, why: NoPrompt) -> Error {

@@ -7,11 +7,17 @@
 
 use std::path::Path;
 
-use include_dir::{Dir, DirEntry, File, include_dir};
+use include_dir::{Dir, DirEntry, include_dir};
 
+pub mod roots;
+
+pub use crate::dir::{child, file};
+pub use roots::Roots;
+
+use crate::dir::text as read_text;
 use crate::error::{Error, Result};
-use crate::manifest::{Manifest, SharedOptions, SharedRules};
-use crate::source::limits::Refusal;
+use crate::limits::Refusal;
+use crate::manifest::{Manifest, SharedOptions};
 use crate::source::{self, Origin, Source};
 use crate::stack::{self as stack, Stack};
 
@@ -209,18 +215,6 @@ pub fn shared_options() -> Result<SharedOptions> {
     Catalog::embedded().shared_options()
 }
 
-/// The rules for the shared files of a `_shared/` folder; without a `shared.toml`, none (every
-/// shared file is written).
-pub fn shared_rules(shared: &'static Dir<'static>) -> Result<SharedRules> {
-    match file(shared, "shared.toml") {
-        None => Ok(SharedRules::default()),
-        Some(_) => {
-            let text = read_text(shared, SHARED, "shared.toml")?;
-            toml::from_str(text).map_err(|e| broken(SHARED, format!("shared.toml: {e}")))
-        }
-    }
-}
-
 /// The key of a stack folder: one with a manifest, whose name does not start with `_`.
 fn stack_key(dir: &'static Dir<'static>) -> Option<&'static str> {
     let name = dir.path().file_name()?.to_str()?;
@@ -240,24 +234,6 @@ pub fn is_stack_key(key: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// The sub-folder `name` of `dir`. (include_dir's own `get_dir` searches the whole tree.)
-pub fn child(dir: &'static Dir<'static>, name: &str) -> Option<&'static Dir<'static>> {
-    dir.dirs()
-        .find(|d| d.path().file_name().is_some_and(|n| n == name))
-}
-
-/// The file `name` directly in `dir`.
-pub fn file(dir: &'static Dir<'static>, name: &str) -> Option<&'static File<'static>> {
-    dir.files()
-        .find(|f| f.path().file_name().is_some_and(|n| n == name))
-}
-
-fn read_text(dir: &'static Dir<'static>, stack: &str, name: &str) -> Result<&'static str> {
-    file(dir, name)
-        .and_then(|f| f.contents_utf8())
-        .ok_or_else(|| broken(stack, format!("{name} is missing or not UTF-8")))
-}
-
 fn broken(stack: &str, reason: String) -> Error {
     Error::Template {
         stack: stack.to_string(),
@@ -274,7 +250,7 @@ fn outside_partial(dir: &'static Dir<'static>) -> Option<Refusal> {
         }
         let text = file.contents_utf8()?;
         crate::render::partial_calls(text)
-            .find(|name| crate::render::safe_path(name).is_none())
+            .find(|name| crate::paths::relative(name).is_err())
             .map(|name| Refusal::PartialOutside {
                 file: file.path().display().to_string(),
                 name: name.to_string(),

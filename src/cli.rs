@@ -148,6 +148,10 @@ pub enum TemplateCommand {
         /// One JSON object on stdout (every combination and its result)
         #[arg(long)]
         json: bool,
+        /// Run the template's commands without asking (install, lint, test, start); without it
+        /// they are shown and asked about at a terminal, and refused (exit 13) elsewhere
+        #[arg(long)]
+        trust: bool,
     },
     /// Write a minimal template folder DIR/NAME that passes `check` and `test` as it is
     New {

@@ -121,7 +121,7 @@ pub enum Error {
     #[error("the template {template} was refused: {refusal}")]
     TemplateRefused {
         template: String,
-        refusal: crate::source::limits::Refusal,
+        refusal: crate::limits::Refusal,
     },
 
     #[error("stack `{key}` is defined twice: by {first} and by {second}")]
@@ -333,7 +333,7 @@ impl Error {
             ),
             Error::Untrusted { commands, .. } => Some(format!(
                 "nothing was written or run; read the template and these commands, then pass --trust to accept them:\n{}",
-                crate::source::trust::listed(commands)
+                crate::text::command_lines(commands)
             )),
 
             Error::Render(e) => Some(e.hint()),

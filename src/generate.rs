@@ -11,7 +11,7 @@ use crate::record::{self, Record};
 use crate::render::{self, MODE_FILE, OutputFile, Project};
 use crate::report::{self, NextSteps, Outcome};
 use crate::stack::Stack;
-use crate::{secrets, source, update};
+use crate::{secrets, source};
 
 /// The answers given before any prompt: the positional NAME, each `--set KEY=VALUE` as typed,
 /// and the answers file.
@@ -49,7 +49,11 @@ pub fn prepare<'s>(
         year: secrets::current_year(),
     };
     let mut project = render::render(&plan).map_err(|error| source::blame(&stack.source, error))?;
-    let ids = update::base::ids(&project.files, &plan.secrets);
+    let files = project
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), &*f.contents));
+    let ids = record::ids(files, &plan.secrets);
     project.files.push(OutputFile {
         path: record::FILE_NAME.to_string(),
         contents: Record::new(&plan, ids).contents().into_bytes().into(),

@@ -5,13 +5,13 @@
 
 use serde_json::{Value as Json, json};
 
+use crate::catalog::Roots;
 use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::git;
 use crate::output::Output;
 use crate::source::Origin;
-use crate::source::roots::Roots;
 use crate::stack::{Kind, Stack};
 use crate::value::Value;
 

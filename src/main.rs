@@ -47,12 +47,33 @@ fn clap_exit(error: &clap::Error) -> ExitCode {
     }
 }
 
+#[cfg(feature = "serve")]
+fn is_serve(command: &Command) -> bool {
+    matches!(command, Command::Serve(_))
+}
+
+#[cfg(not(feature = "serve"))]
+fn is_serve(_command: &Command) -> bool {
+    false
+}
+
 fn run(command: Command, out: &Output) -> Result<Exit> {
+    // One policy for Ctrl-C and SIGTERM in every command that writes or runs something (see
+    // `signals`); serve stops gracefully on its own.
+    let only_reads = matches!(
+        command,
+        Command::List { .. }
+            | Command::Show { .. }
+            | Command::Doctor { .. }
+            | Command::Completions { .. }
+            | Command::Man
+    );
+    if !only_reads && !is_serve(&command) {
+        signals::on_quit(sprout::prompt::restore_terminal);
+        signals::install();
+    }
     match command {
-        Command::New(args) => {
-            signals::install();
-            new::run(args, out)
-        }
+        Command::New(args) => new::run(args, out),
         Command::List { json } => listing::list(json, out),
         Command::Show { stack, json } => listing::show(&stack, json, out),
         Command::Update(args) => update::command::update(args, out),

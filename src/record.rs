@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::paths;
 use crate::plan::Plan;
 use crate::value::{Answers, Value};
 
-pub const FILE_NAME: &str = ".sprout.toml";
+pub const FILE_NAME: &str = paths::RECORD;
 
 /// The record's keys that are not answers.
 pub const META_KEYS: &[&str] = &[
@@ -116,7 +117,7 @@ impl Record {
                 "files" => {
                     let files = value.as_table().ok_or("`files` must be a table")?;
                     for (path, id) in files {
-                        let id = id.as_str().filter(|id| is_blob_id(id));
+                        let id = id.as_str().filter(|id| crate::git::is_object_id(id));
                         let id = id.ok_or_else(|| format!("files.\"{path}\": not a blob id"))?;
                         check_path(path)?;
                         record.files.insert(path.clone(), id.to_string());
@@ -197,23 +198,25 @@ struct Files<'a> {
     files: &'a BTreeMap<String, String>,
 }
 
-fn is_blob_id(id: &str) -> bool {
-    id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit())
+/// A path in the record must be one sprout could have written: see [`paths::check`].
+pub fn check_path(path: &str) -> Result<(), String> {
+    paths::check(path).map_err(|refused| refused.to_string())
 }
 
-/// A path in the record must stay inside the project: relative, no `..`, no empty segment.
-pub fn check_path(path: &str) -> Result<(), String> {
-    let ok = !path.is_empty()
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && path
-            .split('/')
-            .all(|s| !s.is_empty() && s != ".." && s != "." && !s.contains(':'));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("`{path}` is not a path inside the project"))
-    }
+/// The record's `[files]`: the git blob id of each rendered file (path, contents), secrets
+/// masked.
+pub fn ids<'f>(
+    files: impl IntoIterator<Item = (&'f str, &'f [u8])>,
+    secrets: &[(String, String)],
+) -> BTreeMap<String, String> {
+    files
+        .into_iter()
+        .filter(|(path, _)| *path != FILE_NAME)
+        .map(|(path, contents)| {
+            let masked = crate::secrets::mask(contents, secrets);
+            (path.to_string(), crate::git::blob_id(&masked))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -249,7 +252,16 @@ mod tests {
 
     #[test]
     fn paths_leaving_the_project_are_refused() {
-        for bad in ["../x", "/etc/passwd", "a//b", "a/../../b", "C:/x", ""] {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a//b",
+            "a/../../b",
+            "C:/x",
+            "",
+            ".git/HEAD",
+            ".GIT/config",
+        ] {
             let text = format!(
                 "stack = \"x\"\n[files]\n\"{bad}\" = \"{}\"\n",
                 "0".repeat(40)

@@ -8,8 +8,8 @@ use handlebars::{Context, Handlebars, RenderContext, RenderError, Renderable, St
 use include_dir::{Dir, File};
 use serde_json::{Map, Value as Json};
 
-use crate::catalog;
 use crate::compiled;
+use crate::dir::{child, walk};
 use crate::error::{Error, Result};
 use crate::helpers::{self, RawText};
 use crate::lift;
@@ -136,14 +136,14 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
     // Choose the files first, so only the partials they use are parsed.
     let layers = [
         Layer {
-            dir: catalog::child(stack.shared, "files"),
+            dir: child(stack.shared, "files"),
             prefix: "_shared/files/".to_string(),
             rules: &stack.shared_rules,
             manifest: "_shared/shared.toml".to_string(),
             built_in: shared_built_in,
         },
         Layer {
-            dir: catalog::child(stack.dir, "files"),
+            dir: child(stack.dir, "files"),
             prefix: format!("{}/files/", stack.key),
             rules: &stack.rules,
             manifest: manifest.clone(),
@@ -181,13 +181,13 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
     }
 
     let mut partials = partial_sources(
-        catalog::child(stack.shared, "partials"),
+        child(stack.shared, "partials"),
         "_shared/partials/",
         shared_built_in,
     );
     let own = format!("{}/partials", stack.key);
     partials.extend(partial_sources(
-        catalog::child(stack.dir, "partials"),
+        child(stack.dir, "partials"),
         &format!("{own}/"),
         origin.built_in,
     ));
@@ -420,13 +420,13 @@ impl FileRenderer<'_> {
         } else {
             path
         };
-        let path = safe_path(&path).ok_or_else(|| {
-            TemplateError::other(
+        if let Err(refused) = crate::paths::check(&path) {
+            return Err(TemplateError::other(
                 rules_file(),
-                format!("{source}: path `{path}` leaves the project"),
+                format!("{source} cannot be written there: {refused}"),
                 built_in,
-            )
-        })?;
+            ));
+        }
         let contents = if source.ends_with(".hbs") {
             let text = file.contents_utf8().ok_or_else(|| {
                 TemplateError::other(stored(), "a template must be UTF-8".into(), built_in)
@@ -590,48 +590,9 @@ pub fn default_path(source: &str) -> String {
     }
 }
 
-/// `path` normalised to `/`-separated segments, or None if it could leave the project.
-pub fn safe_path(path: &str) -> Option<String> {
-    let segments: Vec<&str> = path.split('/').collect();
-    let ok = !path.is_empty()
-        && segments
-            .iter()
-            .all(|s| !s.is_empty() && *s != "." && *s != ".." && !s.contains(['\\', '\0', ':']));
-    ok.then(|| segments.join("/"))
-}
-
-fn walk(dir: &'static Dir<'static>) -> Vec<&'static File<'static>> {
-    let mut out: Vec<&'static File<'static>> = dir.files().collect();
-    for sub in dir.dirs() {
-        out.extend(walk(sub));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_that_leave_the_project_are_refused() {
-        for bad in [
-            "",
-            "/etc/passwd",
-            "../x",
-            "a/../../x",
-            "a//b",
-            "./a",
-            "a\\b",
-            "c:/x",
-            "a/",
-        ] {
-            assert_eq!(safe_path(bad), None, "{bad}");
-        }
-        assert_eq!(
-            safe_path("src/main/java/com/example/App.java").as_deref(),
-            Some("src/main/java/com/example/App.java")
-        );
-    }
 
     #[test]
     fn partial_calls_are_found_with_and_without_whitespace_control() {

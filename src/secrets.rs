@@ -1,4 +1,6 @@
-//! Per-project secrets and the current year: the two inputs of a plan that are not answers.
+//! Per-project secrets and the current year: the two inputs of a plan that are not answers; and
+//! the mask tokens that stand for the secrets wherever they must not be kept (the record's blob
+//! ids, the update's base).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,6 +18,45 @@ pub fn generate(len: usize) -> Result<String> {
         .iter()
         .map(|b| ALPHABET[usize::from(b & 63)] as char)
         .collect())
+}
+
+/// The token standing for secret `name` in masked contents.
+pub fn token(name: &str) -> String {
+    format!("SPROUTSECRET_{}_MASKED", name.to_ascii_uppercase())
+}
+
+/// Each secret of the stack paired with its token.
+pub fn tokens(secrets: &[(String, usize)]) -> Vec<(String, String)> {
+    secrets
+        .iter()
+        .map(|(name, _)| (name.clone(), token(name)))
+        .collect()
+}
+
+/// `bytes` with every secret value replaced by its token.
+pub fn mask(bytes: &[u8], values: &[(String, String)]) -> Vec<u8> {
+    replace(bytes, values.iter().map(|(n, v)| (v.as_str(), token(n))))
+}
+
+/// `bytes` with every token replaced by its secret value.
+pub fn unmask(bytes: &[u8], values: &[(String, String)]) -> Vec<u8> {
+    replace(bytes, values.iter().map(|(n, v)| (token(n), v.clone())))
+}
+
+fn replace<A: AsRef<str>, B: AsRef<str>>(
+    bytes: &[u8],
+    pairs: impl Iterator<Item = (A, B)>,
+) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return bytes.to_vec();
+    };
+    let mut text = text.to_string();
+    for (from, to) in pairs {
+        if !from.as_ref().is_empty() {
+            text = text.replace(from.as_ref(), to.as_ref());
+        }
+    }
+    text.into_bytes()
 }
 
 /// The year for LICENSE files: from SOURCE_DATE_EPOCH when set (reproducible builds), else now.

@@ -1,18 +1,31 @@
-//! Ctrl-C, SIGTERM and SIGHUP: before writing, quit at once (nothing is on disk yet); while
-//! writing, ask the writer to stop and roll back; during `--install`, stop the package manager's
-//! whole process group (SIGTERM, then SIGKILL on a second signal), wait for it, then exit 130.
+//! Ctrl-C, SIGTERM and SIGHUP, one policy for every command:
+//!
+//! - before anything is written, quit at once: the terminal is restored and `Nothing written.`
+//!   is true;
+//! - while a [`Guard`] lives (something is being written, or was written and is not complete
+//!   yet), never quit: set [`CANCEL`] for the code holding it, which rolls back or says exactly
+//!   what is left;
+//! - while a child process runs under a [`ChildGuard`] (the install, a verify step, git), stop
+//!   its whole process group (SIGTERM, then SIGKILL on a second signal) and let the caller wait
+//!   for it; a git child that ran before anything was written then quits as above
+//!   ([`quit_if_interrupted`]), so no child outlives sprout.
 
-use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 
+use crate::error::Error;
 use crate::exit::Exit;
-use crate::output::print_stderr;
 
 pub static CANCEL: AtomicBool = AtomicBool::new(false);
-static WRITING: AtomicBool = AtomicBool::new(false);
+/// How many [`Guard`]s live.
+static GUARDED: AtomicUsize = AtomicUsize::new(0);
 /// The running child's process group: 0 for none, -1 while it is being started.
 static CHILD_GROUP: AtomicI32 = AtomicI32::new(0);
+/// Run before quitting: puts the terminal back as the questions found it.
+static ON_QUIT: OnceLock<fn()> = OnceLock::new();
 
+/// Handle the signals as the module says. Once per process; later calls do nothing.
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
         let group = CHILD_GROUP.load(Ordering::SeqCst);
@@ -21,34 +34,60 @@ pub fn install() {
             if group > 0 {
                 stop_group(group, again);
             }
-        } else if WRITING.load(Ordering::SeqCst) {
+        } else if GUARDED.load(Ordering::SeqCst) > 0 {
             CANCEL.store(true, Ordering::SeqCst);
         } else {
-            crate::prompt::restore_terminal();
-            // Put the cursor back if a prompt hid it; escape sequences only to a terminal.
-            if std::io::stderr().is_terminal() {
-                let _ = console::Term::stderr().show_cursor();
-                print_stderr("\n");
-            }
-            print_stderr(&format!("{}\n", crate::error::Error::Cancelled));
-            std::process::exit(Exit::Cancelled as i32);
+            quit();
         }
     });
 }
 
-/// Mark the span in which an interrupt must be turned into a clean-up instead of an exit.
-pub struct WritingGuard;
+/// `restore` puts the terminal back before sprout quits on a signal.
+pub fn on_quit(restore: fn()) {
+    let _ = ON_QUIT.set(restore);
+}
 
-impl WritingGuard {
-    pub fn start() -> WritingGuard {
-        WRITING.store(true, Ordering::SeqCst);
-        WritingGuard
+/// Whether a signal asked the run to stop.
+pub fn cancelled() -> bool {
+    CANCEL.load(Ordering::SeqCst)
+}
+
+/// After a child process ended: quit if a signal came and no [`Guard`] lives (nothing was
+/// written, so nothing is to be rolled back).
+pub fn quit_if_interrupted() {
+    if cancelled() && GUARDED.load(Ordering::SeqCst) == 0 {
+        quit();
     }
 }
 
-impl Drop for WritingGuard {
+fn quit() -> ! {
+    if let Some(restore) = ON_QUIT.get() {
+        restore();
+    }
+    let mut stderr = std::io::stderr();
+    // Put the cursor back if a question hid it; escape sequences only to a terminal that takes them.
+    if stderr.is_terminal() && crate::text::terminal_takes_codes() {
+        let _ = console::Term::stderr().show_cursor();
+        let _ = stderr.write_all(b"\n");
+    }
+    let _ = writeln!(stderr, "{}", Error::Cancelled);
+    std::process::exit(Exit::Cancelled as i32);
+}
+
+/// The span in which a signal must be turned into a roll-back (or a true report of what is
+/// left) instead of an exit.
+pub struct Guard;
+
+impl Guard {
+    pub fn start() -> Guard {
+        GUARDED.fetch_add(1, Ordering::SeqCst);
+        Guard
+    }
+}
+
+impl Drop for Guard {
     fn drop(&mut self) {
-        WRITING.store(false, Ordering::SeqCst);
+        GUARDED.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -6,7 +6,8 @@ use include_dir::Dir;
 use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::manifest::{
-    Commands, FileRule, Manifest, Migration, OptionEntry, OptionType, SharedOptions, StepEntry,
+    Commands, FileRule, Manifest, Migration, OptionEntry, OptionType, SharedOptions, SharedRules,
+    StepEntry,
 };
 use crate::names::NameRule;
 use crate::requires::Requirement;
@@ -80,6 +81,20 @@ impl Origin {
             .unwrap_or(relative);
         format!("{}/{relative}", self.root.trim_end_matches('/'))
     }
+}
+
+/// The rules for the shared files of a `_shared/` folder; without a `shared.toml`, none (every
+/// shared file is written).
+pub fn shared_rules(shared: &'static Dir<'static>) -> Result<SharedRules> {
+    const SHARED: &str = "_shared";
+    if crate::dir::file(shared, "shared.toml").is_none() {
+        return Ok(SharedRules::default());
+    }
+    let text = crate::dir::text(shared, SHARED, "shared.toml")?;
+    toml::from_str(text).map_err(|e| Error::Template {
+        stack: SHARED.into(),
+        reason: format!("shared.toml: {e}"),
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -401,10 +416,10 @@ impl Stack {
 
         for rule in &manifest.files {
             if let Some(to) = rule.to.as_deref().filter(|to| !to.contains("{{"))
-                && crate::render::safe_path(to).as_deref() != Some(to)
+                && let Err(refused) = crate::paths::check(to)
             {
                 return Err(broken(format!(
-                    "file rule `{}`: `to = \"{to}\"` is not a plain path inside the project",
+                    "file rule `{}`: `to = \"{to}\"`: {refused}",
                     rule.path
                 )));
             }
@@ -417,7 +432,7 @@ impl Stack {
         }
 
         let requires = check_requirements(manifest.requires, &options, key)?;
-        let shared_rules = crate::catalog::shared_rules(shared_dir)?;
+        let shared_rules = shared_rules(shared_dir)?;
         for step in shared_rules.steps.iter().chain(&manifest.steps) {
             let what = match (&step.run, &step.note) {
                 (Some(run), None) => format!("step `{run}`"),
@@ -433,11 +448,9 @@ impl Stack {
         if let Some(bad) = manifest
             .lock_files
             .iter()
-            .find(|p| crate::render::safe_path(p).as_deref() != Some(p.as_str()))
+            .find_map(|p| crate::paths::check(p).err())
         {
-            return Err(broken(format!(
-                "lock file `{bad}` is not a plain path inside the project"
-            )));
+            return Err(broken(format!("lock file: {bad}")));
         }
         if let Some(name) = manifest.commands.with.keys().find(|n| !is_key(n)) {
             return Err(broken(format!(

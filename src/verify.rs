@@ -58,11 +58,11 @@ pub struct Report {
 pub fn commands(catalog: &Catalog, dir: &Path) -> Result<(String, render::Commands)> {
     let record = Record::read(dir)?;
     let stack = catalog.load(&record.stack)?;
-    let answers = crate::update::resolve(&stack, &record, &[])?;
+    let answers = crate::answers::from_record(&stack, &record, &[])?;
     let plan = Plan {
         stack: &stack,
         answers,
-        secrets: crate::update::secret::tokens(&stack.secrets),
+        secrets: crate::secrets::tokens(&stack.secrets),
         year: record.year.unwrap_or(0),
     };
     Ok((stack.key.clone(), render::render(&plan)?.commands))

@@ -59,7 +59,7 @@ impl TerminalAsker {
     pub fn trust(&mut self, template: &str, commands: &[String]) -> Result<bool> {
         eprintln!(
             "\nThe template {template} is not built into sprout. It asks to run:\n{}",
-            crate::source::trust::listed(commands)
+            crate::text::command_lines(commands)
         );
         confirm(&self.keys, &self.term, "Run these commands?", false).map_err(cancelled)
     }

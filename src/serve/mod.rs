@@ -27,11 +27,11 @@ use tower_http::timeout::TimeoutLayer;
 
 use std::sync::Arc;
 
+use crate::catalog::Roots;
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::source::Source;
-use crate::source::roots::Roots;
 use problem::Problem;
 
 /// The largest request body: an answers file is a few hundred bytes.

@@ -13,7 +13,7 @@ use super::archive::{self, Format};
 use super::preview;
 use super::problem::Problem;
 use super::request::{self, ProjectRequest};
-use crate::source::roots::Roots;
+use crate::catalog::Roots;
 use crate::{generate, listing};
 
 pub async fn health() -> Json<serde_json::Value> {

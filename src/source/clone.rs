@@ -2,9 +2,8 @@
 //! for anything (no terminal prompt, ssh in batch mode), so it fails instead of hanging.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use crate::git::REPOSITORY_ENV;
+use crate::git::Git;
 
 /// Clone `url` into the empty folder `dir` at `reference` (a tag, branch or commit; the default
 /// branch when `None`) and return the commit checked out, or why it failed.
@@ -62,30 +61,23 @@ fn fetch_commit(url: &str, reference: &str, dir: &Path) -> Result<(), Option<Str
 
 /// Run git (in `dir`, if given) with no terminal to ask on; its stdout, or its first error line.
 fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
-    let mut command = Command::new("git");
-    command
-        .args([
-            "-c",
-            "advice.detachedHead=false",
-            "-c",
-            "core.symlinks=true",
-        ])
-        .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GCM_INTERACTIVE", "never")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut git = match dir {
+        Some(dir) => Git::at(dir),
+        None => Git::anywhere(),
+    }
+    .args([
+        "-c",
+        "advice.detachedHead=false",
+        "-c",
+        "core.symlinks=true",
+    ])
+    // A URL never names a command to run (`ext::sh -c …`).
+    .args(["-c", "protocol.ext.allow=never"])
+    .args(args);
     if std::env::var_os("GIT_SSH_COMMAND").is_none() {
-        command.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+        git = git.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
     }
-    for name in REPOSITORY_ENV {
-        command.env_remove(name);
-    }
-    if let Some(dir) = dir {
-        command.current_dir(dir);
-    }
-    let output = command.output().map_err(|e| match e.kind() {
+    let output = git.output().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "git is not installed".to_string(),
         _ => format!("cannot run git: {e}"),
     })?;

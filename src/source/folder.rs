@@ -1,11 +1,11 @@
 //! Reading a template folder into memory, as include_dir would have embedded it, refusing what a
-//! template may not hold (symbolic links, special files, more than the [`limits`](super::limits)).
+//! template may not hold (symbolic links, special files, more than the [`limits`](crate::limits)).
 
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, DirEntry, File};
 
-use super::limits::{MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, Refusal};
+use crate::limits::{MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, Refusal};
 
 /// What has been read so far, against the limits.
 #[derive(Default)]

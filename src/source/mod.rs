@@ -3,15 +3,12 @@
 //! A source given on the command line (`--template`), in the configuration file or in
 //! `SPROUT_TEMPLATES` is parsed into a [`Source`], fetched to a folder on disk ([`fetch`]: a git
 //! repository is cloned into a temporary folder with the system `git`), read into memory under
-//! the [`limits`], and from then on used like the built-in templates. A template is data: nothing
+//! the [`limits`](crate::limits), and from then on used like the built-in templates. A template is data: nothing
 //! in it is run while it is read or rendered.
 
 pub mod clone;
 pub mod config;
 pub mod folder;
-pub mod limits;
-pub mod roots;
-pub mod trust;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -666,15 +666,15 @@ impl Checker<'_> {
                 } else {
                     raw
                 };
-                let Some(path) = render::safe_path(&path) else {
+                if let Err(refused) = crate::paths::check(&path) {
                     self.add_rendered(
                         &place.0,
                         place.1,
-                        format!("{source} would be written to `{path}`, outside the project"),
+                        format!("{source} cannot be written there: {refused}"),
                         &with,
                     );
                     continue;
-                };
+                }
                 let bytes = if source.ends_with(".hbs") {
                     if hb.get_template(&inner).is_none() {
                         continue; // It did not parse: already a finding.

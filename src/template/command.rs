@@ -30,8 +30,11 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
             path,
             timeout,
             json,
+            trust,
         } => {
             let folder = Folder::open(&path)?;
+            // The template's commands run only once accepted (or with --trust).
+            crate::trust::check_here(folder.catalog.origin(), &test::commands(&folder)?, trust)?;
             if !json {
                 out.result(&format!("Test {}\n", folder.path.display()))
                     .map_err(Error::printing)?;
@@ -42,7 +45,6 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
                     let _ = out.result(&test::case_text(case));
                 }
             };
-            crate::signals::install();
             let report = test::run(&folder, Duration::from_secs(timeout), &progress)?;
             let printed = if json {
                 out.json(&report)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
-use crate::source::limits::Refusal;
+use crate::limits::Refusal;
 
 const MANIFEST: &str = "sprout.toml";
 const SHARED: &str = "_shared";

@@ -76,6 +76,31 @@ pub fn case_text(case: &Case) -> String {
     )
 }
 
+/// Every command `run` would run (each stack's install, lint, test and start, rendered with each
+/// combination), once each: what must be accepted first.
+pub fn commands(folder: &Folder) -> Result<Vec<String>> {
+    let mut all: Vec<String> = Vec::new();
+    for entry in &folder.stacks {
+        let stack = folder.catalog.load(&entry.key)?;
+        for combination in combos::covering(&stack) {
+            let given = Given {
+                set: combination.set_pairs(&stack),
+                file: None,
+            };
+            let Ok((_, project)) = crate::generate::prepare(&stack, &given, None) else {
+                continue;
+            };
+            let c = project.commands;
+            for command in [c.install, c.lint, c.test, c.start] {
+                if !all.contains(&command) {
+                    all.push(command);
+                }
+            }
+        }
+    }
+    Ok(all)
+}
+
 /// Generate and verify every covering combination of every stack; `progress` sees each case.
 pub fn run(folder: &Folder, timeout: Duration, progress: &dyn Fn(&Case)) -> Result<Report> {
     let mut cases = Vec::new();

@@ -10,10 +10,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use sha1::{Digest, Sha1};
-
+use crate::git::Git;
 use crate::record;
 use crate::render::OutputFile;
 
@@ -22,46 +20,10 @@ use super::secret;
 pub const BASE_REF: &str = "refs/sprout/base";
 pub const FIRST_COMMIT_MESSAGE: &str = "Initial commit from sprout";
 
-/// git's id of a blob with these contents.
-pub fn blob_id(bytes: &[u8]) -> String {
-    object_id("blob", bytes)
-}
-
-/// git's id of an object of this kind (`blob`, `tree`) and contents.
-pub(super) fn object_id(kind: &str, bytes: &[u8]) -> String {
-    let mut hasher = Sha1::new();
-    hasher.update(format!("{kind} {}\0", bytes.len()).as_bytes());
-    hasher.update(bytes);
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The record's `[files]`: blob id of each rendered file, secrets masked.
-pub fn ids(files: &[OutputFile], secrets: &[(String, String)]) -> BTreeMap<String, String> {
-    files
-        .iter()
-        .filter(|f| f.path != record::FILE_NAME)
-        .map(|f| (f.path.clone(), blob_id(&secret::mask(&f.contents, secrets))))
-        .collect()
-}
-
-fn git(dir: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env("GIT_TERMINAL_PROMPT", "0");
-    command
-}
+pub use crate::git::blob_id;
 
 fn git_text(dir: &Path, args: &[&str]) -> Option<String> {
-    let out = git(dir).args(args).stderr(Stdio::null()).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_string())
+    Git::at(dir).args(args).text()
 }
 
 /// Whether `dir` is inside a git work tree.
@@ -95,22 +57,16 @@ pub fn fetch(dir: &Path, ids: &[&str]) -> HashMap<String, Vec<u8>> {
     if ids.is_empty() || !in_repository(dir) {
         return found;
     }
-    let Ok(mut child) = git(dir)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
+    let Ok(mut child) = Git::at(dir).args(["cat-file", "--batch"]).spawn_quiet(true) else {
         return found;
     };
     let input: String = ids.iter().map(|id| format!("{id}\n")).collect();
-    let writer = child.stdin.take().map(|mut stdin| {
+    let writer = child.stdin().map(|mut stdin| {
         std::thread::spawn(move || {
             let _ = stdin.write_all(input.as_bytes());
         })
     });
-    if let Some(stdout) = child.stdout.take() {
+    if let Some(stdout) = child.stdout() {
         let mut reader = BufReader::new(stdout);
         for _ in ids {
             let mut header = String::new();
@@ -158,9 +114,8 @@ fn first_commit(dir: &Path) -> Option<String> {
 /// Path → blob id of sprout's first commit, for a project whose record has no `[files]`.
 pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
     let root = first_commit(dir)?;
-    let out = git(dir)
+    let out = Git::at(dir)
         .args(["ls-tree", "-r", "-z", &root])
-        .stderr(Stdio::null())
         .output()
         .ok()?;
     let mut ids = BTreeMap::new();
@@ -220,13 +175,13 @@ pub fn keep(dir: &Path, files: &[BaseFile]) {
     if previous.is_none() && first_commit(dir).is_none() {
         return;
     }
-    import(git(dir), files, previous.as_deref());
+    import(dir, files, previous.as_deref());
 }
 
-/// `files` as the commit at `BASE_REF`, on top of `previous`, by `git fast-import` run as
-/// `command`, so the next update finds its base. Failures are ignored: the record's ids still
-/// protect the user's edits.
-fn import(mut command: Command, files: &[BaseFile], previous: Option<&str>) {
+/// `files` as the commit at `BASE_REF`, on top of `previous`, by `git fast-import` in `dir`, so
+/// the next update finds its base. Failures are ignored: the record's ids still protect the
+/// user's edits.
+fn import(dir: &Path, files: &[BaseFile], previous: Option<&str>) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -263,23 +218,13 @@ fn import(mut command: Command, files: &[BaseFile], previous: Option<&str>) {
             }
         }
     }
-    let Ok(mut child) = command
-        // Kept as the one pack fast-import writes (unpacking it into loose objects would cost
-        // another process, `git unpack-objects`), without deltas: searching for them cost a
-        // fifth of fast-import's instructions to save a few KiB.
+    // Kept as the one pack fast-import writes (unpacking it into loose objects would cost
+    // another process, `git unpack-objects`), without deltas: searching for them cost a fifth
+    // of fast-import's instructions to save a few KiB.
+    let _ = Git::at(dir)
         .args(["-c", "fastimport.unpackLimit=0"])
         .args(["fast-import", "--quiet", "--force", "--depth=0"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return;
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(&stream);
-    }
-    let _ = child.wait();
+        .output_with(&stream);
 }
 
 /// A path as fast-import reads it: C-style quoted.
@@ -340,13 +285,8 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
         .collect();
     let base = super::tree::fold(base, &|id| is_loose(&objects, id));
     // sprout has just made this repository: `dir` is its top and it holds no base yet, so git
-    // is not asked (three processes saved). Only this repository: variables naming another are
-    // dropped, as for `git init`.
-    let mut command = git(dir);
-    for name in crate::git::REPOSITORY_ENV {
-        command.env_remove(name);
-    }
-    import(command, &base, None);
+    // is not asked (three processes saved).
+    import(dir, &base, None);
 }
 
 /// Whether the object store at `objects` holds blob `id` as a loose object.
@@ -359,16 +299,6 @@ fn is_loose(objects: &Path, id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn blob_ids_are_gits() {
-        // `printf 'hello\n' | git hash-object --stdin`
-        assert_eq!(
-            blob_id(b"hello\n"),
-            "ce013625030ba8dba906f756967f9e9ca394464a"
-        );
-        assert_eq!(blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
-    }
 
     #[test]
     fn a_loose_object_is_found_by_its_id_and_nothing_else_is() {

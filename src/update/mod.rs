@@ -5,7 +5,6 @@
 //! project's file) and theirs (today's render). [`prepare`] decides each file's [`Fate`] without
 //! touching the disk; [`run`] writes the result all or nothing.
 
-pub mod apply;
 pub mod base;
 pub mod command;
 pub mod merge;
@@ -18,14 +17,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::answers::{self, AnswersFile, Given};
+use crate::answers;
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::record::{self, Record};
 use crate::render::{self, MODE_FILE};
-use crate::stack::Stack;
 
+use crate::writer::update as apply;
 use apply::Change;
 
 /// What happens to one file; the words are the README's table.
@@ -107,6 +106,9 @@ pub struct Preview {
     old_record: String,
     #[serde(skip)]
     pub stored_base: Vec<base::BaseFile>,
+    /// The project's commands after the update (what `--verify` runs).
+    #[serde(skip)]
+    pub commands: render::Commands,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,7 +142,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         path: dir.join(record::FILE_NAME),
         reason,
     })?;
-    let answers = resolve(&stack, &record, set)?;
+    let answers = answers::from_record(&stack, &record, set)?;
 
     // Today's render, secrets masked.
     let tokens = secret::tokens(&stack.secrets);
@@ -150,7 +152,9 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         secrets: tokens.clone(),
         year: record.year.unwrap_or_else(crate::secrets::current_year),
     };
-    let masked = render::render(&plan)?.files;
+    let rendered = render::render(&plan)?;
+    let commands = rendered.commands;
+    let masked = rendered.files;
     let moved_to: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(o, n)| (n.as_str(), o.as_str()))
@@ -312,6 +316,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         record: new_record,
         old_record: old_record_text,
         stored_base,
+        commands,
     })
 }
 
@@ -364,35 +369,6 @@ pub fn write(preview: &Preview) -> Result<()> {
     apply::apply(&preview.dir, &preview.changes)?;
     base::keep(&preview.dir, &preview.stored_base);
     Ok(())
-}
-
-/// The recorded answers with `set` laid over them, checked exactly as `sprout new` checks them.
-pub(crate) fn resolve(
-    stack: &Stack,
-    record: &Record,
-    set: &[(String, String)],
-) -> Result<Vec<(String, crate::value::Value)>> {
-    let mut values = record.answers.clone();
-    // The record holds every option, also those that did not apply; an answer that does not
-    // apply with the new answers is left to its default, as `new` would.
-    loop {
-        let given = Given {
-            set: set.to_vec(),
-            file: Some(AnswersFile {
-                stack: Some(stack.key.clone()),
-                template: None,
-                values: values.clone(),
-            }),
-        };
-        match answers::resolve(stack, &given, None) {
-            Err(Error::NotApplicable { key, .. })
-                if values.iter().any(|(k, _)| *k == key) && !set.iter().any(|(k, _)| *k == key) =>
-            {
-                values.retain(|(k, _)| *k != key);
-            }
-            other => return other,
-        }
-    }
 }
 
 /// A unified diff of every file the update changes.

@@ -8,49 +8,12 @@
 use crate::error::Result;
 use crate::render::OutputFile;
 
-/// The token standing for secret `name` in masked contents.
-pub fn token(name: &str) -> String {
-    format!("SPROUTSECRET_{}_MASKED", name.to_ascii_uppercase())
-}
-
-/// Each secret of the stack paired with its token.
-pub fn tokens(secrets: &[(String, usize)]) -> Vec<(String, String)> {
-    secrets
-        .iter()
-        .map(|(name, _)| (name.clone(), token(name)))
-        .collect()
-}
-
-/// `bytes` with every secret value replaced by its token.
-pub fn mask(bytes: &[u8], values: &[(String, String)]) -> Vec<u8> {
-    replace(bytes, values.iter().map(|(n, v)| (v.as_str(), token(n))))
-}
-
-/// `bytes` with every token replaced by its secret value.
-pub fn unmask(bytes: &[u8], values: &[(String, String)]) -> Vec<u8> {
-    replace(bytes, values.iter().map(|(n, v)| (token(n), v.clone())))
-}
+pub use crate::secrets::{mask, token, tokens, unmask};
 
 /// Whether a masked file holds any secret.
 pub fn holds_secret(masked: &[u8], secrets: &[(String, usize)]) -> bool {
     let text = String::from_utf8_lossy(masked);
     secrets.iter().any(|(n, _)| text.contains(&token(n)))
-}
-
-fn replace<A: AsRef<str>, B: AsRef<str>>(
-    bytes: &[u8],
-    pairs: impl Iterator<Item = (A, B)>,
-) -> Vec<u8> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return bytes.to_vec();
-    };
-    let mut text = text.to_string();
-    for (from, to) in pairs {
-        if !from.as_ref().is_empty() {
-            text = text.replace(from.as_ref(), to.as_ref());
-        }
-    }
-    text.into_bytes()
 }
 
 /// The project's secret values, read from its files where the masked render puts each token;

@@ -54,7 +54,7 @@ impl Folder {
         }
         entries.sort();
         let body: Vec<u8> = entries.into_iter().flat_map(|(_, e)| e).collect();
-        Some(base::object_id("tree", &body))
+        Some(crate::git::object_id("tree", &body))
     }
 
     fn flatten(self, prefix: &str, stored: &dyn Fn(&str) -> bool, out: &mut Vec<BaseFile>) {

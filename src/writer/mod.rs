@@ -16,6 +16,7 @@ mod journal;
 mod lock;
 mod place;
 mod stage;
+pub mod update;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -6,8 +6,11 @@ mod common;
 mod doctor;
 mod errors;
 mod fuzz;
+mod hostile;
 mod interactive;
+mod layers;
 mod messages;
+mod repository;
 mod safety;
 #[cfg(feature = "serve")]
 mod serve;

@@ -702,8 +702,8 @@ fn headers_too_large_get_431() {
 #[test]
 fn a_template_given_at_start_is_offered_previewed_and_packed_with_its_cli_command() {
     use sprout::catalog::Catalog;
+    use sprout::catalog::Roots;
     use sprout::source::Source;
-    use sprout::source::roots::Roots;
 
     let s = Scratch::new();
     let golden = s.join("golden");

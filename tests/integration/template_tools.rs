@@ -491,7 +491,7 @@ fn template_new_writes_a_template_that_passes_check() {
 fn template_new_writes_a_template_that_passes_test() {
     let fixture = Fixture::named("pysvc");
     let out = sprout()
-        .args(["template", "test", "--json"])
+        .args(["template", "test", "--json", "--trust"])
         .arg(&fixture.path)
         .output()
         .unwrap();
@@ -524,7 +524,7 @@ fn template_test_reports_the_failing_step_and_exits_9() {
         "\"message\": \"bye\"",
     );
     let out = sprout()
-        .args(["template", "test"])
+        .args(["template", "test", "--trust"])
         .arg(&fixture.path)
         .output()
         .unwrap();

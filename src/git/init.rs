@@ -10,21 +10,12 @@
 //! the summary says why. A failed `git init` leaves no `.git` behind.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use super::Git;
 
 pub const COMMIT_MESSAGE: &str = "Initial commit from sprout";
-
-/// Variables that would point git at another repository than the project's own.
-pub const REPOSITORY_ENV: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-];
 
 /// The work tree `dir` belongs to: the nearest folder, from `dir` up, that has a `.git`.
 pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
@@ -154,35 +145,19 @@ fn nul_separated(paths: &[&str]) -> Vec<u8> {
     paths.iter().flat_map(|p| p.bytes().chain([0])).collect()
 }
 
-/// Run git in `dir` on its own repository only, without automatic maintenance (the user's
-/// hooks do run).
+/// git in `dir` on its own repository only (the user's hooks do run), told to `log` first.
 fn git(
     dir: &Path,
     args: &[&str],
     input: Option<&[u8]>,
     log: &dyn Fn(&str),
 ) -> std::io::Result<Output> {
-    log(&format!("git {}", args.join(" ")));
-    let mut command = Command::new("git");
-    command
-        .args(["-c", "maintenance.auto=false", "-c", "gc.auto=0"])
-        .args(args)
-        .current_dir(dir)
-        .stdin(if input.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for name in REPOSITORY_ENV {
-        command.env_remove(name);
+    let git = Git::at(dir).args(args);
+    log(&git.shown());
+    match input {
+        Some(bytes) => git.output_with(bytes),
+        None => git.output(),
     }
-    let mut child = command.spawn()?;
-    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
-        stdin.write_all(bytes)?;
-    }
-    child.wait_with_output()
 }
 
 /// The first line git printed on stderr, or its exit status.
@@ -202,16 +177,4 @@ fn no_identity(output: &Output) -> bool {
         || err.contains("user.useConfigOnly")
         || err.contains("no email was given")
         || err.contains("empty ident name")
-}
-
-/// A value of the user's git configuration (`user.name`), when git is there and it is set.
-pub fn config(key: &str) -> Option<String> {
-    let output = Command::new("git")
-        .args(["config", "--get", key])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let value = String::from_utf8(output.stdout).ok()?.trim().to_string();
-    (output.status.success() && !value.is_empty()).then_some(value)
 }

@@ -1,4 +1,5 @@
-//! Writing an update: all or nothing, inside the project only, never through a symbolic link.
+//! Writing an update (`sprout update`, `sprout add`): all or nothing, inside the project only,
+//! never through a symbolic link.
 //!
 //! Every new file is first written beside its target; then each target is moved aside and the
 //! new file moved in. If any step fails, every move is undone and what was created is removed.
@@ -48,18 +49,7 @@ pub fn read(dir: &Path, relative: &str) -> Result<Option<Vec<u8>>> {
 
 /// Every existing part of `relative` below `dir` must be a real file or folder, not a link.
 fn check_no_symlink(dir: &Path, relative: &str) -> Result<()> {
-    let mut path = dir.to_path_buf();
-    for segment in relative.split('/') {
-        path.push(segment);
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(Error::SymlinkInTarget { path });
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
-    }
-    Ok(())
+    crate::paths::no_link_on_the_way(dir, relative).map_err(|path| Error::SymlinkInTarget { path })
 }
 
 #[derive(Default)]
@@ -126,7 +116,7 @@ fn stage_and_move(dir: &Path, changes: &[Change], undo: &mut Undo) -> Result<()>
         let temp = match change {
             Change::Write { bytes, mode, .. } => {
                 let parent = target.parent().unwrap_or(dir);
-                crate::writer::create_missing_dirs(parent, &mut undo.dirs)?;
+                super::create_missing_dirs(parent, &mut undo.dirs)?;
                 let temp = tempfile::Builder::new()
                     .prefix(".sprout-new-")
                     .tempfile_in(parent)

@@ -2,9 +2,10 @@
 //! template that is not built in declares (install, lint, test, start) run only once they have
 //! been shown and accepted at the terminal, or accepted ahead with `--trust`.
 
-use super::Origin;
 use crate::error::{Error, NoPrompt, Result};
 use crate::prompt::{self, TerminalAsker};
+use crate::source::Origin;
+use crate::text;
 
 /// How the commands can be accepted when `--trust` was not given.
 pub enum Ask<'a> {
@@ -26,7 +27,7 @@ pub fn check(origin: &Origin, commands: &[String], trust: bool, ask: Ask) -> Res
         why,
     };
     match ask {
-        Ask::Terminal(asker) => match asker.trust(&origin.to_string(), commands)? {
+        Ask::Terminal(asker) => match asker.trust(&text::shown(&origin.to_string()), commands)? {
             true => Ok(()),
             false => Err(refused(None)),
         },
@@ -34,13 +35,9 @@ pub fn check(origin: &Origin, commands: &[String], trust: bool, ask: Ask) -> Res
     }
 }
 
-/// The commands, one to a line, indented, as the question and the error show them.
-pub fn listed(commands: &[String]) -> String {
-    commands
-        .iter()
-        .map(|c| format!("  {c}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// Whether commands of a stack from `origin` may run without asking: built in, or `--trust`.
+pub fn granted(origin: &Origin, trust: bool) -> bool {
+    origin.is_built_in() || trust
 }
 
 /// [`check`] for a command that asks nothing else: at the terminal when there is one.

@@ -1,10 +1,9 @@
 //! Every catalogue `list`, `show` and `new --stack` see: the built-in templates first, then
-//! each configured root (see [`config`](super::config)). A key may be defined only once.
+//! each configured root (see [`config`]). A key may be defined only once.
 
-use super::Origin;
-use super::config;
-use crate::catalog::Catalog;
+use super::Catalog;
 use crate::error::{Error, Result};
+use crate::source::{self, Origin, config};
 use crate::stack::Stack;
 
 #[derive(Debug)]
@@ -20,7 +19,7 @@ impl Roots {
 
     /// The built-in templates, the configured roots and `extra` (`sprout serve --template`),
     /// each fetched and read once.
-    pub fn configured_and(extra: &[super::Source]) -> Result<Roots> {
+    pub fn configured_and(extra: &[source::Source]) -> Result<Roots> {
         let mut catalogs = vec![Catalog::embedded()];
         for source in config::roots()?.iter().chain(extra) {
             catalogs.push(Catalog::from_source(source, None)?);
