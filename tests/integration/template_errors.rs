@@ -190,7 +190,8 @@ fn a_syntax_error_is_reported_at_its_line_in_the_file() {
 #[test]
 fn an_error_in_a_command_names_the_manifest_and_the_command() {
     let fixture = Fixture::new();
-    fixture.set_line("express/sprout.toml", 31, "test = \"npm test {{nope}}\"");
+    let line = fixture.line_of("express/sprout.toml", "test = ");
+    fixture.set_line("express/sprout.toml", line, "test = \"npm test {{nope}}\"");
     let error = fixture.error("express", &[]);
     assert_eq!(error.file, fixture.shown("express/sprout.toml"));
     assert_eq!(error.name.as_deref(), Some("nope"));
