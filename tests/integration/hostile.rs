@@ -62,15 +62,22 @@ pub(crate) fn run(s: &Scratch, args: &[&str]) -> Output {
 /// with a git identity.
 pub(crate) fn isolated(s: &Scratch) -> assert_cmd::Command {
     let mut cmd = sprout();
-    cmd.env("XDG_CONFIG_HOME", s.join("config"))
-        .env("HOME", s.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "T")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env_remove("SPROUT_TEMPLATES");
+    cmd.envs(isolated_env(s)).env_remove("SPROUT_TEMPLATES");
     cmd
+}
+
+/// The environment of [`isolated`] (and `SPROUT_TEMPLATES` removed), for any process.
+pub(crate) fn isolated_env(s: &Scratch) -> Vec<(&'static str, std::ffi::OsString)> {
+    vec![
+        ("XDG_CONFIG_HOME", s.join("config").into()),
+        ("HOME", s.path().into()),
+        ("GIT_CONFIG_NOSYSTEM", "1".into()),
+        ("GIT_AUTHOR_NAME", "T".into()),
+        ("GIT_AUTHOR_EMAIL", "t@example.com".into()),
+        ("GIT_COMMITTER_NAME", "T".into()),
+        ("GIT_COMMITTER_EMAIL", "t@example.com".into()),
+        ("NO_COLOR", "1".into()),
+    ]
 }
 
 pub(crate) fn stderr(out: &Output) -> String {

@@ -18,6 +18,8 @@ mod stacks;
 mod template_errors;
 mod template_tools;
 mod templates;
+mod transactions;
+mod truth;
 mod update;
 mod update_base;
 mod verify;

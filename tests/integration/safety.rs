@@ -384,7 +384,7 @@ fn concurrent_force_runs_leave_a_complete_project() {
 
 /// strace, installed by the project's own setup script when it is missing; a machine where it
 /// cannot be had fails here, naming it.
-fn ensure_strace() {
+pub(crate) fn ensure_strace() {
     static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ready = READY.get_or_init(|| {
         let works = || {
