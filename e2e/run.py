@@ -163,7 +163,10 @@ def verify(case: Case, binary: Path, project: Path, env: dict, work: Path) -> tu
     steps' (name, seconds), the failing step (or None) and its log."""
     argv = [str(binary), "verify", str(project), "--json", "--timeout", str(min(case.timeout, START_TIMEOUT))]
     if "conformance" in case.steps:
-        argv += ["--exec", shlex.join([sys.executable, str(CONFORMANCE), "--profile", case.profile]) + ' "$SPROUT_URL"']
+        suite = [sys.executable, str(CONFORMANCE), "--profile", case.profile]
+        if str(case.answers.get("auth", "none")) == "token":
+            suite.append("--auth")
+        argv += ["--exec", shlex.join(suite) + ' "$SPROUT_URL"']
     if case.runner:
         env = dict(env, SPROUT_VERIFY_RUNNER=str(ROOT / case.runner))
     log = work / "verify.log"

@@ -84,7 +84,7 @@ pub struct SharedOptions {
 pub struct SharedRules {
     #[serde(default, rename = "file")]
     pub files: Vec<FileRule>,
-    /// Next steps every stack of the catalogue gets, after its own (same format as a stack's).
+    /// Next steps every stack of the catalogue gets, before its own (same format as a stack's).
     #[serde(default, rename = "step")]
     pub steps: Vec<StepEntry>,
 }

@@ -239,7 +239,7 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         files.extend(rendered_layer);
     }
     let (mut steps, mut running) = (Vec::new(), Vec::new());
-    for step in &stack.steps {
+    for step in stack.shared_steps.iter().chain(&stack.steps) {
         if !step.when.holds(lookup) {
             continue;
         }

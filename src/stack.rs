@@ -31,7 +31,10 @@ pub struct Stack {
     pub commands: Commands,
     pub rules: Vec<FileRule>,
     pub requires: Vec<Requirement>,
+    /// The manifest's `[[step]]` entries, in file order.
     pub steps: Vec<StepEntry>,
+    /// The shared layer's `[[step]]` entries: next steps before the stack's own.
+    pub shared_steps: Vec<StepEntry>,
     pub lock_files: Vec<String>,
     pub dir: &'static Dir<'static>,
     /// The `_shared/` layer of the catalogue the stack was loaded from.
@@ -430,13 +433,7 @@ impl Stack {
 
         let requires = check_requirements(manifest.requires, &options, key)?;
         let shared_rules = shared_rules(shared_dir)?;
-        // The stack's own steps come first, then the shared layer's.
-        let steps: Vec<StepEntry> = manifest
-            .steps
-            .into_iter()
-            .chain(shared_rules.steps)
-            .collect();
-        for step in &steps {
+        for step in shared_rules.steps.iter().chain(&manifest.steps) {
             let what = match (&step.run, &step.note) {
                 (Some(run), None) => format!("step `{run}`"),
                 (None, Some(note)) => format!("step `# {note}`"),
@@ -475,7 +472,8 @@ impl Stack {
             commands: manifest.commands,
             rules: manifest.files,
             requires,
-            steps,
+            steps: manifest.steps,
+            shared_steps: shared_rules.steps,
             lock_files: manifest.lock_files,
             dir,
             shared: shared_dir,
