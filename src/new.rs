@@ -349,7 +349,7 @@ fn created_text(outcome: &Outcome, added: usize, toolchain: &str) -> String {
     text.push_str(toolchain);
     text.push_str(&format!("\n{}\n", style("Next steps").bold()));
     for step in &outcome.next_steps {
-        text.push_str(&format!("  {step}\n"));
+        text.push_str(&format!("  {}\n", crate::text::shown(step)));
     }
     text
 }

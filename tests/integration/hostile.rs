@@ -328,3 +328,25 @@ fn update_verify_without_trust_writes_nothing_and_exits_13() {
     );
     assert_eq!(marks(&s), Vec::<String>::new());
 }
+
+#[test]
+fn partials_that_call_each_other_in_a_loop_are_a_fault_naming_the_chain() {
+    refused_everywhere(
+        "recursive-partials",
+        "the partials call each other in a loop that never ends: pa → pb → pa",
+    );
+}
+
+#[test]
+fn a_template_that_would_render_gigabytes_stops_at_the_cap() {
+    refused_everywhere(
+        "partial-bomb",
+        "renders more than 10 MiB, the cap on one rendered file",
+    );
+}
+
+#[test]
+fn partial_blocks_and_partial_names_that_could_escape_the_checks_are_faults() {
+    refused_everywhere("block-bomb", "it may hold only text and {{values}}");
+    refused_everywhere("dynamic-partial", "a partial is named by an expression");
+}

@@ -18,6 +18,7 @@ mod stacks;
 mod template_errors;
 mod template_tools;
 mod templates;
+mod terminal;
 mod transactions;
 mod truth;
 mod update;
