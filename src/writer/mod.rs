@@ -1,8 +1,8 @@
 //! Writing a rendered project to disk, all or nothing, never outside the target, never changing
 //! a file that is already there.
 //!
-//! Every write holds a lock on the folder that holds the target (`lock`), so runs on one target
-//! take turns. What is there is inspected first (`inspect`): symbolic links, collisions and
+//! Every write holds a lock on the folder that holds the target (`lock`), and on the target when
+//! it exists (as `update` does), so runs on one target take turns. What is there is inspected first (`inspect`): symbolic links, collisions and
 //! non-folders are refused before anything is written. The files are then written to a stage
 //! (`stage`) with the modes the umask allows, and put in place:
 //! - a target that does not exist: the stage sits beside it and is renamed into place in one step;
@@ -166,6 +166,11 @@ pub fn write_with(
     let result = (|| {
         created.dirs_to(&parent)?;
         let _lock = lock::acquire(&parent, cancel)?;
+        // An existing project folder is also locked as `update` locks it: the two take turns.
+        let is_folder = fs::symlink_metadata(target).is_ok_and(|m| m.is_dir());
+        let _project = is_folder
+            .then(|| lock::acquire(target, cancel))
+            .transpose()?;
         recover(&parent, target);
         match inspect::inspect(target, files, force)? {
             Found::Absent => create(target, &parent, files, cancel, write_file),
