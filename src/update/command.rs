@@ -208,7 +208,13 @@ fn text(preview: &Preview, dry_run: bool) -> String {
         if let Some(before) = preview.answers.before.get(key)
             && before != after
         {
-            out.push_str(&format!("  answer {key}: {before} → {after}\n"));
+            // The record's values, as JSON shows them, direction marks escaped too.
+            let (before, after) = (before.to_string(), after.to_string());
+            out.push_str(&format!(
+                "  answer {key}: {} → {}\n",
+                crate::text::shown(&before),
+                crate::text::shown(&after)
+            ));
         }
     }
     let notable: Vec<_> = preview.notable().collect();
