@@ -78,11 +78,25 @@ pub fn lock(project: &Path, cancel: &AtomicBool) -> Result<File> {
     super::lock::acquire(project, cancel)
 }
 
+/// What became of an update a kill interrupted, found by [`recover`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovered {
+    /// It had not finished: the project is as it was before it.
+    RolledBack,
+    /// It had finished writing: only its folder was left, now removed.
+    Completed,
+    /// Its folder held nothing to undo (it was stopped before it touched the project, or
+    /// while its folder was being removed): removed.
+    Leftover,
+}
+
 /// Undo what killed updates left in `project` (call it holding the lock): each transaction
-/// folder marked as sprout's is rolled back, or only removed once it was committed.
-pub fn recover(project: &Path) {
+/// folder marked as sprout's is rolled back, or only removed once it was committed. What each
+/// one was, for the run to say.
+pub fn recover(project: &Path) -> Vec<Recovered> {
+    let mut found = Vec::new();
     let Ok(entries) = fs::read_dir(project) else {
-        return;
+        return found;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
@@ -90,10 +104,19 @@ pub fn recover(project: &Path) {
             && entry.file_type().is_ok_and(|t| t.is_dir())
             && stage::is_ours(&entry.path());
         if ours {
-            roll_back(&entry.path(), project);
-            let _ = fs::remove_dir_all(entry.path());
+            let tx = entry.path();
+            found.push(if tx.join(COMMITTED).exists() {
+                Recovered::Completed
+            } else if tx.join(JOURNAL).exists() {
+                roll_back(&tx, project);
+                Recovered::RolledBack
+            } else {
+                Recovered::Leftover
+            });
+            stage::remove_marked(&entry.path(), &[JOURNAL], &[COMMITTED]);
         }
     }
+    found
 }
 
 /// One change as the journal holds it.
@@ -261,7 +284,9 @@ pub fn apply(project: &Path, changes: &[Change], cancel: &AtomicBool) -> Result<
     if result.is_err() {
         roll_back(&tx, project);
     }
-    let _ = fs::remove_dir_all(&tx);
+    // The journal goes first (from then on nothing of the transaction is undone), the commit
+    // mark last (until then, the next run knows the transaction was complete).
+    stage::remove_marked(&tx, &[JOURNAL], &[COMMITTED]);
     result
 }
 
@@ -335,13 +360,14 @@ fn stage_all(project: &Path, tx: &Path, changes: &[Change]) -> Result<Vec<(usize
 
 /// Put the project back as it was before the transaction in `tx`, as far as its journal says
 /// anything was moved: each new file still as sprout wrote it is removed, each original moved
-/// back, each folder the update made removed if empty. Nothing when it was committed.
+/// back, each folder the update made removed if empty. Nothing when it was committed, or when
+/// its journal is gone (not yet written, or removed once the transaction was over).
 fn roll_back(tx: &Path, project: &Path) {
     if tx.join(COMMITTED).exists() {
         return;
     }
     let Ok(bytes) = fs::read(tx.join(JOURNAL)) else {
-        // No journal: nothing in the project was touched yet.
+        // No journal: nothing in the project was touched yet, or the transaction was over.
         return;
     };
     let entries = Entry::parse(&String::from_utf8_lossy(&bytes));
@@ -554,12 +580,87 @@ mod tests {
                     rename(&tx.join("new").join(i.to_string()), &target);
                 }
             }
-            recover(tmp.path());
+            assert_eq!(recover(tmp.path()), [Recovered::RolledBack]);
             assert_eq!(
                 snapshot(tmp.path()),
                 old,
                 "killed after {renames} rename(s)"
             );
+        }
+    }
+
+    /// The state a transaction leaves once it is written (or rolled back) and only its folder
+    /// is left to remove: the project, and the transaction folder.
+    fn finished(dir: &Path, committed: bool) -> std::path::PathBuf {
+        old_project(dir);
+        let tx = dir.join(format!("{PREFIX}{}", u32::MAX - 1));
+        fs::create_dir(&tx).unwrap();
+        stage::mark(&tx).unwrap();
+        let entries = stage_all(dir, &tx, &changes()).unwrap();
+        for (i, entry) in &entries {
+            let target = dir.join(entry.path());
+            if let Entry::Folder { .. } = entry {
+                fs::create_dir(&target).unwrap();
+                continue;
+            }
+            if target.exists() {
+                fs::rename(&target, tx.join("old").join(i.to_string())).unwrap();
+            }
+            if let Entry::Write { .. } = entry {
+                fs::rename(tx.join("new").join(i.to_string()), &target).unwrap();
+            }
+        }
+        if committed {
+            File::create(tx.join(COMMITTED)).unwrap();
+        } else {
+            roll_back(&tx, dir);
+        }
+        tx
+    }
+
+    /// A kill at any step of removing a finished transaction's folder: the next run's recovery
+    /// keeps the transaction's outcome (the new project once committed, else the old one), and
+    /// what is left of the folder is nothing, or an empty folder.
+    #[test]
+    fn a_kill_while_a_finished_transaction_is_removed_keeps_its_outcome() {
+        for committed in [true, false] {
+            let reference = tempfile::tempdir().unwrap();
+            let tx = finished(reference.path(), committed);
+            fs::remove_dir_all(&tx).unwrap();
+            let outcome = snapshot(reference.path());
+            let probe = tempfile::tempdir().unwrap();
+            let tx = finished(probe.path(), committed);
+            let steps = stage::removal_steps(&tx, &[JOURNAL], &[COMMITTED]).len();
+            for done in 0..=steps {
+                let tmp = tempfile::tempdir().unwrap();
+                let tx = finished(tmp.path(), committed);
+                for (path, is_dir) in stage::removal_steps(&tx, &[JOURNAL], &[COMMITTED])
+                    .into_iter()
+                    .take(done)
+                {
+                    if is_dir {
+                        fs::remove_dir(&path).unwrap();
+                    } else {
+                        fs::remove_file(&path).unwrap();
+                    }
+                }
+                let found = recover(tmp.path());
+                let said = format!("committed {committed}, killed after {done} of {steps} steps");
+                // The journal goes first; the last three are the commit mark (if any), the
+                // owner mark, then the empty folder, which is no longer sprout's to remove.
+                let expected = match (committed, done) {
+                    (_, d) if d >= steps - 1 => vec![],
+                    (true, d) if d < steps - 2 => vec![Recovered::Completed],
+                    (false, 0) => vec![Recovered::RolledBack],
+                    _ => vec![Recovered::Leftover],
+                };
+                assert_eq!(found, expected, "{said}");
+                if tx.exists() {
+                    assert_eq!(names(&tx), Vec::<String>::new(), "{said}");
+                    fs::remove_dir(&tx).unwrap();
+                }
+                assert_eq!(snapshot(tmp.path()), outcome, "{said}");
+            }
         }
     }
 
@@ -576,7 +677,7 @@ mod tests {
         fs::write(tx.join("old/0"), "v1").unwrap();
         fs::write(tx.join(JOURNAL), "W 0 x keep.txt\0").unwrap();
         fs::write(tx.join(COMMITTED), "").unwrap();
-        recover(tmp.path());
+        assert_eq!(recover(tmp.path()), [Recovered::Completed]);
         assert_eq!(snapshot(tmp.path()), new);
     }
 

@@ -174,6 +174,10 @@ fn a_signal_or_a_kill_at_any_rename_of_add_leaves_the_old_or_the_new_project() {
                     "{said}: check {}",
                     stderr(&checked)
                 );
+                // It says what it found: after a kill, the interrupted run; else nothing.
+                let noted = stderr(&checked)
+                    .contains("note: an earlier update or add of this project was stopped");
+                assert_eq!(noted, signal == "KILL", "{said}: {}", stderr(&checked));
                 let now = snapshot(&dir);
                 assert!(
                     now == old || now == new,
