@@ -24,7 +24,13 @@ fn locked(dir: &std::path::Path, out: &Output) -> Result<Option<std::fs::File>> 
     if !dir.is_dir() {
         return Ok(None);
     }
-    let lock = writer::update::lock(dir, &signals::CANCEL)?;
+    let waiting = || {
+        out.note(&format!(
+            "waiting for another sprout run on {} to finish (Ctrl-C stops waiting)",
+            crate::text::shown(&dir.display().to_string())
+        ));
+    };
+    let lock = writer::update::lock(dir, &signals::CANCEL, &waiting)?;
     for found in writer::update::recover(dir) {
         out.note(match found {
             Recovered::RolledBack => {

@@ -72,10 +72,11 @@ fn check_no_symlink(dir: &Path, relative: &str) -> Result<()> {
     crate::paths::no_link_on_the_way(dir, relative).map_err(|path| Error::SymlinkInTarget { path })
 }
 
-/// Wait for the project's lock (another sprout updating it finishes first); an interrupt while
-/// waiting cancels. Held until the returned file is dropped.
-pub fn lock(project: &Path, cancel: &AtomicBool) -> Result<File> {
-    super::lock::acquire(project, cancel)
+/// Wait for the project's lock (another sprout updating it finishes first), calling `waiting`
+/// once if it has to wait; an interrupt while waiting cancels. Held until the returned file is
+/// dropped.
+pub fn lock(project: &Path, cancel: &AtomicBool, waiting: &dyn Fn()) -> Result<File> {
+    super::lock::acquire_saying(project, cancel, waiting)
 }
 
 /// What became of an update a kill interrupted, found by [`recover`].
