@@ -308,7 +308,11 @@ fn stage_all(project: &Path, tx: &Path, changes: &[Change]) -> Result<Vec<(usize
         match change {
             Change::Write { path, bytes, mode } => {
                 let staged = tx.join("new").join(i.to_string());
-                fs::write(&staged, bytes).map_err(failed(&target))?;
+                // On the disk before it can be moved in: after a power cut, a file the journal
+                // names is whole (or was never moved).
+                File::create(&staged)
+                    .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+                    .map_err(failed(&target))?;
                 let mode = match fs::metadata(&target) {
                     Ok(meta) => permissions_mode(&meta).unwrap_or(*mode),
                     Err(_) => *mode,
@@ -355,6 +359,7 @@ fn stage_all(project: &Path, tx: &Path, changes: &[Change]) -> Result<Vec<(usize
     File::create(&written)
         .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
         .and_then(|()| fs::rename(&written, tx.join(JOURNAL)))
+        .and_then(|()| sync_folder(tx))
         .map_err(failed(project))?;
     Ok(all)
 }
@@ -394,6 +399,17 @@ fn roll_back(tx: &Path, project: &Path) {
             let _ = fs::rename(&old, &target);
         }
     }
+}
+
+/// Make the entries of the folder `dir` (a rename into it) durable.
+#[cfg(unix)]
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]
