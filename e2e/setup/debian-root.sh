@@ -32,8 +32,10 @@ fi
 for tool in debootstrap unshare chroot; do
   if ! command -v "$tool" >/dev/null; then
     log "installing $tool"
-    timeout 600 apt-get install -y -qq debootstrap util-linux coreutils >&2 \
-      || { timeout 300 apt-get update -qq >&2 && timeout 600 apt-get install -y -qq debootstrap >&2; }
+    # Other installs may hold apt's lock (the harness sets up several toolchains at once).
+    apt=(apt-get -o DPkg::Lock::Timeout=600)
+    timeout 900 "${apt[@]}" install -y -qq debootstrap util-linux coreutils >&2 \
+      || { timeout 900 "${apt[@]}" update -qq >&2 && timeout 900 "${apt[@]}" install -y -qq debootstrap >&2; }
   fi
 done
 

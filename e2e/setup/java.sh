@@ -4,8 +4,8 @@
 # script only finds them. It prints JDK<major>=<home> for every major version it finds (the
 # newest build of each); e2e/setup/java-run.sh picks one per project from its pom.xml.
 # Maven is not installed here: every project brings its Maven wrapper (./mvnw), which fetches
-# Maven from Maven Central into ~/.m2/wrapper, beside the dependencies in ~/.m2/repository.
-# Both stay on the machine between runs.
+# Maven from Maven Central. The harness points both the wrapper (MAVEN_USER_HOME) and Maven's
+# repository (MAVEN_ARGS: -Dmaven.repo.local) into e2e/.cache/m2, kept between runs.
 set -euo pipefail
 
 declare -A found
