@@ -37,6 +37,7 @@ TIERS = ("ci", "full")
 CASE_FIELDS = {"name", "set", "env", "steps", "checks", "timeout", "project", "tier"}
 CONFORMANCE = ROOT / "e2e" / "conformance.py"
 DEFAULT_TIMEOUT = 600
+SETUP_TIMEOUT = 1800
 START_TIMEOUT = 180
 TAIL_LINES = 40
 # The commands AGENTS.md lists, in its first ```sh block, and the manifest's names for them.
@@ -303,35 +304,45 @@ class Toolchains:
             return all(s in self.done or s in self.failed for s in scripts)
 
     def _run(self, script: str) -> None:
-        started = time.monotonic()
+        began = time.monotonic()
         name = Path(script).stem
         log = WORK / "setup" / f"{name}.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        (CACHE / "locks").mkdir(parents=True, exist_ok=True)
         printed: dict[str, str] = {}
         error = None
         try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            (CACHE / "locks").mkdir(parents=True, exist_ok=True)
             with open(CACHE / "locks" / f"{name}.lock", "w") as lock, log.open("w") as err:
                 fcntl.flock(lock, fcntl.LOCK_EX)
-                proc = subprocess.run(
-                    ["bash", str(ROOT / script)],
-                    cwd=ROOT,
-                    env=merged_env(),
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=err,
-                    text=True,
-                    timeout=1800,
+                # A session of its own, stopped as a whole on a time-out or an interrupt.
+                proc = started(
+                    subprocess.Popen(
+                        ["bash", str(ROOT / script)],
+                        cwd=ROOT,
+                        env=merged_env(),
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=err,
+                        text=True,
+                        start_new_session=True,
+                    )
                 )
-            if proc.returncode != 0:
+                try:
+                    stdout, _ = proc.communicate(timeout=SETUP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    kill_group(proc)
+                    stdout, error = "", f"setup script {script} timed out after {SETUP_TIMEOUT}s; log {log}"
+                finally:
+                    ended(proc)
+            if error is None and proc.returncode != 0:
                 error = f"setup script {script} failed with exit code {proc.returncode}; log {log}"
-            for line in proc.stdout.splitlines():
+            for line in stdout.splitlines():
                 if "=" in line:
                     key, value = line.split("=", 1)
                     printed[key.strip()] = value.strip()
-        except (OSError, subprocess.SubprocessError) as e:
-            error = f"setup script {script} failed: {e}; log {log}"
-        seconds = time.monotonic() - started
+        except Exception as e:  # whatever happens, the script ends as failed: no case waits forever
+            error = f"setup script {script} failed: {type(e).__name__}: {e}; log {log}"
+        seconds = time.monotonic() - began
         with self.lock:
             if error:
                 self.failed[script] = error
@@ -645,6 +656,9 @@ class Interrupted(Exception):
 
 
 def interrupted(signum, frame):
+    # Once: a second signal must not break off the stopping of the cases.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise Interrupted(signal.Signals(signum).name)
 
 
@@ -662,6 +676,9 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help='also the cases of tier "full" (the whole matrix)')
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
     parser.add_argument(
+        "--cache-env", action="store_true", help="print the cache environment as shell `export` lines (for CI's other steps), then exit"
+    )
+    parser.add_argument(
         "--setup-only", action="store_true", help="only run the setup scripts the selected cases need (all at once), then exit"
     )
     parser.add_argument(
@@ -673,6 +690,10 @@ def main() -> int:
     parser.add_argument("--binary", type=Path, help="sprout binary (default: `cargo build` and use target/debug/sprout)")
     args = parser.parse_args()
 
+    if args.cache_env:
+        for key, value in cache_env().items():
+            print(f"export {key}={shlex.quote(value)}")
+        return 0
     every = load_cases()
     cases = select(every, args.stack, args.case, args.full)
     if args.list:
@@ -682,12 +703,20 @@ def main() -> int:
     if not cases:
         print("e2e: no case selected", file=sys.stderr)
         return 2
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     if args.setup_only:
         tools = Toolchains()
         scripts = sorted({s for c in cases for s in c.setup})
-        tools.start(scripts)
-        for script in scripts:
-            tools.threads[script].join()
+        try:
+            tools.start(scripts)
+            for script in scripts:
+                while tools.threads[script].is_alive():
+                    tools.threads[script].join(timeout=1)
+        except Interrupted as e:
+            print(f"\ne2e: stopped by {e}; stopping the setup scripts", file=sys.stderr, flush=True)
+            stop_all()
+            return 130
         return 1 if tools.failed else 0
 
     binary = args.binary
@@ -713,8 +742,6 @@ def main() -> int:
             changed.notify_all()
 
     tools = Toolchains(on_done=notify)
-    signal.signal(signal.SIGTERM, interrupted)
-    signal.signal(signal.SIGINT, interrupted)
     pg = None
     pg_lock = None
     results: list[Result] = []
