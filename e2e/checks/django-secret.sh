@@ -6,7 +6,12 @@
 set -euo pipefail
 project="$(cd "$1" && pwd)"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-sprout="${SPROUT:-$repo/target/release/sprout}"
+# The binary under test: SPROUT_BIN (the harness sets it), else the repository's release or debug build.
+sprout="${SPROUT_BIN:-}"
+for candidate in "$repo/target/release/sprout" "$repo/target/debug/sprout"; do
+  if [[ -z "$sprout" && -x "$candidate" ]]; then sprout="$candidate"; fi
+done
+[[ -n "$sprout" ]] || { echo "django-secret: no sprout binary (cargo build, or set SPROUT_BIN)" >&2; exit 1; }
 fail() { echo "django-secret: $*" >&2; exit 1; }
 
 key_of() { sed -n 's/^SECRET_KEY=//p' "$1/.env"; }
