@@ -71,6 +71,8 @@ class Result:
     failed_step: str | None = None
     log: Path | None = None
     seconds: float = 0.0
+    # CPU seconds (user + system) of sprout verify and the checks, with everything they started.
+    cpu: float = 0.0
     steps: list = field(default_factory=list)
     # What the case printed, shown in one block when it ends.
     lines: list = field(default_factory=list)
@@ -426,36 +428,49 @@ def kill_group(proc: subprocess.Popen) -> None:
             continue
 
 
-def verify(case: Case, binary: Path, project: Path, env: dict, work: Path) -> tuple[list, str | None, Path | None, list]:
+def wait_cpu(proc: subprocess.Popen, timeout: float) -> float:
+    """Wait for the process; return the CPU seconds (user + system) it and its waited-for
+    descendants used, from wait4. Raises subprocess.TimeoutExpired after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+        time.sleep(0.1)
+
+
+def verify(case: Case, binary: Path, project: Path, env: dict, work: Path) -> tuple[list, str | None, Path | None, list, float]:
     """`sprout verify --json` on the project, the conformance suite as its `--exec` step. Each
     step's log is copied to work/<step>.log (the exec step's as conformance.log). Returns the
-    steps' (name, seconds), the failing step (or None), its log, and the (step, command) pairs
-    verify ran."""
+    steps' (name, seconds), the failing step (or None), its log, the (step, command) pairs
+    verify ran, and the CPU seconds of it all."""
     argv = [str(binary), "verify", str(project), "--json", "--timeout", str(min(case.timeout, START_TIMEOUT))]
     if "conformance" in case.steps:
         argv += ["--exec", shlex.join([sys.executable, str(CONFORMANCE), "--profile", case.profile]) + ' "$SPROUT_URL"']
     if case.runner:
         env = dict(env, SPROUT_VERIFY_RUNNER=str(ROOT / case.runner))
     log = work / "verify.log"
-    with log.open("w") as err:
+    report_file = work / "verify.json"
+    with log.open("w") as err, report_file.open("w") as out:
         err.write(f"$ {shlex.join(argv)}\n")
         err.flush()
-        proc = started(
-            subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, text=True, start_new_session=True)
-        )
+        proc = started(subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True))
         try:
             # sprout limits each step itself; this bounds the whole run.
-            stdout, _ = proc.communicate(timeout=case.timeout * len(case.steps))
+            cpu = wait_cpu(proc, case.timeout * len(case.steps))
         except subprocess.TimeoutExpired:
             kill_group(proc)  # sprout, on SIGTERM, stops the step it runs with its process group
             err.write(f"\n[e2e] sprout verify timed out after {case.timeout * len(case.steps)}s\n")
-            return [], "verify", log, []
+            return [], "verify", log, [], 0.0
         finally:
             ended(proc)
     try:
-        report = json.loads(stdout)
+        report = json.loads(report_file.read_text())
     except json.JSONDecodeError:
-        return [], "verify", log, []  # sprout could not run the steps: its error is in verify.log
+        return [], "verify", log, [], cpu  # sprout could not run the steps: its error is in verify.log
     steps, failed, kept_log = [], None, None
     ran = [(step["name"], step["command"]) for step in report["steps"]]
     for step in report["steps"]:
@@ -471,12 +486,12 @@ def verify(case: Case, binary: Path, project: Path, env: dict, work: Path) -> tu
         steps.append((name, step["seconds"]))
     for folder in {Path(step["log"]).parent for step in report["steps"]}:
         subprocess.run(["rm", "-rf", "--one-file-system", str(folder)], check=False)
-    return steps, failed, kept_log, ran
+    return steps, failed, kept_log, ran, cpu
 
 
-def run_check(case: Case, project: Path, command: str, env: dict, log: Path) -> bool:
+def run_check(case: Case, project: Path, command: str, env: dict, log: Path) -> tuple[bool, float]:
     """Run one of the case's checks (this repository's scripts: on the host, never through the
-    stack's runner) in the project folder."""
+    stack's runner) in the project folder. Returns whether it passed, and its CPU seconds."""
     with log.open("w") as out:
         out.write(f"$ {command}\n")
         out.flush()
@@ -492,16 +507,16 @@ def run_check(case: Case, project: Path, command: str, env: dict, log: Path) -> 
             )
         )
         try:
-            code = proc.wait(timeout=case.timeout)
+            cpu = wait_cpu(proc, case.timeout)
         except subprocess.TimeoutExpired:
             kill_group(proc)
             out.write(f"\n[e2e] timed out after {case.timeout}s\n")
-            return False
+            return False, 0.0
         finally:
             kill_group(proc)  # nothing the check started may outlive it
             ended(proc)
-        out.write(f"\n[e2e] exit code {code}\n")
-        return code == 0
+        out.write(f"\n[e2e] exit code {proc.returncode}\n")
+        return proc.returncode == 0, cpu
 
 
 def postgres_database(case: Case, admin: dict) -> dict:
@@ -583,8 +598,9 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
             return fail("postgres", db_log)
 
     if case.steps:
-        steps, failed, log, ran = verify(case, binary, project, env, work)
+        steps, failed, log, ran, cpu = verify(case, binary, project, env, work)
         result.steps += steps
+        result.cpu += cpu
         problems = agents_problems(listed, commands, ran)
         if problems:
             with agents_log.open("a") as out:
@@ -596,7 +612,9 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
     for check in case.checks:
         log = work / f"check-{Path(check).stem}.log"
         step_started = time.monotonic()
-        if not run_check(case, project, f"{ROOT / check} {project}", env, log):
+        passed, cpu = run_check(case, project, f"{ROOT / check} {project}", env, log)
+        result.cpu += cpu
+        if not passed:
             return fail(f"check {check}", log)
         result.steps.append((Path(check).stem, time.monotonic() - step_started))
     result.seconds = time.monotonic() - started_at
@@ -607,12 +625,12 @@ def report_block(result: Result) -> str:
     case = result.case
     lines = [f"---- {case.name} ({case.stack}) {json.dumps(case.answers)}", *result.lines]
     if result.failed_step:
-        lines.append(f"FAIL {case.name}: {result.failed_step} ({result.seconds:.1f}s), log {result.log}")
+        lines.append(f"FAIL {case.name}: {result.failed_step} ({result.seconds:.1f}s, CPU {result.cpu:.0f}s), log {result.log}")
         if result.log:
             lines.append(tail(result.log))
     else:
         steps = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in result.steps)
-        lines.append(f"PASS {case.name}: {steps} ({result.seconds:.1f}s)")
+        lines.append(f"PASS {case.name}: {steps} ({result.seconds:.1f}s, CPU {result.cpu:.0f}s)")
     return "\n".join(lines)
 
 
@@ -784,6 +802,7 @@ def main() -> int:
                     "answers": r.case.answers,
                     "failed_step": r.failed_step,
                     "seconds": round(r.seconds, 1),
+                    "cpu_seconds": round(r.cpu, 1),
                     "steps": {name: round(sec, 1) for name, sec in r.steps},
                 }
                 for r in results
@@ -793,10 +812,10 @@ def main() -> int:
     )
     passed = sum(1 for r in results if not r.failed_step)
     failed = len(results) - passed
-    print(f"\ne2e: {len(results)} cases in {time.monotonic() - began:.0f}s, {jobs} at a time")
+    print(f"\ne2e: {len(results)} cases in {time.monotonic() - began:.0f}s, {jobs} at a time; CPU {sum(r.cpu for r in results):.0f}s")
     for r in results:
         mark = "ok  " if not r.failed_step else "FAIL"
-        print(f"  {mark} {r.case.name:32} {r.seconds:7.1f}s" + (f"  ({r.failed_step})" if r.failed_step else ""))
+        print(f"  {mark} {r.case.name:32} {r.seconds:7.1f}s  CPU {r.cpu:6.1f}s" + (f"  ({r.failed_step})" if r.failed_step else ""))
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
