@@ -13,11 +13,23 @@ use crate::output::Output;
 use crate::record::{self, Record};
 use crate::source::Source;
 use crate::trust;
-use crate::verify;
+use crate::{signals, support, verify, writer};
 
 use super::{Fate, Preview, base, diff, prepare, write};
 
+/// The project's lock, held for the whole run, once what a killed update left is rolled back.
+/// `None` when `dir` is no folder (reading its record then says so).
+fn locked(dir: &std::path::Path) -> Result<Option<std::fs::File>> {
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let lock = writer::update::lock(dir, &signals::CANCEL)?;
+    writer::update::recover(dir);
+    Ok(Some(lock))
+}
+
 pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
+    let _lock = locked(&args.dir)?;
     let set = args
         .set
         .iter()
@@ -32,6 +44,7 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
+    let _lock = locked(&args.dir)?;
     let record = Record::read(&args.dir)?;
     let catalog = catalog(
         &args.dir,
@@ -81,8 +94,13 @@ fn run(
         ];
         trust::check_here(catalog.origin(), &all, flags.source.trust)?;
     }
-    // Written first: what is printed is what happened.
-    if !flags.dry_run {
+    // Written first: what is printed is what happened. From here a signal rolls the update
+    // back (or, once it is written, comes too late to undo it): it never ends the run midway.
+    let _guard = signals::Guard::start();
+    if flags.dry_run {
+        // The same refusal, and exit code, as the real run.
+        writer::update::check(dir, &preview.changes)?;
+    } else {
         write(&preview)?;
     }
     let written = (!flags.dry_run).then_some(dir);
@@ -103,6 +121,7 @@ fn run(
                 current: preview.is_current(),
                 preview: &preview,
                 verify: report.as_ref(),
+                support: None,
             }),
             written,
         )?;
@@ -167,6 +186,10 @@ struct Json<'a> {
     /// `update --verify --json`: the verify report.
     #[serde(skip_serializing_if = "Option::is_none")]
     verify: Option<&'a verify::Report>,
+    /// `check --json`: the framework and runtime lines the project is on, each with its end of
+    /// support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    support: Option<&'a [support::Standing]>,
 }
 
 fn text(preview: &Preview, dry_run: bool) -> String {
@@ -244,32 +267,59 @@ pub fn check(
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
+    let _lock = locked(dir)?;
     let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
     let current = exit == Exit::Success;
+    // The table holds the built-in stacks' lines: a project of a template from elsewhere is on
+    // lines sprout knows nothing of, whatever its stack is called.
+    let record = Record::read(dir)?;
+    let lines = if record.template.is_none() && template.is_none() {
+        support::of_project(&record.stack, &record.answers, support::today())?
+    } else {
+        Vec::new()
+    };
     let result = if json {
         out.json(&Json {
             dry_run: true,
             current,
             preview: &preview,
             verify: None,
+            support: Some(&lines),
         })
-    } else if current {
-        out.result(&format!(
-            "{} is current ({})\n",
-            dir.display(),
-            preview.stack
-        ))
     } else {
-        out.result(&format!(
-            "{}Run `sprout update` to apply.\n",
-            text(&preview, true)
-        ))
+        let head = if current {
+            format!("{} is current ({})\n", dir.display(), preview.stack)
+        } else {
+            format!("{}Run `sprout update` to apply.\n", text(&preview, true))
+        };
+        out.result(&format!("{head}{}", support_text(&lines)))
     };
     printed(result, None)?;
+    if lines.iter().any(|l| l.status == support::Status::Ended) {
+        return Ok(Exit::Unsupported);
+    }
     Ok(exit)
 }
 
+/// The lines past or near their end of support, each with the update that moves off it.
+fn support_text(lines: &[support::Standing]) -> String {
+    let mut text = String::new();
+    for line in lines.iter().filter(|l| l.is_warning()) {
+        let mark = match line.status {
+            support::Status::Ended => style("end of support").red().bold(),
+            _ => style("end of support").yellow().bold(),
+        };
+        text.push_str(&format!("{mark}: {}\n", line.describe()));
+        if let Some(answer) = line.moves_to {
+            text.push_str(&format!("  fix: sprout update --set {answer}\n"));
+        }
+        text.push_str(&format!("  source: {}\n", line.source));
+    }
+    text
+}
+
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {
+    let _lock = locked(&args.dir)?;
     let catalog = catalog(&args.dir, args.source.template.as_deref(), Pin::Recorded)?;
     let options = verify_options(args.timeout, args.exec);
     let trusted = args.source.trust;

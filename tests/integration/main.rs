@@ -16,9 +16,13 @@ mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod stacks;
+mod support;
 mod template_errors;
 mod template_tools;
 mod templates;
+mod terminal;
+mod transactions;
+mod truth;
 mod update;
 mod update_base;
 mod verify;
