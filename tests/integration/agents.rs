@@ -18,12 +18,23 @@ fn named(agents: &str) -> (Vec<String>, Vec<(String, String)>) {
         .lines()
         .map(String::from)
         .collect();
-    let rows = agents
+    // The table of `## Commands` (a stack's own sections may hold tables of their own).
+    let commands = agents
+        .split("## Commands\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("AGENTS.md has a ## Commands section");
+    let rows = commands
         .lines()
         .filter_map(|line| {
             let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
             match cells.as_slice() {
                 [what, command] if command.starts_with('`') && command.ends_with('`') => {
+                    // The dev row's note on restarts is the stack's own (`agents/dev`).
+                    let what = match what.split_once(" (") {
+                        Some(("development server", _)) => "development server",
+                        _ => what,
+                    };
                     Some((what.to_string(), command.trim_matches('`').to_string()))
                 }
                 _ => None,
@@ -40,10 +51,7 @@ fn expected_rows(commands: &Commands) -> Vec<(String, String)> {
         ("test".to_string(), commands.test.clone()),
     ];
     if let Some(dev) = &commands.dev {
-        rows.push((
-            "development server (restarts on changes)".to_string(),
-            dev.clone(),
-        ));
+        rows.push(("development server".to_string(), dev.clone()));
     }
     rows.push(("start as in production".to_string(), commands.start.clone()));
     rows
@@ -101,6 +109,38 @@ fn agents_md_names_exactly_the_rendered_commands_of_every_stack_and_combination(
         checked += check_stack(&stack);
     }
     assert!(checked >= 7, "{checked} projects checked");
+}
+
+/// The development server's row says what its command does: a stack's `agents/dev` partial
+/// replaces the shared "restarts on changes" where the command does not watch the sources.
+#[test]
+fn the_dev_row_says_whether_the_server_restarts_on_changes() {
+    for (key, note) in [
+        (
+            "spring-boot",
+            "runs the sources; stop it and run it again after a change",
+        ),
+        ("django", "restarts on changes"),
+    ] {
+        let stack = sprout::catalog::load_all()
+            .unwrap()
+            .into_iter()
+            .find(|stack| stack.key == key)
+            .unwrap();
+        let given = Given {
+            set: vec![("name".into(), "demo".into())],
+            file: None,
+        };
+        let (_, project) = sprout::generate::prepare(&stack, &given, None).unwrap();
+        let agents = project
+            .files
+            .iter()
+            .find(|f| f.path == "AGENTS.md")
+            .unwrap();
+        let text = String::from_utf8_lossy(&agents.contents);
+        let row = format!("| development server ({note}) |");
+        assert!(text.contains(&row), "{key}: no `{row}` in {text}");
+    }
 }
 
 #[test]
