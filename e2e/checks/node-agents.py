@@ -4,7 +4,9 @@
     node-agents.py <project-dir>      (after the case's steps: install, lint and test ran)
 
 - every npm command it names runs a script package.json has (`npm test`, `npm start`,
-  `npm run X`), and `npm install` / `npm ci` forms only;
+  `npm run X`), and `npm install` / `npm ci` forms only; the servers it names (`npm start`,
+  `npm run dev`) are started with a free `PORT` and must answer `GET /health` with 200
+  within 30 seconds (then their process group is stopped);
 - every `cp A B` copies a file the project has, and runs as written (in a scratch copy);
 - every path it names in its Layout table and conventions (`src/…`, `test/…`, `migrations/…`,
   with `<area>`-style placeholders and `X_what_it_does.sql` names read as patterns) exists;
@@ -15,16 +17,22 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 NPM_SCRIPT = re.compile(r"^npm (?:run ([\w:-]+)|(test|start))(?:\s|$)")
 NPM_INSTALL = re.compile(r"^npm (?:install|ci)(?: --save-dev)?(?: <package>)?$")
 PATH_LIKE = re.compile(r"^(?:src|test|migrations|data)/[\w./{}<>|*-]*$")
+SERVERS = {"start", "dev"}
 
 
 def fail(message: str) -> None:
@@ -38,6 +46,52 @@ def commands(text: str) -> list[str]:
     for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
         found.extend(line.strip() for line in block.splitlines() if line.strip())
     return found
+
+
+def serves(project: Path, command: str) -> None:
+    """Starts `command` with a free loopback PORT; GET /health must answer 200 within 30 s."""
+    # The servers listen on every address: a port free on IPv6's any-address (dual stack) is free
+    # on IPv4 too.
+    with socket.socket(socket.AF_INET6) as probe:
+        probe.bind(("::", 0))
+        port = probe.getsockname()[1]
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(
+        ["sh", "-c", command],
+        cwd=project,
+        env={**os.environ, "PORT": str(port)},
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def output() -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace").strip()[-500:]
+
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                fail(f"`{command}` exited with {server.returncode} before serving: {output()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        fail(f"`{command}` did not answer GET /health within 30 seconds: {output()}")
+    finally:
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(server.pid, sig)
+                server.wait(timeout=wait)
+                break
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                continue
+        log.close()
 
 
 def path_exists(project: Path, span: str) -> bool:
@@ -54,6 +108,7 @@ def main() -> None:
     text = (project / "AGENTS.md").read_text(encoding="utf-8")
     scripts = json.loads((project / "package.json").read_text(encoding="utf-8")).get("scripts", {})
     checked = 0
+    served: set[str] = set()
     for span in commands(text):
         if span.startswith("npm "):
             script = NPM_SCRIPT.match(span)
@@ -61,6 +116,9 @@ def main() -> None:
                 name = script.group(1) or script.group(2)
                 if name not in scripts:
                     fail(f"AGENTS.md says `{span}`, but package.json has no script {name!r}")
+                if name in SERVERS and span not in served:
+                    serves(project, span)
+                    served.add(span)
             elif not NPM_INSTALL.match(span):
                 fail(f"AGENTS.md says `{span}`, which this check does not know")
             checked += 1
@@ -84,7 +142,7 @@ def main() -> None:
             fail(f"AGENTS.md names migration {next_migration.group(1)} next, the last is {numbers[-1:]}")
     if checked == 0:
         fail("no command or path found in AGENTS.md")
-    print(f"node-agents: {checked} commands and paths of AGENTS.md hold")
+    print(f"node-agents: {checked} commands and paths of AGENTS.md hold; served: {', '.join(sorted(served))}")
 
 
 if __name__ == "__main__":
