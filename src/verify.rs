@@ -11,7 +11,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::Ordering;
@@ -346,8 +346,13 @@ impl Server {
     }
 }
 
+/// A port no socket holds on any address. Projects listen on every address (Node's `::`, dual
+/// stack), so a port free on 127.0.0.1 alone is not enough: another program's server on `::1`
+/// (Node's `localhost`) holds it for them. IPv6's any-address takes both families on Linux; a
+/// host without IPv6 falls back to IPv4 loopback.
 fn free_port() -> std::io::Result<u16> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let listener = TcpListener::bind((Ipv6Addr::UNSPECIFIED, 0))
+        .or_else(|_| TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))?;
     Ok(listener.local_addr()?.port())
 }
 
