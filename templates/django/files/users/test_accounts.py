@@ -47,13 +47,22 @@ def bearer(token: str) -> Client:
 
 
 @pytest.fixture
-def later(monkeypatch: pytest.MonkeyPatch) -> Any:
+def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Sets the clock of the app to a given time."""
+
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+@pytest.fixture
+def later(clock: Any) -> Any:
     """Moves the clock of the app to a number of seconds from now."""
     now = timezone.now
 
     def move(seconds: float) -> None:
-        moved = now() + timedelta(seconds=seconds)
-        monkeypatch.setattr(timezone, "now", lambda: moved)
+        clock(now() + timedelta(seconds=seconds))
 
     return move
 
@@ -270,11 +279,18 @@ def test_logout_leaves_the_other_tokens(
     assert bearer(second).get("/auth/me").status_code == 200
 
 
-def test_a_token_expires(settings: Settings, token: str, later: Any) -> None:
-    later(settings.AUTH_TOKEN_TTL_SECONDS - 1)
+def test_a_token_expires(settings: Settings, token: str, clock: Any) -> None:
+    # The expiry is in whole seconds, the TTL after the token was issued: the clock
+    # is set from the stored expiry, not from now, which may be a second later.
+    ttl = timedelta(seconds=settings.AUTH_TOKEN_TTL_SECONDS)
+    expires_at = AccessToken.objects.get().expires_at
+    now = timezone.now()
+    assert now - timedelta(seconds=5) < expires_at - ttl <= now
+
+    clock(expires_at - timedelta(seconds=1))
     assert bearer(token).get("/auth/me").status_code == 200
 
-    later(settings.AUTH_TOKEN_TTL_SECONDS)
+    clock(expires_at)
     response = bearer(token).get("/auth/me")
     assert_problem(response, 401, "/auth/me")
     assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
