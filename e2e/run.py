@@ -321,7 +321,7 @@ def run_case(case: Case, binary: Path, tools: Toolchains, pg: dict | None) -> Re
     for check in case.checks:
         log = work / f"check-{Path(check).stem}.log"
         step_started = time.monotonic()
-        if not run_check(case, project, f"{ROOT / check} {project}", env, log):
+        if not run_check(case, project, f"{ROOT / check} {project}", {**env, "SPROUT_BINARY": str(binary.resolve())}, log):
             return fail(f"check {check}", log)
         result.steps.append((Path(check).stem, time.monotonic() - step_started))
     result.seconds = time.monotonic() - started

@@ -145,9 +145,17 @@ pub enum TemplateCommand {
         /// Seconds each started project has to answer GET /health
         #[arg(long, value_name = "SECONDS", default_value_t = 120)]
         timeout: u64,
+        /// Seconds each install, lint and test step may take; then its whole process group is
+        /// stopped, the case fails and the next case runs
+        #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        step_timeout: u64,
         /// One JSON object on stdout (every combination and its result)
         #[arg(long)]
         json: bool,
+        /// Run the template's commands without asking (install, lint, test, start); without it
+        /// they are shown and asked about at a terminal, and refused (exit 13) elsewhere
+        #[arg(long)]
+        trust: bool,
     },
     /// Write a minimal template folder DIR/NAME that passes `check` and `test` as it is
     New {
@@ -317,21 +325,36 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ORIGIN")]
     pub cors: Option<String>,
 
+    /// Also answer requests for this host name (.example.com: the domain and every name under
+    /// it); on a loopback address only loopback's own names are answered otherwise. Repeatable
+    #[arg(long = "allow-host", value_name = "HOST")]
+    pub allow_hosts: Vec<String>,
+
     /// Access log on stderr: text, or one JSON object per line
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
     /// Projects generated at once; more requests get 429 with Retry-After
-    #[arg(long, value_name = "N", default_value_t = 16)]
-    pub max_concurrent: usize,
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrent: u16,
+
+    /// Connections one client address may hold open at once; more get 429 and are closed
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_connections_per_client: u16,
 
     /// Seconds a request may take before it gets 408
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
 
+    /// Seconds a connection has to send a request's headers (and may stay idle between
+    /// requests); then it is closed
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub header_timeout: u64,
+
     /// Offer the stacks of this template too (a folder, or a git URL with an optional #REF),
-    /// read once at start; repeatable. The configured roots are offered as well
-    #[arg(long = "template", value_name = "SOURCE")]
+    /// read once at start; NAME=SOURCE shows it as NAME. Repeatable. The configured roots are
+    /// offered as well
+    #[arg(long = "template", value_name = "[NAME=]SOURCE")]
     pub templates: Vec<String>,
 }
 

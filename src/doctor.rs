@@ -22,16 +22,32 @@ pub struct Finding<'r> {
     pub status: Status,
 }
 
+/// The program and arguments that check `requirement` here (in its `home` variable's folder when
+/// that is set).
+fn check_of(requirement: &Requirement) -> Vec<String> {
+    let home = requirement
+        .home
+        .as_deref()
+        .and_then(|var| std::env::var(var).ok());
+    requirement.check_with_home(home.as_deref())
+}
+
+/// The distinct commands [`examine`] would run for `requirements`, as one line each (what the
+/// trust question shows).
+pub fn commands(requirements: &[&Requirement]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in requirements.iter().map(|r| check_of(r).join(" ")) {
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
 /// Ask each distinct check command once (all at once, each within [`probe::TIMEOUT`]) and judge
 /// every requirement by its answer.
 pub fn examine<'r>(requirements: &[&'r Requirement]) -> Vec<Finding<'r>> {
-    let checks: Vec<Vec<String>> = requirements
-        .iter()
-        .map(|r| {
-            let home = r.home.as_deref().and_then(|var| std::env::var(var).ok());
-            r.check_with_home(home.as_deref())
-        })
-        .collect();
+    let checks: Vec<Vec<String>> = requirements.iter().map(|r| check_of(r)).collect();
     let mut distinct: Vec<Vec<String>> = Vec::new();
     for check in &checks {
         if !distinct.contains(check) {
@@ -57,20 +73,35 @@ pub fn examine<'r>(requirements: &[&'r Requirement]) -> Vec<Finding<'r>> {
         .collect()
 }
 
-/// The requirements of the plan's stack that hold for its answers, examined.
-pub fn preflight<'s>(plan: &Plan<'s>) -> Vec<Finding<'s>> {
-    let applying: Vec<&'s Requirement> = plan
-        .stack
+/// The requirements of the plan's stack that hold for its answers: examined when `trusted`
+/// (built in, or its commands accepted), else each not checked (nothing is run).
+pub fn preflight<'s>(plan: &Plan<'s>, trusted: bool) -> Vec<Finding<'s>> {
+    let applying = applying(plan);
+    if !trusted {
+        return applying
+            .into_iter()
+            .map(|requirement| Finding {
+                requirement,
+                command: requirement.check.clone(),
+                status: Status::NotChecked,
+            })
+            .collect();
+    }
+    examine(&applying)
+}
+
+/// The requirements of the plan's stack that hold for its answers.
+pub fn applying<'s>(plan: &Plan<'s>) -> Vec<&'s Requirement> {
+    plan.stack
         .requires
         .iter()
         .filter(|r| r.when.holds(|key| plan.answer(key)))
-        .collect();
-    examine(&applying)
+        .collect()
 }
 
 /// With `--verbose`: each command run and what came of it.
 pub fn detail(findings: &[Finding], out: &Output) {
-    for finding in findings {
+    for finding in findings.iter().filter(|f| f.status != Status::NotChecked) {
         out.detail(&format!(
             "checked `{}`: {}",
             finding.command.join(" "),
@@ -85,7 +116,7 @@ pub fn shortfalls<'r>(findings: &[Finding<'r>]) -> Vec<Finding<'r>> {
     let missing = |f: &Finding| matches!(f.status, Status::Missing);
     findings
         .iter()
-        .filter(|f| !f.is_ok())
+        .filter(|f| !f.is_ok() && f.status != Status::NotChecked)
         .filter(|f| {
             !(missing(f)
                 && f.requirement.tool != f.command[0]
@@ -154,6 +185,10 @@ impl Finding<'_> {
             Status::Failed(reason) => {
                 format!("{}: `{}` failed: {reason}", r.tool, self.command.join(" "))
             }
+            Status::NotChecked => format!(
+                "{}{needs}: not checked (the template is not trusted)",
+                r.tool
+            ),
         }
     }
 }

@@ -191,6 +191,26 @@ mod tests {
 
     const NASTY: &str = "He said \"hi\" & <b>{{x}}</b> \\ ünï #{x} ${y} '''\"\"\"\n\ttab";
 
+    /// YAML 1.1 readers (PyYAML, Ruby's Psych) take a raw U+2028 or U+2029 in a double-quoted
+    /// scalar for a line break and fold it, and a raw BOM is not content either: those three are
+    /// always written as escapes, which every YAML reader reads back as the character. A YAML
+    /// 1.2 reader round-trips them raw, so only this test sees the rule go.
+    #[test]
+    fn yaml_escapes_the_characters_yaml_1_1_reads_as_line_breaks() {
+        for (c, escape) in [
+            ('\u{2028}', "\\u2028"),
+            ('\u{2029}', "\\u2029"),
+            ('\u{feff}', "\\uFEFF"),
+        ] {
+            let text = format!("a{c}b");
+            let out = yaml(&text);
+            assert!(!out.contains(c), "{c:?} is written raw: {out:?}");
+            assert_eq!(out, format!("\"a{escape}b\""));
+            let back: String = serde_yaml::from_str(&out).unwrap_or_default();
+            assert_eq!(back, text);
+        }
+    }
+
     #[test]
     fn json_and_js_round_trip() {
         let back: String = serde_json::from_str(&json(NASTY)).unwrap_or_default();

@@ -126,22 +126,31 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         Err(error) if settings.install => return Err(error),
         Err(_) => project.commands.install.clone(),
     };
-    // A template that is not built in runs nothing unless its command is accepted first.
-    if settings.install && !settings.dry_run {
+    // A template that is not built in runs nothing until it is trusted: not its install command,
+    // not the checks of its requirements. With --install they are asked about together; without
+    // it, only --trust runs the checks (they are reported as not checked otherwise).
+    let checks = if settings.preflight {
+        doctor::commands(&doctor::applying(&plan))
+    } else {
+        Vec::new()
+    };
+    let trusted = if settings.install && !settings.dry_run {
         let ask = match asker.as_mut() {
             Some(asker) => Ask::Terminal(asker),
             None => Ask::Not(no_prompt),
         };
-        trust::check(
-            &stack.source,
-            std::slice::from_ref(&install_command),
-            settings.trust,
-            ask,
-        )?;
-    }
+        let mut commands = vec![install_command.clone()];
+        commands.extend(checks);
+        trust::check(&stack.source, &commands, settings.trust, ask)?;
+        true
+    } else {
+        trust::granted(&stack.source, settings.trust)
+    };
     let manager = std::env::var(install::MANAGER_ENV).ok();
     let commands = project.commands.of_manager(manager.as_deref());
-    let findings = settings.preflight.then(|| doctor::preflight(&plan));
+    let findings = settings
+        .preflight
+        .then(|| doctor::preflight(&plan, trusted));
     if let Some(findings) = &findings {
         doctor::detail(findings, out);
     }
@@ -149,6 +158,11 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         .as_deref()
         .map(doctor::shortfalls)
         .unwrap_or_default();
+    let toolchain = format!(
+        "{}{}",
+        report::shortfalls_text(&shortfalls),
+        report::unchecked_text(findings.as_deref().unwrap_or_default())
+    );
     let target: PathBuf = settings.output.join(plan.name());
     let next = |installed: bool| {
         report::next_steps(&NextSteps {
@@ -175,9 +189,8 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             out.json(&outcome)
         } else {
             out.result(&format!(
-                "{}{}",
-                report::tree(&outcome.path, &project.files),
-                report::shortfalls_text(&shortfalls)
+                "{}{toolchain}",
+                report::tree(&outcome.path, &project.files)
             ))
         };
         printed.map_err(|source| Error::Output {
@@ -189,11 +202,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
 
     // The asker is done with the terminal here: Ctrl-C while writing is a signal again.
     if let Some(mut asker) = asker {
-        let summary = format!(
-            "{}{}",
-            report::summary(&plan),
-            report::shortfalls_text(&shortfalls)
-        );
+        let summary = format!("{}{toolchain}", report::summary(&plan));
         asker.confirm(&summary, &outcome.path)?;
     }
 
@@ -242,7 +251,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let printed = if settings.json {
         out.json(&outcome)
     } else {
-        out.result(&created_text(&outcome, added, &shortfalls))
+        out.result(&created_text(&outcome, added, &toolchain))
     };
     printed.map_err(|source| Error::Output {
         source,
@@ -291,7 +300,7 @@ fn present(dir: &Path, files: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn created_text(outcome: &Outcome, added: usize, shortfalls: &[Finding]) -> String {
+fn created_text(outcome: &Outcome, added: usize, toolchain: &str) -> String {
     use console::style;
     let mut text = format!(
         "{} {} ({}), {added} files\n",
@@ -311,7 +320,7 @@ fn created_text(outcome: &Outcome, added: usize, shortfalls: &[Finding]) -> Stri
     if let Some(install) = &outcome.install {
         text.push_str(&format!("  install: {install}\n"));
     }
-    text.push_str(&report::shortfalls_text(shortfalls));
+    text.push_str(toolchain);
     text.push_str(&format!("\n{}\n", style("Next steps").bold()));
     for step in &outcome.next_steps {
         text.push_str(&format!("  {step}\n"));

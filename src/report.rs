@@ -10,6 +10,7 @@ use serde_json::{Map, Value as Json};
 use crate::doctor::{Finding, FindingJson};
 use crate::plan::Plan;
 use crate::render::{Commands, OutputFile, Step};
+use crate::requires::Status;
 
 #[derive(Serialize)]
 pub struct Outcome<'a> {
@@ -119,6 +120,23 @@ pub fn shortfalls_text(shortfalls: &[Finding]) -> String {
             )
         })
         .collect()
+}
+
+/// One line naming the requirements that were not checked because the template is not trusted.
+pub fn unchecked_text(findings: &[Finding]) -> String {
+    let tools: Vec<String> = findings
+        .iter()
+        .filter(|f| f.status == Status::NotChecked)
+        .map(|f| crate::text::shown(&f.requirement.tool).into_owned())
+        .collect();
+    if tools.is_empty() {
+        return String::new();
+    }
+    format!(
+        "  {} {}: not checked (the template is not trusted; --trust runs its checks)\n",
+        style("toolchain:").yellow(),
+        tools.join(", ")
+    )
 }
 
 /// The answers as aligned `key  value` lines.

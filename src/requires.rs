@@ -110,6 +110,9 @@ pub enum Status {
     Missing,
     /// Present but the check failed, hung or printed no version.
     Failed(String),
+    /// Not run: the check comes from a template that is not built in, and its commands were
+    /// not accepted.
+    NotChecked,
 }
 
 impl Status {
@@ -117,13 +120,14 @@ impl Status {
         matches!(self, Status::Ok(_))
     }
 
-    /// The key used in `--json`: `ok`, `too_old`, `missing`, `failed`.
+    /// The key used in `--json`: `ok`, `too_old`, `missing`, `failed`, `not_checked`.
     pub fn key(&self) -> &'static str {
         match self {
             Status::Ok(_) => "ok",
             Status::TooOld(_) => "too_old",
             Status::Missing => "missing",
             Status::Failed(_) => "failed",
+            Status::NotChecked => "not_checked",
         }
     }
 
@@ -131,7 +135,7 @@ impl Status {
         match self {
             Status::Ok(found) => found.as_ref(),
             Status::TooOld(found) => Some(found),
-            Status::Missing | Status::Failed(_) => None,
+            Status::Missing | Status::Failed(_) | Status::NotChecked => None,
         }
     }
 }

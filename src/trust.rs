@@ -5,6 +5,7 @@
 use crate::error::{Error, NoPrompt, Result};
 use crate::prompt::{self, TerminalAsker};
 use crate::source::Origin;
+use crate::text;
 
 /// How the commands can be accepted when `--trust` was not given.
 pub enum Ask<'a> {
@@ -26,12 +27,17 @@ pub fn check(origin: &Origin, commands: &[String], trust: bool, ask: Ask) -> Res
         why,
     };
     match ask {
-        Ask::Terminal(asker) => match asker.trust(&origin.to_string(), commands)? {
+        Ask::Terminal(asker) => match asker.trust(&text::shown(&origin.to_string()), commands)? {
             true => Ok(()),
             false => Err(refused(None)),
         },
         Ask::Not(why) => Err(refused(Some(why))),
     }
+}
+
+/// Whether commands of a stack from `origin` may run without asking: built in, or `--trust`.
+pub fn granted(origin: &Origin, trust: bool) -> bool {
+    origin.is_built_in() || trust
 }
 
 /// [`check`] for a command that asks nothing else: at the terminal when there is one.

@@ -76,6 +76,9 @@ pub struct Options {
     /// A command of the user's, run on this machine while the project is up, with
     /// [`URL_ENV`] set to its base URL: the `exec` step.
     pub exec: Option<String>,
+    /// How long install, lint, test (and exec) may each take before their process group is
+    /// stopped; `None`: 30 minutes.
+    pub step_timeout: Option<Duration>,
 }
 
 /// Run every step, stopping at the first failure; `progress` sees each step as it ends.
@@ -133,9 +136,16 @@ pub fn run(
         ("lint", &commands.lint),
         ("test", &commands.test),
     ];
+    let limit = options.step_timeout.unwrap_or(STEP_TIMEOUT);
     for (name, command) in plain {
         let started = Instant::now();
-        let outcome = run_step(dir, command, runner, &logs.join(format!("{name}.log")));
+        let outcome = run_step(
+            dir,
+            command,
+            runner,
+            &logs.join(format!("{name}.log")),
+            limit,
+        );
         if !record(name, command, started, outcome)? {
             return Ok(report);
         }
@@ -154,7 +164,7 @@ pub fn run(
     }
     if let (Some(command), Some(server)) = (&options.exec, &mut server) {
         let started = Instant::now();
-        let outcome = exec(dir, command, server, &logs.join("exec.log"));
+        let outcome = exec(dir, command, server, &logs.join("exec.log"), limit);
         record("exec", command, started, outcome)?;
     }
     drop(server);
@@ -237,7 +247,11 @@ fn wait(running: &mut Running, command: &str, limit: Duration) -> Outcome {
         match running.child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() > limit => {
-                return Err(format!("timed out after {}s", limit.as_secs()));
+                // Dropping `running` then stops its whole process group.
+                return Err(format!(
+                    "timed out after {}s; stopped with every process it started",
+                    limit.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(100)),
             Err(e) => return Err(e.to_string()),
@@ -250,14 +264,20 @@ fn wait(running: &mut Running, command: &str, limit: Duration) -> Outcome {
     }
 }
 
-fn run_step(dir: &Path, command: &str, runner: Option<&Path>, log: &Path) -> Outcome {
+fn run_step(
+    dir: &Path,
+    command: &str,
+    runner: Option<&Path>,
+    log: &Path,
+    limit: Duration,
+) -> Outcome {
     let mut running = spawn(dir, command, runner, log, &[], None)?;
-    wait(&mut running, command, STEP_TIMEOUT)
+    wait(&mut running, command, limit)
 }
 
 /// The user's `--exec` command, on this machine (never through the runner), in the server's
 /// process group: what it leaves behind is stopped with the server.
-fn exec(dir: &Path, command: &str, server: &mut Server, log: &Path) -> Outcome {
+fn exec(dir: &Path, command: &str, server: &mut Server, log: &Path, limit: Duration) -> Outcome {
     let url = format!("http://127.0.0.1:{}", server.port);
     let mut running = spawn(
         dir,
@@ -267,7 +287,7 @@ fn exec(dir: &Path, command: &str, server: &mut Server, log: &Path) -> Outcome {
         &[(URL_ENV, url)],
         Some(&server.running),
     )?;
-    let outcome = wait(&mut running, command, STEP_TIMEOUT);
+    let outcome = wait(&mut running, command, limit);
     match (outcome, server.exited()) {
         (Err(note), Some(status)) => Err(format!(
             "{note}; the server had exited ({status}), its output is in start.log"

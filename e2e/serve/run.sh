@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The checks of `sprout serve` beyond `cargo test`: the browser test in headless Chromium
-# (screenshots into target/serve-screens/), the Dockerfile lint, and a short bounded load test.
+# (screenshots into target/serve-screens/), the Dockerfile lint, the image's build from exactly
+# what the Dockerfile copies (no Docker engine here), and a short bounded load test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # The CLI without the server still builds and lints clean.
@@ -9,4 +10,5 @@ bash e2e/setup/chromium.sh
 cargo build --locked --bin sprout
 python3 e2e/serve/browser.py --sprout target/debug/sprout --screens target/serve-screens
 bash e2e/serve/lint-dockerfile.sh
+python3 e2e/serve/docker_context.py
 python3 e2e/serve/load.py --sprout target/debug/sprout --clients 4 --seconds 5

@@ -53,6 +53,11 @@ impl Roots {
         Ok(Roots { catalogs })
     }
 
+    /// Where each catalogue comes from, the built-in one first.
+    pub fn origins(&self) -> Vec<Origin> {
+        self.catalogs.iter().map(|c| c.origin().clone()).collect()
+    }
+
     /// Every key, the built-in ones first.
     pub fn keys(&self) -> Vec<String> {
         self.catalogs.iter().flat_map(Catalog::keys).collect()

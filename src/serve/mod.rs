@@ -3,12 +3,18 @@
 
 mod access_log;
 pub mod archive;
+mod connections;
+mod hosts;
+mod index;
+mod negotiate;
+pub mod offer;
 mod page;
 mod preview;
 pub mod problem;
 mod request;
 mod routes;
 mod security;
+mod usage;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,6 +26,8 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{BoxError, Router, middleware};
+use connections::Limits;
+use hosts::Hosts;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -31,7 +39,8 @@ use crate::catalog::Roots;
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::source::Source;
+use crate::source::{Origin, Source};
+use offer::Offer;
 use problem::Problem;
 
 /// The largest request body: an answers file is a few hundred bytes.
@@ -44,11 +53,21 @@ const RETRY_AFTER: u32 = 1;
 pub struct Config {
     /// Projects generated at once; more requests get 429 at once rather than queueing.
     pub max_concurrent: usize,
+    /// The longest a request may take, its body included.
     pub timeout: Duration,
+    /// The longest a connection may take to send a request's headers, or stay idle between
+    /// requests.
+    pub header_timeout: Duration,
+    /// Connections one client address may hold open at once.
+    pub max_connections_per_client: usize,
     /// The one other origin allowed to call the API.
     pub cors: Option<HeaderValue>,
+    /// Host names answered besides loopback's own (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
     /// The stacks on offer: the built-in ones, and templates read once at start.
     pub roots: Arc<Roots>,
+    /// The names templates are shown by: origin on the server → name (see [`offer`]).
+    pub shown: Vec<(Origin, String)>,
 }
 
 impl Default for Config {
@@ -56,14 +75,18 @@ impl Default for Config {
         Config {
             max_concurrent: 16,
             timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            max_connections_per_client: 64,
             cors: None,
+            allowed_hosts: Vec::new(),
             roots: Arc::new(Roots::built_in()),
+            shown: Vec::new(),
         }
     }
 }
 
-/// The whole application: routes and every layer.
-pub fn router(config: &Config) -> Router {
+/// The whole application, served at `local`: routes and every layer.
+pub fn router(config: &Config, local: SocketAddr) -> Router {
     let busy = |_: BoxError| async { Problem::busy(RETRY_AFTER).into_response() };
     let generation = ServiceBuilder::new()
         .layer(HandleErrorLayer::new(busy))
@@ -71,7 +94,7 @@ pub fn router(config: &Config) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(
             config.max_concurrent.max(1),
         ));
-    let projects = Router::<Arc<Roots>>::new()
+    let projects = Router::<Arc<Offer>>::new()
         .route("/api/projects", get(routes::project).post(routes::project))
         .route(
             "/api/projects/preview",
@@ -80,7 +103,8 @@ pub fn router(config: &Config) -> Router {
         .layer(generation);
 
     let mut app = Router::new()
-        .route("/", get(page::index))
+        .route("/", get(routes::root))
+        .route("/api", get(routes::api))
         .route("/assets/style.css", get(page::style))
         .route("/assets/app.js", get(page::script))
         .route("/assets/icon.svg", get(page::icon))
@@ -89,7 +113,10 @@ pub fn router(config: &Config) -> Router {
         .route("/api/stacks/{key}", get(routes::stack))
         .merge(projects)
         .fallback(routes::not_found)
-        .with_state(Arc::clone(&config.roots))
+        .with_state(Arc::new(Offer::new(
+            Arc::clone(&config.roots),
+            config.shown.clone(),
+        )))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -97,7 +124,11 @@ pub fn router(config: &Config) -> Router {
             config.timeout,
         ))
         .layer(middleware::from_fn(security::limit_uri))
-        .layer(middleware::from_fn(problem::fill_bare_errors));
+        .layer(middleware::from_fn(problem::fill_bare_errors))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(Hosts::for_address(local, &config.allowed_hosts)),
+            hosts::check,
+        ));
     if let Some(origin) = &config.cors {
         app = app.layer(security::cors(origin.clone()));
     }
@@ -110,31 +141,61 @@ pub async fn serve(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(config).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router(config, listener.local_addr()?);
+    let limits = Limits {
+        header_timeout: config.header_timeout,
+        per_client: config.max_connections_per_client.max(1),
+    };
+    connections::serve(listener, app, limits, shutdown).await;
+    Ok(())
 }
 
 /// `sprout serve`: log, listen, serve until SIGTERM or Ctrl-C.
 pub fn run(args: ServeArgs) -> Result<Exit> {
     access_log::init(args.log_format);
+    // Values clap cannot check are checked here, before anything is read or listens.
     let cors = args
         .cors
         .as_deref()
-        .map(|origin| {
-            HeaderValue::from_str(origin).map_err(|_| {
-                let origin = origin.escape_debug();
-                Error::Usage(format!("--cors: `{origin}` is not a valid origin"))
-            })
+        .map(security::parse_origin)
+        .transpose()
+        .map_err(|e| Error::Usage(format!("--cors: {e}")))?;
+    let allowed_hosts = args
+        .allow_hosts
+        .iter()
+        .map(|h| hosts::parse_allowed(h))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::Usage(format!("--allow-host: {e}")))?;
+    let given: Vec<(Option<&str>, &str, Source)> = args
+        .templates
+        .iter()
+        .map(|t| {
+            let (label, text) = offer::split_label(t);
+            (label, text, Source::parse(text))
         })
-        .transpose()?;
-    let sources: Vec<Source> = args.templates.iter().map(|t| Source::parse(t)).collect();
+        .collect();
+    let sources: Vec<Source> = given.iter().map(|(_, _, s)| s.clone()).collect();
+    let roots = Roots::configured_and(&sources)?;
+    // Each template given on the command line is shown by its label, else as it was written.
+    let shown = roots
+        .origins()
+        .into_iter()
+        .filter_map(|origin| {
+            let (label, text, _) = given
+                .iter()
+                .find(|(_, _, source)| origin.source().as_ref() == Some(source))?;
+            Some((origin, label.unwrap_or(text).to_string()))
+        })
+        .collect();
     let config = Config {
-        max_concurrent: args.max_concurrent,
+        max_concurrent: usize::from(args.max_concurrent),
         timeout: Duration::from_secs(args.timeout),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        max_connections_per_client: usize::from(args.max_connections_per_client),
         cors,
-        roots: Arc::new(Roots::configured_and(&sources)?),
+        allowed_hosts,
+        roots: Arc::new(roots),
+        shown,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

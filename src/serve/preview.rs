@@ -35,8 +35,10 @@ pub fn preview(plan: &Plan, project: &Project) -> Json {
     json
 }
 
-/// `sprout new NAME --stack KEY --set KEY=VALUE… --yes`, naming only the answers that differ
-/// from their defaults (and apply), each value quoted for a POSIX shell when needed.
+/// `sprout new NAME --stack KEY --set KEY=VALUE… --yes`, naming the answers that differ from
+/// their defaults (and apply), each value quoted for a POSIX shell when needed. An option whose
+/// default the CLI takes from git (the author) is always named: the server cannot know what
+/// the user's git would fill in, and the command must make the same project.
 pub fn command(plan: &Plan) -> String {
     let stack = plan.stack;
     let mut words = vec![
@@ -52,7 +54,8 @@ pub fn command(plan: &Plan) -> String {
             continue;
         };
         let applies = option.when.holds(|k| plan.answer(k));
-        if applies && option.default.as_ref() != Some(value) {
+        let from_git = option.git_default.is_some();
+        if applies && (from_git || option.default.as_ref() != Some(value)) {
             words.push(format!(
                 "--set {}={}",
                 option.key,
@@ -85,7 +88,7 @@ mod tests {
             crate::generate::prepare(&stack, &given(&[("name", "demo")]), None).unwrap();
         assert_eq!(
             command(&plan),
-            format!("sprout new demo --stack {key} --yes")
+            format!("sprout new demo --stack {key} --set author='' --yes")
         );
 
         let answers = [("name", "demo"), ("author", "O'Brien <ob@example.com>")];

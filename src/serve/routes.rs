@@ -1,57 +1,108 @@
-//! The HTTP API: stacks, projects (archive or preview) and health. Rendering runs on the
-//! blocking pool, with the same code as `sprout new`.
+//! The HTTP API: the page or its usage text, the API's index, stacks, projects (archive or
+//! preview) and health. Every answer is in a type the request's `Accept` takes (406 where none
+//! is). Rendering runs on the blocking pool, with the same code as `sprout new`.
 
-use axum::body::Bytes;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
 
 use super::archive::{self, Format};
-use super::preview;
+use super::negotiate::{self, HTML, JSON, TEXT};
+use super::offer::Offer;
 use super::problem::Problem;
 use super::request::{self, ProjectRequest};
-use crate::catalog::Roots;
+use super::{index, page, preview, usage};
 use crate::{generate, listing};
 
-pub async fn health() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+/// `GET /`: the page for a browser, a plain-text usage for `curl` and other clients.
+pub async fn root(State(offer): State<Arc<Offer>>, headers: HeaderMap) -> Response {
+    // Text first: `*/*` (curl) gets the usage; a browser names text/html and gets the page.
+    match negotiate::require(&headers, &[TEXT, HTML]) {
+        Ok(HTML) => page::index().await,
+        Ok(_) => {
+            let text = tokio::task::spawn_blocking(move || usage::text(&offer, &headers)).await;
+            match text {
+                Ok(Ok(text)) => (
+                    [(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/plain; charset=utf-8"),
+                    )],
+                    text,
+                )
+                    .into_response(),
+                Ok(Err(problem)) => problem.into_response(),
+                Err(_) => failed().into_response(),
+            }
+        }
+        Err(problem) => problem.into_response(),
+    }
 }
 
-pub async fn stacks(State(roots): State<Arc<Roots>>) -> Result<Json<serde_json::Value>, Problem> {
-    let listing = listing::Listing::of(&roots)?;
-    Ok(Json(listing::list_json(&listing.summaries())))
+pub async fn health(headers: HeaderMap) -> Result<Json<serde_json::Value>, Problem> {
+    negotiate::require(&headers, &[JSON])?;
+    Ok(Json(
+        json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
+    ))
+}
+
+/// `GET /api`: what the API has, with links.
+pub async fn api(
+    State(offer): State<Arc<Offer>>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, Problem> {
+    negotiate::require(&headers, &[JSON])?;
+    let listed = offer.list_json()?;
+    let keys: Vec<String> = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["key"].as_str().map(String::from))
+        .collect();
+    Ok(Json(index::describe(&keys)))
+}
+
+pub async fn stacks(
+    State(offer): State<Arc<Offer>>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, Problem> {
+    negotiate::require(&headers, &[JSON])?;
+    Ok(Json(offer.list_json()?))
 }
 
 pub async fn stack(
-    State(roots): State<Arc<Roots>>,
+    State(offer): State<Arc<Offer>>,
     Path(key): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, Problem> {
-    Ok(Json(listing::show_json(&roots.load(&key)?)))
+    negotiate::require(&headers, &[JSON])?;
+    Ok(Json(listing::show_json(&offer.load(&key)?)))
 }
 
 pub async fn project(
-    State(roots): State<Arc<Roots>>,
+    State(offer): State<Arc<Offer>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(roots, query, headers, body, Output::Archive).await
+    respond(offer, query, headers, body, Output::Archive).await
 }
 
 pub async fn preview(
-    State(roots): State<Arc<Roots>>,
+    State(offer): State<Arc<Offer>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(roots, query, headers, body, Output::Preview).await
+    respond(offer, query, headers, body, Output::Preview).await
 }
 
 pub async fn not_found() -> Problem {
     Problem::new(StatusCode::NOT_FOUND, "nothing here")
+        .hint("GET /api lists the paths this server answers")
 }
 
 #[derive(Clone, Copy)]
@@ -60,8 +111,15 @@ enum Output {
     Preview,
 }
 
+fn failed() -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "generating the project failed",
+    )
+}
+
 async fn respond(
-    roots: Arc<Roots>,
+    offer: Arc<Offer>,
     query: Option<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -80,42 +138,56 @@ async fn respond(
             query.as_deref(),
             content_type.as_deref(),
             &body,
-            &roots.keys(),
+            &offer.keys(),
         )?;
-        generate(&roots, request, accept.as_deref(), output)
+        let output = match output {
+            Output::Preview => {
+                negotiate::choose(accept.as_deref(), &[JSON])
+                    .ok_or_else(|| negotiate::not_acceptable(&[JSON]))?;
+                None
+            }
+            Output::Archive => Some(archive_format(accept.as_deref(), request.format)?),
+        };
+        generate(&offer, request, output)
     };
     match tokio::task::spawn_blocking(job).await {
         Ok(Ok(response)) => response,
         Ok(Err(problem)) => problem.into_response(),
-        Err(_) => Problem::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "generating the project failed",
-        )
-        .into_response(),
+        Err(_) => failed().into_response(),
     }
 }
 
-/// Resolve, render and pack: everything in memory, fresh secrets every time.
+/// The archive's format: `format=` when the client accepts it, else the one its `Accept`
+/// prefers (zip for `*/*` or none).
+fn archive_format(accept: Option<&str>, asked: Option<Format>) -> Result<Format, Problem> {
+    let offered = [Format::Zip.content_type(), Format::TarGz.content_type()];
+    let pick = match asked {
+        Some(format) => negotiate::choose(accept, &[format.content_type()]),
+        None => negotiate::choose(accept, &offered),
+    };
+    match pick {
+        Some(kind) if kind == Format::TarGz.content_type() => Ok(Format::TarGz),
+        Some(_) => Ok(Format::Zip),
+        None => Err(negotiate::not_acceptable(&offered)
+            .hint("a project is an archive: accept application/zip or application/gzip; GET /api/projects/preview answers with JSON")),
+    }
+}
+
+/// Resolve, render and pack: everything in memory, fresh secrets every time. `format` is the
+/// archive's, or `None` for the preview.
 fn generate(
-    roots: &Roots,
+    offer: &Offer,
     request: ProjectRequest,
-    accept: Option<&str>,
-    output: Output,
+    format: Option<Format>,
 ) -> Result<Response, Problem> {
-    let stack = roots.load(&request.stack)?;
+    let stack = offer.load(&request.stack)?;
     let (plan, project) = generate::prepare(&stack, &request.given, None)?;
-    let mut response = match output {
-        Output::Preview => Json(preview::preview(&plan, &project)).into_response(),
-        Output::Archive => {
-            let format = request
-                .format
-                .or_else(|| accept.and_then(Format::from_accept))
-                .unwrap_or(Format::Zip);
+    let mut response = match format {
+        None => Json(preview::preview(&plan, &project)).into_response(),
+        Some(format) => {
             let bytes = archive::pack(format, plan.name(), &project.files).map_err(|e| {
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("packing the archive failed: {e}"),
-                )
+                tracing::error!("packing the archive failed: {e}");
+                failed()
             })?;
             let disposition = format!(
                 "attachment; filename=\"{}.{}\"",

@@ -141,10 +141,31 @@ fn read_toml<'t, T: serde::de::DeserializeOwned>(
     let value = toml::from_str::<T>(text).map_err(|e| {
         (
             e.span().map_or(0, |s| s.start),
-            e.message().trim().to_string(),
+            with_near_key(e.message().trim()),
         )
     })?;
     Ok((doc, value))
+}
+
+/// serde's "unknown field `ordr`, expected one of `title`, …" with the key it is nearest to
+/// named first: "did you mean `order`?".
+fn with_near_key(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((given, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect();
+    match crate::error::closest(given, &known) {
+        Some(near) => format!("unknown key `{given}`; did you mean `{near}`? ({message})"),
+        None => message.to_string(),
+    }
 }
 
 impl Checker<'_> {
@@ -506,13 +527,23 @@ impl Checker<'_> {
                         }
                     }
                     None if required => {
-                        let wanted = self
-                            .folder
-                            .display(&format!("{}/partials/{name}.hbs", stack.key));
-                        let message = format!(
-                            "partial `{name}` does not exist for stack `{}`: add {wanted}",
-                            stack.key
-                        );
+                        let names: Vec<String> = partials.keys().cloned().collect();
+                        // A name near one that exists is a typo: name that one, not a new file.
+                        let message = match crate::error::closest(&name, &names) {
+                            Some(near) => format!(
+                                "partial `{name}` does not exist for stack `{}`; did you mean `{near}`?",
+                                stack.key
+                            ),
+                            None => {
+                                let wanted = self
+                                    .folder
+                                    .display(&format!("{}/partials/{name}.hbs", stack.key));
+                                format!(
+                                    "partial `{name}` does not exist for stack `{}`: add {wanted}",
+                                    stack.key
+                                )
+                            }
+                        };
                         self.add(&inner, at, message);
                     }
                     None => {}
@@ -947,4 +978,18 @@ fn stored_files(dir: &Path) -> Vec<String> {
     walk(dir, dir, &mut out);
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_near_a_known_one_gets_a_did_you_mean() {
+        let message = "unknown field `ordr`, expected one of `title`, `order`, `port`";
+        assert!(with_near_key(message).starts_with("unknown key `ordr`; did you mean `order`?"));
+        let far = "unknown field `zzzzzz`, expected one of `title`, `order`";
+        assert_eq!(with_near_key(far), far);
+        assert_eq!(with_near_key("invalid type"), "invalid type");
+    }
 }

@@ -29,9 +29,13 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
         TemplateCommand::Test {
             path,
             timeout,
+            step_timeout,
             json,
+            trust,
         } => {
             let folder = Folder::open(&path)?;
+            // The template's commands run only once accepted (or with --trust).
+            crate::trust::check_here(folder.catalog.origin(), &test::commands(&folder)?, trust)?;
             if !json {
                 out.result(&format!("Test {}\n", folder.path.display()))
                     .map_err(Error::printing)?;
@@ -42,8 +46,11 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
                     let _ = out.result(&test::case_text(case));
                 }
             };
-            crate::signals::install();
-            let report = test::run(&folder, Duration::from_secs(timeout), &progress)?;
+            let limits = test::Limits {
+                health: Duration::from_secs(timeout),
+                step: Duration::from_secs(step_timeout),
+            };
+            let report = test::run(&folder, limits, &progress)?;
             let printed = if json {
                 out.json(&report)
             } else {

@@ -76,12 +76,52 @@ pub fn case_text(case: &Case) -> String {
     )
 }
 
+/// How long the steps of one case may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// For the started project to answer `GET /health`.
+    pub health: Duration,
+    /// For each install, lint and test step; then its process group is stopped.
+    pub step: Duration,
+}
+
+/// Every command `run` would run (each stack's install, lint, test and start, rendered with each
+/// combination), once each: what must be accepted first.
+pub fn commands(folder: &Folder) -> Result<Vec<String>> {
+    let mut all: Vec<String> = Vec::new();
+    for entry in &folder.stacks {
+        let stack = folder.catalog.load(&entry.key)?;
+        for combination in combos::covering(&stack) {
+            let given = Given {
+                set: combination.set_pairs(&stack),
+                file: None,
+            };
+            let Ok((_, project)) = crate::generate::prepare(&stack, &given, None) else {
+                continue;
+            };
+            let c = project.commands;
+            for command in [c.install, c.lint, c.test, c.start] {
+                if !all.contains(&command) {
+                    all.push(command);
+                }
+            }
+        }
+    }
+    Ok(all)
+}
+
 /// Generate and verify every covering combination of every stack; `progress` sees each case.
-pub fn run(folder: &Folder, timeout: Duration, progress: &dyn Fn(&Case)) -> Result<Report> {
+/// Each case is reported on its own: one that fails or hangs (stopped at the step timeout) does
+/// not change the next. An interrupt (Ctrl-C, SIGTERM) stops the run: the running step's
+/// processes are stopped and the error says so.
+pub fn run(folder: &Folder, limits: Limits, progress: &dyn Fn(&Case)) -> Result<Report> {
     let mut cases = Vec::new();
     for entry in &folder.stacks {
         let stack = folder.catalog.load(&entry.key)?;
         for combination in combos::covering(&stack) {
+            if signals::CANCEL.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(Error::Cancelled);
+            }
             let started = std::time::Instant::now();
             let described = combination.describe(&stack);
             let scratch = tempfile::Builder::new()
@@ -95,17 +135,20 @@ pub fn run(folder: &Folder, timeout: Duration, progress: &dyn Fn(&Case)) -> Resu
                 file: None,
             };
             let target = scratch.path().join(combos::SAMPLE_NAME);
-            let outcome = generate(&stack, &given, &target).and_then(|()| {
-                verify::run(
+            let outcome = match generate(&stack, &given, &target) {
+                Ok(()) => verify::run(
                     &folder.catalog,
                     &target,
                     &verify::Options {
-                        health_timeout: timeout,
+                        health_timeout: limits.health,
                         exec: None,
+                        step_timeout: Some(limits.step),
                     },
                     &|_| {},
                 )
-            });
+                .map_err(|error| ("verify", error)),
+                Err(error) => Err(("generate", error)),
+            };
             let mut case = Case {
                 stack: stack.key.clone(),
                 combination: described,
@@ -131,8 +174,10 @@ pub fn run(folder: &Folder, timeout: Duration, progress: &dyn Fn(&Case)) -> Resu
                     case.log = step.map(|s| s.log.display().to_string());
                     case.tail = report.tail;
                 }
-                Err(error) => {
-                    case.failed_step = Some("generate".into());
+                // An interrupt ends the whole run, never one case after another.
+                Err((_, error @ Error::VerifyInterrupted { .. })) => return Err(error),
+                Err((step, error)) => {
+                    case.failed_step = Some(step.into());
                     case.status = Some(error.to_string());
                 }
             }

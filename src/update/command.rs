@@ -68,6 +68,19 @@ fn run(
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
     }
+    // `--verify` runs the updated project's commands: accepted (or refused, exit 13) before
+    // anything is written.
+    let verify_after = flags.verify && !flags.dry_run && preview.conflicts.is_empty();
+    if verify_after {
+        let c = &preview.commands;
+        let all = [
+            c.install.clone(),
+            c.lint.clone(),
+            c.test.clone(),
+            c.start.clone(),
+        ];
+        trust::check_here(catalog.origin(), &all, flags.source.trust)?;
+    }
     // Written first: what is printed is what happened.
     if !flags.dry_run {
         write(&preview)?;
@@ -78,14 +91,10 @@ fn run(
         count: preview.conflicts.len(),
         list: preview.conflicts.join(", "),
     });
-    let verify_after = flags.verify && !flags.dry_run && conflicts.is_none();
     if flags.json {
         // One object: the update and, with `--verify`, its verify report.
         let report = verify_after
-            .then(|| {
-                accept_commands(catalog, dir, flags.source.trust)?;
-                verify::run(catalog, dir, &verify_options(120, None), &|_| {})
-            })
+            .then(|| verify::run(catalog, dir, &verify_options(120, None), &|_| {}))
             .transpose()
             .map_err(|error| error.after_writing(dir))?;
         printed(
@@ -108,7 +117,8 @@ fn run(
     }
     if verify_after {
         let options = verify_options(120, None);
-        return run_verify(catalog, dir, &options, flags.source.trust, false, out)
+        // Accepted above.
+        return run_verify(catalog, dir, &options, true, false, out)
             .map_err(|error| error.after_writing(dir));
     }
     Ok(exit_for(conflicts, out))
@@ -320,6 +330,7 @@ fn verify_options(health_seconds: u64, exec: Option<String>) -> verify::Options 
     verify::Options {
         health_timeout: Duration::from_secs(health_seconds),
         exec,
+        ..verify::Options::default()
     }
 }
 

@@ -106,6 +106,9 @@ pub struct Preview {
     old_record: String,
     #[serde(skip)]
     pub stored_base: Vec<base::BaseFile>,
+    /// The project's commands after the update (what `--verify` runs).
+    #[serde(skip)]
+    pub commands: render::Commands,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,7 +152,9 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         secrets: tokens.clone(),
         year: record.year.unwrap_or_else(crate::secrets::current_year),
     };
-    let masked = render::render(&plan)?.files;
+    let rendered = render::render(&plan)?;
+    let commands = rendered.commands;
+    let masked = rendered.files;
     let moved_to: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(o, n)| (n.as_str(), o.as_str()))
@@ -311,6 +316,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         record: new_record,
         old_record: old_record_text,
         stored_base,
+        commands,
     })
 }
 

@@ -339,11 +339,13 @@ fn json_is_one_object_with_files_answers_and_next_steps() {
     assert!(json["commands"]["test"].is_string());
 }
 
-fn git_available() -> bool {
-    std::process::Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok()
+/// These tests need git: without it they fail, naming it (a test never skips itself).
+fn require_git() {
+    let found = std::process::Command::new("git").arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "git is needed by this test (sprout runs `git init` and `git commit`): install git"
+    );
 }
 
 /// `sprout new` with git configured only by `config` (no global or system settings).
@@ -365,9 +367,7 @@ fn new_with_git_config(s: &Scratch, config: &str) -> assert_cmd::assert::Assert 
 
 #[test]
 fn git_init_makes_a_first_commit() {
-    if !git_available() {
-        return;
-    }
+    require_git();
     let s = Scratch::new();
     new_with_git_config(&s, "[user]\n  name = T\n  email = t@example.com\n")
         .success()
@@ -382,9 +382,7 @@ fn git_init_makes_a_first_commit() {
 
 #[test]
 fn git_without_identity_still_succeeds_and_says_what_was_skipped() {
-    if !git_available() {
-        return;
-    }
+    require_git();
     let s = Scratch::new();
     new_with_git_config(&s, "[user]\n  useConfigOnly = true\n")
         .success()
@@ -396,9 +394,7 @@ fn git_without_identity_still_succeeds_and_says_what_was_skipped() {
 /// author is not given.
 #[test]
 fn git_is_asked_for_the_author_only_when_it_is_not_given() {
-    if !git_available() {
-        return;
-    }
+    require_git();
     let s = Scratch::new();
     let bin = s.join("bin");
     std::fs::create_dir(&bin).unwrap();

@@ -194,3 +194,130 @@ fn an_update_from_a_template_turned_hostile_writes_nothing_into_git() {
         nothing_ran(&s);
     }
 }
+
+/// Which of the corpus's marks are in the scratch folder (HOME).
+fn marks(s: &Scratch) -> Vec<String> {
+    let mut found: Vec<String> = fs::read_dir(s.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("pwned"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn an_untrusted_templates_requirement_checks_run_nowhere() {
+    let s = Scratch::new();
+    let template = case(&s, "requires-runs");
+    let template = template.to_str().unwrap();
+    let out = s.join("out");
+    let out = out.to_str().unwrap();
+    let answers = s.join("answers.toml");
+    fs::write(&answers, format!("template = \"{template}\"\n")).unwrap();
+    let answers = answers.to_str().unwrap();
+    let new = |extra: &[&str]| -> Vec<String> {
+        ["new", "--yes", "-o", out]
+            .iter()
+            .chain(extra)
+            .map(|a| a.to_string())
+            .collect()
+    };
+    let runs: Vec<Vec<String>> = vec![
+        new(&["a", "--template", template, "--dry-run"]),
+        new(&["b", "--template", template, "--dry-run", "--json"]),
+        new(&["c", "--template", template, "--no-git"]),
+        new(&["d", "--answers", answers, "--dry-run"]),
+        ["template", "check", template].map(String::from).to_vec(),
+        vec!["list".to_string()],
+        vec!["doctor".to_string()],
+    ];
+    for args in runs {
+        let said = isolated(&s)
+            .args(&args)
+            .env("SPROUT_TEMPLATES", s.path())
+            .output()
+            .unwrap();
+        assert!(
+            matches!(said.status.code(), Some(0) | Some(10)),
+            "{args:?}: {}",
+            stderr(&said)
+        );
+        assert_eq!(marks(&s), Vec::<String>::new(), "{args:?} ran the check");
+        let stdout = String::from_utf8_lossy(&said.stdout);
+        if args.iter().any(|a| a == "--json") {
+            assert!(stdout.contains("\"status\": \"not_checked\""), "{stdout}");
+        } else if args[0] == "new" {
+            assert!(
+                stdout.contains("python: not checked (the template is not trusted"),
+                "{args:?}: {stdout}"
+            );
+        }
+    }
+    // Through a configured root too (SPROUT_TEMPLATES names the folder holding the case).
+    let said = isolated(&s)
+        .args([
+            "new",
+            "e",
+            "--stack",
+            "requires-runs",
+            "--yes",
+            "--dry-run",
+            "-o",
+            out,
+        ])
+        .env("SPROUT_TEMPLATES", s.path())
+        .output()
+        .unwrap();
+    assert_eq!(said.status.code(), Some(0), "{}", stderr(&said));
+    assert_eq!(marks(&s), Vec::<String>::new());
+    // --trust is what makes the difference: the checks then run.
+    let said = isolated(&s)
+        .args(new(&["f", "--template", template, "--dry-run", "--trust"]))
+        .output()
+        .unwrap();
+    assert_eq!(said.status.code(), Some(0), "{}", stderr(&said));
+    assert_eq!(marks(&s), ["pwned-by-requires"]);
+}
+
+#[test]
+fn template_test_runs_an_untrusted_templates_commands_only_with_trust() {
+    let s = Scratch::new();
+    let template = case(&s, "commands-run");
+    let template = template.to_str().unwrap();
+    let said = run(&s, &["template", "test", template, "--timeout", "1"]);
+    assert_eq!(said.status.code(), Some(13), "{}", stderr(&said));
+    assert!(
+        stderr(&said).contains("touch $HOME/pwned-by-install"),
+        "{}",
+        stderr(&said)
+    );
+    assert_eq!(marks(&s), Vec::<String>::new());
+    let said = run(
+        &s,
+        &["template", "test", template, "--timeout", "1", "--trust"],
+    );
+    assert_eq!(said.status.code(), Some(9), "{}", stderr(&said));
+    assert!(marks(&s).contains(&"pwned-by-install".to_string()));
+}
+
+#[test]
+fn update_verify_without_trust_writes_nothing_and_exits_13() {
+    let s = Scratch::new();
+    let (project, template) = project_then(&s, "commands-run");
+    let before = fs::read_to_string(project.join(".sprout.toml")).unwrap();
+    fs::write(template.join("files/NEW.md"), "new\n").unwrap();
+    let said = run(&s, &["update", "--verify", project.to_str().unwrap()]);
+    assert_eq!(said.status.code(), Some(13), "{}", stderr(&said));
+    assert!(
+        stderr(&said).contains("nothing was written or run"),
+        "{}",
+        stderr(&said)
+    );
+    assert!(!project.join("NEW.md").exists());
+    assert_eq!(
+        fs::read_to_string(project.join(".sprout.toml")).unwrap(),
+        before
+    );
+    assert_eq!(marks(&s), Vec::<String>::new());
+}

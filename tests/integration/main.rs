@@ -1,6 +1,7 @@
 //! Integration tests: the CLI through its binary, and every embedded stack rendered in memory.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod agents;
 mod cli;
 mod common;
 mod doctor;

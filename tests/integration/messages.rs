@@ -19,13 +19,13 @@ fn stacks_match_without_case() {
 #[test]
 fn answers_files_keep_float_text() {
     let s = Scratch::new();
-    std::fs::write(s.join("boot.toml"), "stack = \"spring-boot\"\nboot = 4.0\n").unwrap();
+    std::fs::write(s.join("boot.toml"), "stack = \"spring-boot\"\nboot = 4.1\n").unwrap();
     let json = json_of(
         sprout()
             .args(["new", "floaty", "--yes", "--dry-run", "--json", "--answers"])
             .arg(s.join("boot.toml")),
     );
-    assert_eq!(json["answers"]["boot"], "4.0");
+    assert_eq!(json["answers"]["boot"], "4.1");
 }
 
 #[test]

@@ -491,7 +491,7 @@ fn template_new_writes_a_template_that_passes_check() {
 fn template_new_writes_a_template_that_passes_test() {
     let fixture = Fixture::named("pysvc");
     let out = sprout()
-        .args(["template", "test", "--json"])
+        .args(["template", "test", "--json", "--trust"])
         .arg(&fixture.path)
         .output()
         .unwrap();
@@ -524,7 +524,7 @@ fn template_test_reports_the_failing_step_and_exits_9() {
         "\"message\": \"bye\"",
     );
     let out = sprout()
-        .args(["template", "test"])
+        .args(["template", "test", "--trust"])
         .arg(&fixture.path)
         .output()
         .unwrap();
@@ -539,4 +539,115 @@ fn template_test_reports_the_failing_step_and_exits_9() {
         .unwrap();
     assert!(passed >= 1, "{stdout}");
     assert!(failed.parse::<usize>().unwrap() >= 1, "{stdout}");
+}
+
+/// A template whose install hangs (a package manager that never ends, with a child of its own)
+/// for hello=yes: each such case is stopped at the step timeout (20 s: a real install on a busy
+/// machine must still fit) with its whole process group,
+/// fails at `install`, and the cases after it run as if nothing had happened.
+#[test]
+fn a_hanging_install_is_stopped_at_the_step_timeout_and_every_case_is_reported_on_its_own() {
+    let fixture = Fixture::named("hangs");
+    fixture.edit(
+        "sprout.toml",
+        "install = \"python3 -m venv --without-pip .venv\"",
+        "install = '''{{#if hello}}sh -c 'sleep 300 & echo $! >> \"$SPROUT_TEST_HUNG\"; sleep 300'{{else}}python3 -m venv --without-pip .venv{{/if}}'''",
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    let hung = scratch.path().join("hung-pids");
+    let started = std::time::Instant::now();
+    let out = sprout()
+        .args([
+            "template",
+            "test",
+            "--json",
+            "--trust",
+            "--step-timeout",
+            "20",
+        ])
+        .arg(&fixture.path)
+        .env("SPROUT_TEST_HUNG", &hung)
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(9), "{report:#}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(280),
+        "the hanging steps were not stopped: {:?}",
+        started.elapsed()
+    );
+    let cases = report["cases"].as_array().unwrap();
+    let (hanging, others): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) = cases
+        .iter()
+        .partition(|c| !c["combination"].as_str().unwrap().contains("hello=no"));
+    assert!(!hanging.is_empty() && !others.is_empty(), "{report:#}");
+    for case in &hanging {
+        assert_eq!(case["ok"], false, "{case}");
+        assert_eq!(case["failed_step"], "install", "{case}");
+        assert!(
+            case["status"]
+                .as_str()
+                .unwrap()
+                .contains("timed out after 20s"),
+            "{case}"
+        );
+    }
+    for case in &others {
+        assert_eq!(case["ok"], true, "a case after a hung one: {case}");
+    }
+    // Every process a hung install started is gone, the child it left running included.
+    let pids = std::fs::read_to_string(&hung).unwrap();
+    assert_eq!(pids.lines().count(), hanging.len(), "{pids}");
+    for pid in pids.lines() {
+        assert!(
+            crate::update::gone(pid.trim()),
+            "process {pid} outlived its step"
+        );
+    }
+}
+
+#[test]
+fn check_names_the_key_or_partial_a_typo_was_meant_to_be() {
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "order = 100", "ordr = 100");
+    fixture.edit(
+        "files/README.md.hbs",
+        "{{> readme/license}}",
+        "{{> readme/licence}}",
+    );
+    let out = sprout()
+        .args(["template", "check"])
+        .arg(&fixture.path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(11), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{}unknown key `ordr`; did you mean `order`?",
+            fixture.at("sprout.toml", "ordr", 0)
+        )),
+        "{stdout}"
+    );
+    // Fixed, the partial's typo shows: a name near an existing partial is that partial.
+    fixture.edit("sprout.toml", "ordr = 100", "order = 100");
+    let out = sprout()
+        .args(["template", "check"])
+        .arg(&fixture.path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "{}partial `readme/licence` does not exist for stack `svc`; did you mean `readme/license`?",
+            fixture.at("files/README.md.hbs", "{{> readme/licence}}", 0)
+        )),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("add "),
+        "no new partial is suggested: {stdout}"
+    );
 }

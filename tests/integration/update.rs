@@ -727,6 +727,47 @@ fn cli_update_of_a_project_made_by_todays_release() {
     assert!(!text.contains("<<<<<<<"));
 }
 
+#[test]
+fn a_spring_boot_project_on_the_dropped_4_0_line_moves_to_4_1() {
+    // As a project made before Boot 4.0 was dropped records itself: template 1, boot 4.0.
+    let tmp = tempfile::tempdir().unwrap();
+    sprout()
+        .args([
+            "new",
+            "svc",
+            "--stack",
+            "spring-boot",
+            "--yes",
+            "--no-git",
+            "-o",
+        ])
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let dir = tmp.path().join("svc");
+    let record = read(&dir, ".sprout.toml")
+        .replace("template_version = 2", "template_version = 1")
+        .replace("boot = \"4.2\"", "boot = \"4.0\"");
+    assert!(record.contains("boot = \"4.0\""), "{record}");
+    write(&dir, ".sprout.toml", &record);
+    sprout()
+        .arg("update")
+        .arg(&dir)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("\"4.0\" → \"4.1\""));
+    let record = read(&dir, ".sprout.toml");
+    assert!(
+        record.contains("boot = \"4.1\"") && record.contains("template_version = 2"),
+        "{record}"
+    );
+    assert!(
+        read(&dir, "pom.xml").contains("<version>4.1."),
+        "the parent is Boot 4.1"
+    );
+    sprout().arg("check").arg(&dir).assert().code(0);
+}
+
 /// A user's edit and a template change to a list of lines, by index and kind.
 #[derive(Debug, Clone)]
 enum Edit {
@@ -834,6 +875,7 @@ fn verify_with(
     let options = sprout::verify::Options {
         health_timeout: std::time::Duration::from_secs(seconds),
         exec: exec.map(str::to_string),
+        ..sprout::verify::Options::default()
     };
     sprout::verify::run(&fx.catalog(), dir, &options, &|_| {}).unwrap()
 }
@@ -848,6 +890,44 @@ pub fn gone(pid: &str) -> bool {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     false
+}
+
+/// Both halves of verify's health rule hold: `GET /health` must answer 200, and its body must
+/// say `"status": "ok"`. A server that breaks either one fails the start step, saying what it
+/// answered; removing either check from `verify::health` fails this test.
+#[cfg(target_os = "linux")]
+#[test]
+fn verify_needs_both_status_200_and_an_ok_body_from_health() {
+    let cases = [
+        ("200", "ok", None),
+        ("500", "ok", Some("HTTP 500")),
+        ("503", "ok", Some("HTTP 503")),
+        ("200", "down", Some("\"down\"")),
+        ("200", "okay", Some("\"okay\"")),
+    ];
+    for (status, said, refusal) in cases {
+        let (fx, dir) = verify_fixture("true");
+        let server = SERVER
+            .replace("200 if self.path", &format!("{status} if self.path"))
+            .replace(
+                "{\"status\": \"ok\"}",
+                &format!("{{\"status\": \"{said}\"}}"),
+            );
+        fs::write(dir.join("server.py"), server).unwrap();
+        let report = run_verify(&fx, &dir, 10);
+        let start = report.steps.iter().find(|s| s.name == "start").unwrap();
+        match refusal {
+            None => assert!(report.ok, "{status} {said}: {report:?}"),
+            Some(what) => {
+                assert!(!report.ok, "{status} {said} was taken as healthy");
+                assert!(!start.ok, "{status} {said}");
+                let note = start.note.as_deref().unwrap_or_default();
+                assert!(note.contains(what), "{status} {said}: {note}");
+            }
+        }
+        let pid = fs::read_to_string(dir.join("sleeper.pid")).unwrap();
+        assert!(gone(pid.trim()), "the server's group outlived verify");
+    }
 }
 
 #[cfg(target_os = "linux")]

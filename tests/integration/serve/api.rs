@@ -1,204 +1,18 @@
-//! `sprout serve` over HTTP on an ephemeral loopback port: every endpoint, every error status,
-//! archives equal to what `sprout new --no-git` writes, limits, headers and graceful shutdown.
+//! The API over HTTP: every endpoint, every error status, archives equal to what
+//! `sprout new --no-git` writes, limits, headers and graceful shutdown.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value as Json;
 use sprout::answers::Given;
-use sprout::serve::{Config, serve};
+use sprout::serve::Config;
 
+use super::harness::*;
 use crate::common::{Scratch, json_of, sprout, stack_keys};
-
-/// A server on 127.0.0.1:0 in its own runtime, stopped (gracefully) when dropped.
-struct Server {
-    base: String,
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(config: Config) -> Server {
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                serve(listener, &config, async {
-                    let _ = stop_rx.await;
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = addr_rx.recv().unwrap();
-        Server {
-            base: format!("http://{addr}"),
-            addr,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }
-    }
-
-    fn get(&self, path: &str) -> Reply {
-        Reply::from(agent().get(format!("{}{path}", self.base)).call())
-    }
-
-    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {
-        Reply::from(
-            agent()
-                .post(format!("{}{path}", self.base))
-                .header("content-type", content_type)
-                .send(body),
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .new_agent()
-}
-
-struct Reply {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn from(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-        let mut response = result.unwrap();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect();
-        Reply {
-            status: response.status().as_u16(),
-            headers,
-            body: response
-                .body_mut()
-                .with_config()
-                .limit(64 << 20)
-                .read_to_vec()
-                .unwrap(),
-        }
-    }
-
-    fn header(&self, name: &str) -> &str {
-        self.headers.get(name).map_or("", String::as_str)
-    }
-
-    fn json(&self) -> Json {
-        serde_json::from_slice(&self.body).unwrap()
-    }
-
-    /// Check the reply is an RFC 9457 problem with this status, and return it.
-    fn problem(&self, status: u16) -> Json {
-        assert_eq!(
-            self.status,
-            status,
-            "{}",
-            String::from_utf8_lossy(&self.body)
-        );
-        assert_eq!(self.header("content-type"), "application/problem+json");
-        let problem = self.json();
-        assert_eq!(problem["status"], status);
-        assert!(problem["type"].is_string() && problem["title"].is_string());
-        assert!(!problem["detail"].as_str().unwrap().is_empty());
-        problem
-    }
-}
-
-type Files = BTreeMap<String, (u32, Vec<u8>)>;
-
-fn zip_files(bytes: &[u8]) -> Files {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut files = Files::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        if entry.is_dir() {
-            continue;
-        }
-        let mode = entry.unix_mode().unwrap() & 0o777;
-        let name = entry.name().unwrap().to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).unwrap();
-        files.insert(name, (mode, data));
-    }
-    files
-}
-
-fn tgz_files(bytes: &[u8]) -> Files {
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
-    let mut files = Files::new();
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        if entry.header().entry_type().is_dir() {
-            continue;
-        }
-        let mode = entry.header().mode().unwrap() & 0o777;
-        let name = entry.path().unwrap().to_string_lossy().into_owned();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).unwrap();
-        files.insert(name, (mode, data));
-    }
-    files
-}
-
-fn disk_files(root: &Path, prefix: &str) -> Files {
-    use std::os::unix::fs::PermissionsExt;
-    let mut files = Files::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
-                let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-                files.insert(
-                    format!("{prefix}/{rel}"),
-                    (mode, std::fs::read(&path).unwrap()),
-                );
-            }
-        }
-    }
-    files
-}
-
-/// Paths whose bytes differ between two sets of the same files.
-fn differing(a: &Files, b: &Files) -> BTreeSet<String> {
-    a.iter()
-        .filter(|(path, file)| b.get(*path) != Some(*file))
-        .map(|(path, _)| path.clone())
-        .collect()
-}
 
 #[test]
 fn health_stacks_and_the_page() {
@@ -234,7 +48,12 @@ fn health_stacks_and_the_page() {
         );
     }
 
-    let page = server.get("/");
+    let page = Reply::from(
+        agent()
+            .get(format!("{}/", server.base))
+            .header("accept", "text/html")
+            .call(),
+    );
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").starts_with("text/html"));
     let html = String::from_utf8(page.body.clone()).unwrap();
@@ -284,11 +103,18 @@ fn every_error_is_a_problem_with_the_cli_message_and_status() {
     let option = server
         .get("/api/projects/preview?stack=flask&name=app&set.licence=MIT")
         .problem(400);
-    assert_eq!(option["detail"], "unknown option `licence` for stack flask");
     assert_eq!(
-        option["hint"],
-        "did you mean `license`? See `sprout show flask`"
+        option["detail"],
+        "unknown parameter `set.licence` for stack flask"
     );
+    assert!(
+        option["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("did you mean `set.license`?"),
+        "{option}"
+    );
+    assert_eq!(option["cli"], "sprout show flask");
 
     let choice = server
         .get("/api/projects?stack=express&name=app&set.license=GPL")
@@ -414,7 +240,7 @@ fn preview_is_the_dry_run_json_with_texts_and_the_command() {
         }
         assert_eq!(
             got.as_object_mut().unwrap().remove("command").unwrap(),
-            format!("sprout new demo-app --stack {key} --set license=none --yes")
+            format!("sprout new demo-app --stack {key} --set author='' --set license=none --yes")
         );
         expected["files"]
             .as_array_mut()
@@ -511,9 +337,10 @@ fn hostile_answers_give_valid_files_or_the_cli_refusal() {
                     }
                     Err(error) => {
                         let problem = reply.problem(400);
+                        let expected = sprout::serve::problem::Problem::from(error);
                         assert_eq!(
                             problem["detail"],
-                            error.to_string(),
+                            expected.body().detail,
                             "{key} {field}={text:?}"
                         );
                     }
@@ -521,42 +348,6 @@ fn hostile_answers_give_valid_files_or_the_cli_refusal() {
             }
         }
     }
-}
-
-/// Send a POST whose body is not finished, so it holds its place in the server.
-fn held_request(addr: SocketAddr, query: &str) -> TcpStream {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "POST /api/projects?{query} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{"
-    )
-    .unwrap();
-    stream
-}
-
-/// Ask until the server answers 429: the held request has taken the only place (as soon as the
-/// server has read its headers).
-fn until_busy(base: &str) -> Reply {
-    (0..500)
-        .map(|_| {
-            std::thread::sleep(Duration::from_millis(20));
-            Reply::from(
-                agent()
-                    .get(format!(
-                        "{base}/api/projects/preview?stack=flask&name=other"
-                    ))
-                    .call(),
-            )
-        })
-        .find(|reply| reply.status == 429)
-        .expect("a 429 while the only place is taken")
-}
-
-fn finish_held(mut stream: TcpStream) -> String {
-    stream.write_all(b"}").unwrap();
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).unwrap();
-    String::from_utf8_lossy(&reply).into_owned()
 }
 
 #[test]
@@ -688,7 +479,7 @@ fn headers_too_large_get_431() {
     // The server may answer and close before all of it is sent.
     let _ = write!(
         stream,
-        "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n"
+        "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: {big}\r\n\r\n"
     );
     let mut reply = String::new();
     let _ = stream.read_to_string(&mut reply);
@@ -724,8 +515,12 @@ fn a_template_given_at_start_is_offered_previewed_and_packed_with_its_cli_comman
     assert_eq!(listed.len(), stack_keys().len() + 1);
     let entry = listed.iter().find(|s| s["key"] == "golden").unwrap();
     assert_eq!(entry["title"], "Golden");
-    assert_eq!(entry["source"], golden.display().to_string());
-    assert_eq!(server.get("/api/stacks/golden").json()["title"], "Golden");
+    // Shown by its folder's name: the server's own path is no client's business.
+    assert_eq!(entry["source"], "golden");
+    let shown = server.get("/api/stacks/golden");
+    assert_eq!(shown.json()["title"], "Golden");
+    assert_eq!(shown.json()["source"], "golden");
+    let server_path = s.path().display().to_string();
 
     // The command the page offers makes the same project with the CLI.
     let preview = server
@@ -734,14 +529,17 @@ fn a_template_given_at_start_is_offered_previewed_and_packed_with_its_cli_comman
     let command = preview["command"].as_str().unwrap();
     assert_eq!(
         command,
-        format!(
-            "sprout new team-svc --stack golden --template {} --set license=none --yes",
-            golden.display()
-        )
+        "sprout new team-svc --stack golden --template golden --set author='' --set license=none --yes"
     );
-    let words: Vec<&str> = command.split(' ').skip(2).collect();
+    let words: Vec<String> = command
+        .split(' ')
+        .skip(2)
+        .map(|w| w.trim_matches('\'').to_string())
+        .collect();
+    // Run where the template's folder has that name, the command makes the same project.
     let expected = json_of(
         sprout()
+            .current_dir(s.path())
             .env("XDG_CONFIG_HOME", s.join("config"))
             .env_remove("SPROUT_TEMPLATES")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -765,9 +563,103 @@ fn a_template_given_at_start_is_offered_previewed_and_packed_with_its_cli_comman
     let files = zip_files(&archive.body);
     let (_, readme) = &files["team-svc/README.md"];
     assert!(String::from_utf8_lossy(readme).starts_with("# team-svc\n"));
+    let (_, record) = &files["team-svc/.sprout.toml"];
+    let record = String::from_utf8_lossy(record);
+    assert!(record.contains("template = \"golden\"\n"), "{record}");
+    for text in [
+        String::from_utf8_lossy(&server.get("/api/stacks").body).into_owned(),
+        String::from_utf8_lossy(&server.get("/api/stacks/golden").body).into_owned(),
+        preview.to_string(),
+        record.into_owned(),
+    ] {
+        assert!(!text.contains(&server_path), "a server path in {text}");
+    }
 
     // A stack nobody offered is still a 404 problem.
     server.get("/api/stacks/silver").problem(404);
+}
+
+/// `sprout serve` started with `args`, its address once it listens; killed when dropped.
+struct Running {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Running {
+    fn start(dir: &std::path::Path, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sprout"))
+            .current_dir(dir)
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env_remove("SPROUT_TEMPLATES")
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut log = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("listening on ") {
+            line.clear();
+            assert!(log.read_line(&mut line).unwrap() > 0, "serve ended");
+        }
+        let base = line
+            .trim()
+            .rsplit("listening on ")
+            .next()
+            .unwrap()
+            .to_string();
+        // Keep reading the log: a closed pipe would end the server at its next line.
+        std::thread::spawn(move || std::io::copy(&mut log, &mut std::io::sink()));
+        Running { child, base }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        Reply::from(agent().get(format!("{}{path}", self.base)).call())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_template_is_shown_by_its_label_or_as_it_was_given() {
+    let s = Scratch::new();
+    crate::templates::write_stack(&s.join("golden"), "# {{name}}\n");
+    let labelled = Running::start(s.path(), &["--template", "team=./golden"]);
+    let stacks = labelled.get("/api/stacks").json();
+    let golden = stacks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "golden")
+        .unwrap();
+    assert_eq!(golden["source"], "team");
+    let preview = labelled
+        .get("/api/projects/preview?stack=golden&name=svc")
+        .json();
+    assert!(
+        preview["command"]
+            .as_str()
+            .unwrap()
+            .contains("--template team "),
+        "{}",
+        preview["command"]
+    );
+    drop(labelled);
+
+    let as_given = Running::start(s.path(), &["--template", "./golden"]);
+    let stacks = as_given.get("/api/stacks").json();
+    let golden = stacks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "golden")
+        .unwrap();
+    assert_eq!(golden["source"], "./golden");
 }
 
 #[test]

@@ -1,0 +1,6 @@
+//! `sprout serve` over HTTP on ephemeral loopback ports.
+
+mod api;
+mod connections;
+mod harness;
+mod http;
