@@ -15,7 +15,7 @@ class SessionsController < ApplicationController
 
     if (wait = LoginFailure.wait(email: email, address: address)).positive?
       render_problem :too_many_requests, "Too many failed logins; try again later", headers: { "Retry-After" => wait.to_s }
-    elsif (user = User.possible_email?(email) && User.authenticate_by(email: email, password: password))
+    elsif (user = User.possible_email?(email) && User.possible_password?(password) && User.authenticate_by(email: email, password: password))
       LoginFailure.clear(email: email)
       session = start_new_session_for(user)
       render json: { token: session.token, token_type: "Bearer", expires_at: session.expires_at.utc.iso8601 }

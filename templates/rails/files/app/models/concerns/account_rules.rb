@@ -26,5 +26,10 @@ module AccountRules
       normalized = normalize_email(email)
       normalized.length <= 254 && normalized.match?(EMAIL_FORMAT)
     end
+
+    # bcrypt cannot hash a string that holds NUL (it raises): no password may hold one.
+    def possible_password?(password)
+      !password.include?("\u0000")
+    end
   end
 end
