@@ -17,7 +17,8 @@
 #      bundle install --local, the tests, bin/rubocop, bin/brakeman, bin/bundler-audit offline
 #      (no advisory database, then the mirror's copy), bin/ci; then Puma in development (and in
 #      production for SQLite) with the conformance suite of this repository run against it from
-#      the host (--auth for the +auth variants).
+#      the host (--auth for the +auth variants). SQLite without auth: then `sprout add auth` over
+#      the items the suite stored, the tests, RuboCop, Brakeman and the suite with --auth again.
 # The generated project stays byte-identical to sprout's output; the list of files that differ
 # after the run (Gemfile.lock, and anything Rails rewrote, such as db/schema.rb) is printed.
 set -euo pipefail
@@ -219,6 +220,37 @@ for v in $VARIANTS; do
   # Rails rewrote (db/schema.rb when its dump differs from the template's).
   diff -rq "$APPS/$v/demo" "$ROOT/srv/$v" | sed -e "s|$ROOT/srv/$v|APP|g" -e "s|$APPS/$v/demo|GENERATED|g" \
     | grep -vE 'APP/(log|tmp|storage)|^Only in APP: (log|tmp|storage)$' || true
+
+  # SQLite without accounts: `sprout add auth` over the data the suite stored (the migration
+  # applies over it and no item is lost), then the tests, RuboCop, Brakeman and the suite --auth.
+  if [ $rc = 0 ] && [ $auth = none ] && [ $db = sqlite ]; then
+    log "variant $v: sprout add auth over its data"
+    set +e
+    before=$(ch "cd /srv/$v; bin/rails runner 'print Item.count'" 2>/dev/null | tail -1)
+    (cd "$ROOT/srv/$v" && git init -q -b main && git add -A \
+      && git -c user.name=offline -c user.email=offline@example.com commit -q -m "the project as the run left it" \
+      && "$SPROUT" add auth -C . > "$W/logs/$v-add-auth.log" 2>&1) || rc=30
+    if [ $rc = 0 ]; then
+      ch "set +e; cd /srv/$v
+          bundle install --local > /tmp/bundle.log 2>&1 || { cat /tmp/bundle.log; exit 31; }
+          bin/rails db:prepare > /tmp/prepare.log 2>&1 || { cat /tmp/prepare.log; exit 32; }
+          after=\$(bin/rails runner 'print Item.count')
+          echo \"items: ${before:-?} before sprout add auth, \$after after its migration\"
+          [ -n '$before' ] && [ '$before' -gt 0 ] && [ \"\$after\" -ge '$before' ] || exit 33
+          echo '--- bin/rails db:test:prepare test'; bin/rails db:test:prepare test 2>&1 | tail -1; [ \${PIPESTATUS[0]} = 0 ] || exit 34
+          echo '--- bin/rubocop'; bin/rubocop 2>&1 | tail -1; [ \${PIPESTATUS[0]} = 0 ] || exit 35
+          echo '--- bin/brakeman'; bin/brakeman --quiet --no-pager --exit-on-warn --exit-on-error 2>&1 | grep -E 'Security Warnings|Errors:'
+          [ \${PIPESTATUS[0]} = 0 ] || exit 36"
+      rc=$?
+    fi
+    if [ $rc = 0 ]; then
+      echo '--- development server + conformance --auth'
+      serve_check "$v" "$p1" "$W/logs/$v-add-auth-dev.log" --auth RAILS_ENV=development || rc=37
+    fi
+    set -e
+    R[$v]="rc=$rc $(secs "$t0" "$(now)")s (with sprout add auth)"
+    echo "variant $v with sprout add auth: ${R[$v]}"
+  fi
 done
 T[end]=$(now)
 
