@@ -10,7 +10,7 @@ set -euo pipefail
 SUITE="${DEBIAN_ROOT_SUITE:-trixie}"
 # Debian's Rails 7.2 and what a generated 7.2 project's Gemfile names (sqlite3, pg, puma,
 # bootsnap, rack-cors; rubocop for the lint).
-PACKAGES=(ruby rails ruby-sqlite3 ruby-pg puma ruby-bootsnap ruby-rack-cors rubocop)
+PACKAGES=(ruby rails ruby-sqlite3 ruby-pg puma ruby-bootsnap ruby-rack-cors ruby-bcrypt rubocop)
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cache="$repo/e2e/.cache/debian-root"

@@ -20,6 +20,14 @@ port ENV.fetch("PORT", 3000)
 # Allow puma to be restarted by `bin/rails restart` command.
 plugin :tmp_restart
 
+# What Puma answers by itself keeps the API's contract (lib/http_contract/puma.rb): a declared
+# body over 1 MiB is refused with 413 before it is read, every method reaches the app (which
+# answers 501 for those the API does not have), and Puma's own refusals are problem details.
+require_relative "../lib/http_contract/puma"
+http_content_length_limit 1_048_576
+supported_http_methods :any
+lowlevel_error_handler { |error, env, status| HttpContract::PumaAnswers.lowlevel_error(error, env, status) }
+
 # Specify the PID file. Defaults to tmp/pids/server.pid in development.
 # In other environments, only set the PID file if requested.
 pidfile ENV["PIDFILE"] if ENV["PIDFILE"]

@@ -11,8 +11,10 @@ if origins.empty? && !Rails.env.production?
   origins = [ %r{\Ahttp://(localhost|127\.0\.0\.1)(:\d+)?\z} ]
 end
 
+# Right after HttpContract::RequestRules (config/application.rb), which refuses the paths that
+# rack-cors could not decode.
 if origins.any?
-  Rails.application.config.middleware.insert_before 0, Rack::Cors do
+  Rails.application.config.middleware.insert_after HttpContract::RequestRules, Rack::Cors do
     allow do
       origins(*origins)
 
