@@ -64,7 +64,7 @@ pub enum Command {
     Update(UpdateArgs),
     /// Add a feature to a project: `add docker` is `update --set docker=yes` (see `sprout show STACK`)
     Add(AddArgs),
-    /// Exit 0 if the project is current with this sprout's templates, 6 if an update is available
+    /// Exit 0 if the project is current with this sprout's templates, 6 if an update is available, 8 if files hold conflict markers
     Check {
         /// The project's folder
         #[arg(default_value = ".")]

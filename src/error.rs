@@ -55,6 +55,9 @@ pub enum Error {
     #[error("the update wrote {count} conflict(s): {list}")]
     Conflicts { count: usize, list: String },
 
+    #[error("{count} file(s) still hold conflict markers: {list}")]
+    MarkersLeft { count: usize, list: String },
+
     #[error("verify failed at step `{step}` ({status})")]
     VerifyFailed {
         step: String,
@@ -248,7 +251,7 @@ impl Error {
             | Error::SymlinkInTarget { .. }
             | Error::DirtyTree { .. } => Exit::Refused,
             Error::Record { .. } => Exit::NoRecord,
-            Error::Conflicts { .. } => Exit::Conflicts,
+            Error::Conflicts { .. } | Error::MarkersLeft { .. } => Exit::Conflicts,
             Error::VerifyFailed { .. } => Exit::VerifyFailed,
             Error::Write { .. } | Error::System { .. } | Error::Output { .. } => Exit::WriteFailed,
             Error::Cancelled
@@ -345,6 +348,9 @@ impl Error {
             )),
             Error::Conflicts { .. } => Some(
                 "edit each file at its <<<<<<< ||||||| ======= >>>>>>> markers, keep what you want, then commit".into(),
+            ),
+            Error::MarkersLeft { .. } => Some(
+                "resolve each <<<<<<< … >>>>>>> block, `git add` the file and commit; an update waits until none is left".into(),
             ),
             Error::VerifyFailed { tail, .. } => Some(format!("last lines:\n{tail}")),
             Error::InstallFailed { log, tail, .. } => Some(format!(

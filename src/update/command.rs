@@ -15,7 +15,7 @@ use crate::source::Source;
 use crate::trust;
 use crate::verify;
 
-use super::{Fate, Preview, base, diff, prepare, write};
+use super::{Fate, Preview, base, diff, index, prepare, write};
 
 pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
     let set = args
@@ -65,6 +65,12 @@ fn run(
     out: &Output,
 ) -> Result<Exit> {
     let preview = prepare(catalog, dir, set).map_err(|e| catalog.blame(e))?;
+    // Merging over unresolved conflict blocks would bury them.
+    if !flags.dry_run
+        && let Some(left) = markers_error(&markers_left(dir, &preview))
+    {
+        return Err(left);
+    }
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
     }
@@ -226,6 +232,28 @@ fn text(preview: &Preview, dry_run: bool) -> String {
     out
 }
 
+/// The files of the project that still hold conflict markers (committed or not) or that git
+/// holds unmerged: sprout's files and every tracked file.
+pub fn markers_left(dir: &std::path::Path, preview: &Preview) -> Vec<String> {
+    let mut paths: Vec<String> = preview.files.iter().map(|f| f.path.clone()).collect();
+    paths.extend(preview.files.iter().filter_map(|f| f.to.clone()));
+    paths.extend(index::tracked(dir));
+    paths.sort();
+    paths.dedup();
+    let mut left = index::with_markers(dir, &paths);
+    left.extend(index::unmerged(dir));
+    left.sort();
+    left.dedup();
+    left
+}
+
+fn markers_error(left: &[String]) -> Option<Error> {
+    (!left.is_empty()).then(|| Error::MarkersLeft {
+        count: left.len(),
+        list: left.join(", "),
+    })
+}
+
 /// Whether the project is current with `catalog`'s templates: `Success` or `UpdateAvailable`.
 pub fn status(catalog: &Catalog, dir: &std::path::Path) -> Result<(Exit, Preview)> {
     let preview = prepare(catalog, dir, &[]).map_err(|e| catalog.blame(e))?;
@@ -245,13 +273,17 @@ pub fn check(
     out: &Output,
 ) -> Result<Exit> {
     let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
+    let left = markers_left(dir, &preview);
     let current = exit == Exit::Success;
     let result = if json {
-        out.json(&Json {
-            dry_run: true,
-            current,
-            preview: &preview,
-            verify: None,
+        out.json(&CheckJson {
+            update: Json {
+                dry_run: true,
+                current,
+                preview: &preview,
+                verify: None,
+            },
+            markers_left: &left,
         })
     } else if current {
         out.result(&format!(
@@ -266,7 +298,18 @@ pub fn check(
         ))
     };
     printed(result, None)?;
-    Ok(exit)
+    Ok(match markers_error(&left) {
+        Some(error) => exit_for(Some(error), out),
+        None => exit,
+    })
+}
+
+/// `sprout check --json`: what an update would do, and the files still holding conflict markers.
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    #[serde(flatten)]
+    update: Json<'a>,
+    markers_left: &'a [String],
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {

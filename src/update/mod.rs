@@ -7,6 +7,7 @@
 
 pub mod base;
 pub mod command;
+pub mod index;
 pub mod merge;
 pub mod migrate;
 pub mod secret;
@@ -106,6 +107,9 @@ pub struct Preview {
     old_record: String,
     #[serde(skip)]
     pub stored_base: Vec<base::BaseFile>,
+    /// Each conflict's three versions, for git's index.
+    #[serde(skip)]
+    pub stages: Vec<index::Stages>,
     /// The project's commands after the update (what `--verify` runs).
     #[serde(skip)]
     pub commands: render::Commands,
@@ -194,6 +198,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     let mut changes = Vec::new();
     let mut new_ids = BTreeMap::new();
     let mut stored_base = Vec::new();
+    let mut stages = Vec::new();
     for (old, new) in &moves {
         if apply::read(dir, new)?.is_none() && apply::read(dir, old)?.is_some() {
             files.push(FileFate {
@@ -246,6 +251,15 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
             continue;
         };
         let mode = theirs_file.map_or(MODE_FILE, |f| f.mode);
+        if let (Fate::Conflict, Some(ours), Some(theirs)) = (fate, &ours, &theirs_bytes) {
+            stages.push(index::Stages {
+                path: path.to_string(),
+                mode,
+                base: base_bytes.clone(),
+                ours: ours.clone(),
+                theirs: theirs.clone(),
+            });
+        }
         // A moved file is written at its new path even when its contents stay.
         let after = match (after, moved, &ours) {
             (None, true, Some(ours)) if fate != Fate::DeletedByUser => Some(ours.clone()),
@@ -316,6 +330,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         record: new_record,
         old_record: old_record_text,
         stored_base,
+        stages,
         commands,
     })
 }
@@ -368,6 +383,7 @@ fn decide(sides: &Sides) -> Result<Option<(Fate, Option<Vec<u8>>)>> {
 pub fn write(preview: &Preview) -> Result<()> {
     apply::apply(&preview.dir, &preview.changes)?;
     base::keep(&preview.dir, &preview.stored_base);
+    index::register(&preview.dir, &preview.stages);
     Ok(())
 }
 

@@ -21,4 +21,5 @@ mod template_tools;
 mod templates;
 mod update;
 mod update_base;
+mod update_surprises;
 mod verify;

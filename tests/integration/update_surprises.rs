@@ -1,0 +1,104 @@
+//! Updates without surprises: conflicts git understands, moves that follow the user, secrets
+//! files merged by key, answers never guessed, old records, newer tags, updates on a branch.
+//! Each test reproduces what a user met first, with the fixture template of `update.rs`.
+
+use std::path::Path;
+
+use sprout::update::Fate;
+
+use crate::common::sprout;
+use crate::update::{APP, Fixture, commit_all, fates, git, read, write};
+
+/// `sprout ARGS` on the fixture's templates, with a git identity.
+fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
+    crate::update::git_env(&mut sprout())
+        .args(args)
+        .arg("--template")
+        .arg(fx.templates.path())
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+/// The user and the template change app.txt's line two; the update conflicts.
+fn conflicted(fx: &Fixture) -> std::path::PathBuf {
+    let dir = fx.generate(true);
+    write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "mine");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(preview.conflicts, ["app.txt"]);
+    dir
+}
+
+#[test]
+fn a_conflict_is_in_gits_index_with_its_three_stages() {
+    let fx = Fixture::new();
+    let dir = conflicted(&fx);
+    let stages = git(&dir, &["ls-files", "-u", "--", "app.txt"]);
+    let numbers: Vec<&str> = stages
+        .lines()
+        .map(|l| l.split_whitespace().nth(2).unwrap())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3"], "{stages}");
+    assert_eq!(git(&dir, &["show", ":1:app.txt"]), APP);
+    assert_eq!(
+        git(&dir, &["show", ":2:app.txt"]),
+        APP.replace("two", "two (mine)")
+    );
+    assert_eq!(
+        git(&dir, &["show", ":3:app.txt"]),
+        APP.replace("two", "two (new)")
+    );
+    let status = git(&dir, &["status", "--porcelain"]);
+    assert!(status.lines().any(|l| l == "UU app.txt"), "{status}");
+    // `git mergetool` finds it: git lists it as needing a merge.
+    let unmerged = git(&dir, &["diff", "--name-only", "--diff-filter=U"]);
+    assert_eq!(unmerged, "app.txt\n");
+    // Resolving is git's own: add the file, and it is merged.
+    write(&dir, "app.txt", &APP.replace("two", "two (both)"));
+    git(&dir, &["add", "app.txt"]);
+    assert_eq!(git(&dir, &["ls-files", "-u"]), "");
+}
+
+#[test]
+fn a_conflict_in_a_project_inside_a_repository_is_registered_at_its_path_there() {
+    let fx = Fixture::new();
+    let dir = fx.generate(false);
+    let repo = fx.work.path();
+    git(repo, &["init", "--quiet", "--initial-branch=main"]);
+    commit_all(repo, "monorepo");
+    write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(repo, "mine");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(preview.conflicts, ["app.txt"]);
+    let status = git(repo, &["status", "--porcelain"]);
+    assert!(status.lines().any(|l| l == "UU app/app.txt"), "{status}");
+}
+
+#[test]
+fn check_names_files_holding_conflict_markers_committed_or_not() {
+    let fx = Fixture::new();
+    let dir = conflicted(&fx);
+    let out = cli(&fx, &["check"], &dir);
+    assert_eq!(out.status.code(), Some(8), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("app.txt"), "{stderr}");
+    // Committed with its markers: still named.
+    commit_all(&dir, "resolved (not really)");
+    let out = cli(&fx, &["check", "--json"], &dir);
+    assert_eq!(out.status.code(), Some(8), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["markers_left"], serde_json::json!(["app.txt"]));
+    // An update does not merge over them.
+    let out = cli(&fx, &["update"], &dir);
+    assert_eq!(out.status.code(), Some(8), "{out:?}");
+    // Resolved and committed: current.
+    write(&dir, "app.txt", &APP.replace("two", "two (both)"));
+    commit_all(&dir, "resolved");
+    let out = cli(&fx, &["check"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(fates(&fx.update(&dir, &[]))["app.txt"], Fate::Kept);
+    assert!(read(&dir, "app.txt").contains("two (both)"));
+}
