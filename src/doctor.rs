@@ -266,19 +266,15 @@ fn report_text(per_stack: &[(&Stack, Vec<Finding>)]) -> String {
             } else {
                 format!(" {}", style(format!("[when {}]", when.describe())).dim())
             };
+            let described = crate::text::shown(&finding.describe()).into_owned();
             if finding.is_ok() {
                 met += 1;
-                text.push_str(&format!(
-                    "  {} {}{scope}\n",
-                    style("✔").green(),
-                    finding.describe()
-                ));
+                text.push_str(&format!("  {} {described}{scope}\n", style("✔").green()));
             } else {
                 text.push_str(&format!(
-                    "  {} {}{scope}\n      fix: {}\n",
+                    "  {} {described}{scope}\n      fix: {}\n",
                     style("✘").red(),
-                    finding.describe(),
-                    finding.requirement.fix
+                    crate::text::shown(&finding.requirement.fix)
                 ));
             }
         }

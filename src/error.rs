@@ -180,6 +180,10 @@ pub enum Error {
     #[error("interrupted: `{command}` was stopped")]
     InstallInterrupted { command: String, dir: PathBuf },
 
+    /// Ctrl-C or SIGTERM while git made the first commit of a project `--install` ran in.
+    #[error("interrupted: git was stopped with every process it started")]
+    GitInterrupted { dir: PathBuf },
+
     /// Ctrl-C or SIGTERM during `verify`: the running step's processes were stopped.
     #[error("interrupted: verify's `{step}` step was stopped with every process it started")]
     VerifyInterrupted { step: String },
@@ -256,6 +260,7 @@ impl Error {
             Error::Write { .. } | Error::System { .. } | Error::Output { .. } => Exit::WriteFailed,
             Error::Cancelled
             | Error::InstallInterrupted { .. }
+            | Error::GitInterrupted { .. }
             | Error::VerifyInterrupted { .. } => Exit::Cancelled,
             Error::Template { .. } => Exit::Internal,
             Error::Render(e) if e.built_in => Exit::Internal,
@@ -314,7 +319,11 @@ impl Error {
                 ..
             } => Some(format!("the project itself was written to {}", path.display())),
             Error::InstallInterrupted { command, dir } => Some(format!(
-                "the project itself was generated in {}; run `{command}` there",
+                "the project itself was generated in {} (no git repository was made); run `{command}` there",
+                dir.display()
+            )),
+            Error::GitInterrupted { dir } => Some(format!(
+                "the project itself stays in {}, without a git repository (run `git init` there)",
                 dir.display()
             )),
             Error::Template { .. } => Some("this is a bug in sprout; please report it".into()),

@@ -21,7 +21,16 @@ pub const MANAGER_ENV: &str = "SPROUT_PACKAGE_MANAGER";
 /// The install command to run: the stack's own, or the one for the package manager named by
 /// `SPROUT_PACKAGE_MANAGER`. A manager the stack does not offer is an error, not a fallback.
 pub fn command(commands: &Commands) -> Result<String> {
-    let wanted = std::env::var(MANAGER_ENV).unwrap_or_default();
+    let wanted = match std::env::var(MANAGER_ENV) {
+        Ok(name) => name,
+        Err(std::env::VarError::NotPresent) => String::new(),
+        Err(std::env::VarError::NotUnicode(raw)) => {
+            return Err(Error::Usage(format!(
+                "{MANAGER_ENV} is not valid UTF-8 (`{}`): name a package manager",
+                crate::text::shown(&raw.to_string_lossy())
+            )));
+        }
+    };
     let wanted = wanted.trim();
     let default_name = commands
         .install

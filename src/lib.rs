@@ -24,6 +24,7 @@ pub mod manual;
 pub mod names;
 pub mod new;
 pub mod output;
+pub mod partials;
 pub mod paths;
 pub mod plan;
 pub mod probe;

@@ -9,8 +9,13 @@ pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 /// Bytes of every file of one source together.
 pub const MAX_TOTAL_BYTES: u64 = 50 * 1024 * 1024;
 
+/// Bytes one rendered file may hold (any template: a render that would write more stops).
+pub const MAX_RENDERED_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// Bytes every rendered file of one project may hold together.
+pub const MAX_RENDERED_BYTES: u64 = 100 * 1024 * 1024;
+
 /// `bytes` in MiB, as people read sizes.
-fn mib(bytes: u64) -> String {
+pub fn mib(bytes: u64) -> String {
     let mib = bytes as f64 / (1024.0 * 1024.0);
     if mib.fract() == 0.0 {
         format!("{mib:.0} MiB")

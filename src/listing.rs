@@ -99,10 +99,12 @@ fn print(
     Ok(Exit::Success)
 }
 
+/// The list for people; text from a template (title, description, source) is shown with its
+/// control characters escaped.
 pub fn list_text(stacks: &[Summary]) -> String {
     let key_w = stacks.iter().map(|s| s.key.len()).max().unwrap_or(0);
     let title_w = stacks.iter().map(|s| s.title.len()).max().unwrap_or(0);
-    stacks
+    let text: String = stacks
         .iter()
         .map(|s| {
             let from = match s.source {
@@ -114,7 +116,8 @@ pub fn list_text(stacks: &[Summary]) -> String {
                 s.key, s.title, s.description
             )
         })
-        .collect()
+        .collect();
+    crate::text::shown_lines(&text).into_owned()
 }
 
 pub fn list_json(stacks: &[Summary]) -> Json {
@@ -133,6 +136,8 @@ pub fn list_json(stacks: &[Summary]) -> Json {
     )
 }
 
+/// A stack's options for people; text from a template is shown with its control characters
+/// escaped.
 pub fn show_text(stack: &Stack) -> String {
     let mut out = format!("{} ({}) — {}\n", stack.title, stack.key, stack.description);
     if !stack.source.is_built_in() {
@@ -185,7 +190,7 @@ pub fn show_text(stack: &Stack) -> String {
             words.join(", ")
         ));
     }
-    out
+    crate::text::shown_lines(&out).into_owned()
 }
 
 pub fn show_json(stack: &Stack) -> Json {

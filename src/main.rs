@@ -31,7 +31,10 @@ fn clap_exit(error: &clap::Error) -> ExitCode {
         let _ = error.print();
         return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
     }
-    let text = if std::io::stdout().is_terminal() {
+    let styled = std::io::stdout().is_terminal()
+        && sprout::text::terminal_takes_codes()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = if styled {
         error.render().ansi().to_string()
     } else {
         error.render().to_string()

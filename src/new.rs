@@ -206,10 +206,10 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         asker.confirm(&summary, &outcome.path)?;
     }
 
-    let written = {
-        let _guard = signals::Guard::start();
-        writer::write(&target, &project.files, settings.force, &signals::CANCEL)?
-    };
+    // From the first write to the end, a signal never ends the run midway: what this run made
+    // is taken back (and `Nothing written.` is true), or the error says exactly what is left.
+    let _guard = signals::Guard::start();
+    let written = writer::write(&target, &project.files, settings.force, &signals::CANCEL)?;
     for path in &written.added {
         out.detail(&format!("wrote {}", target.join(path).display()));
     }
@@ -219,16 +219,25 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             target.join(path).display()
         ));
     }
-    outcome.unchanged = written.unchanged;
+    outcome.unchanged = written.unchanged.clone();
 
     // The first commit holds what sprout wrote and, after a successful `--install`, the lock
     // files the install wrote.
     let added = written.added.len();
-    let mut to_commit = written.added;
+    let mut to_commit = written.added.clone();
     let mut exit = Exit::Success;
     let mut installed = false;
+    // Until the install runs (or without one, until the first commit is made), a signal takes
+    // back all of the project.
+    let take_back = || {
+        writer::undo(&target, &project.files, &written);
+        Error::Cancelled
+    };
+    if signals::cancelled() {
+        return Err(take_back());
+    }
     if settings.install {
-        let install = install_project(&target, &install_command, &stack.lock_files, out);
+        let install = install_project(&target, &install_command, &stack.lock_files, out)?;
         outcome.install = Some(install.note);
         to_commit.extend(install.locks);
         installed = install.exit == Exit::Success;
@@ -237,14 +246,24 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     if settings.git {
         // The pristine render is kept for `sprout update` only in a repository sprout made:
         // a user's own repository gets no object or ref it did not ask for.
-        let made_here = git::enclosing_repository(&target).is_none();
         let log = |command: &str| {
             out.detail(&format!("running `{command}` in {}", target.display()));
         };
-        outcome.git = Some(git::init(&target, &to_commit, &log));
-        if made_here {
+        let done = git::init(&target, &to_commit, &log);
+        if signals::cancelled() {
+            // git was stopped (its whole process group): its repository goes, half made.
+            if done.created {
+                let _ = std::fs::remove_dir_all(target.join(".git"));
+            }
+            if settings.install {
+                return Err(Error::GitInterrupted { dir: target });
+            }
+            return Err(take_back());
+        }
+        if done.created {
             update::base::keep_render(&target, &project.files, &plan.secrets);
         }
+        outcome.git = Some(done.summary);
     }
     outcome.next_steps = next(installed);
 
@@ -268,10 +287,17 @@ struct Installed {
 }
 
 /// Run the install command in the written project; a failure is reported, not returned: the
-/// project stays and git still runs.
-fn install_project(target: &Path, command: &str, lock_files: &[String], out: &Output) -> Installed {
+/// project stays and git still runs. An interrupt is returned: the project stays, and nothing
+/// more is done to it.
+fn install_project(
+    target: &Path,
+    command: &str,
+    lock_files: &[String],
+    out: &Output,
+) -> Result<Installed> {
     let locks_before = present(target, lock_files);
-    match install::run(target, command, out) {
+    Ok(match install::run(target, command, out) {
+        Err(error @ Error::InstallInterrupted { .. }) => return Err(error),
         Ok(log) => Installed {
             note: format!("done (log: {})", log.display()),
             locks: present(target, lock_files)
@@ -288,7 +314,7 @@ fn install_project(target: &Path, command: &str, lock_files: &[String], out: &Ou
                 exit: error.exit(),
             }
         }
-    }
+    })
 }
 
 /// Which of `files` (paths in the project) exist in `dir`.
@@ -323,7 +349,7 @@ fn created_text(outcome: &Outcome, added: usize, toolchain: &str) -> String {
     text.push_str(toolchain);
     text.push_str(&format!("\n{}\n", style("Next steps").bold()));
     for step in &outcome.next_steps {
-        text.push_str(&format!("  {step}\n"));
+        text.push_str(&format!("  {}\n", crate::text::shown(step)));
     }
     text
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cli::ColorChoice;
 use crate::error::Error;
+use crate::text::{shown_lines, without_styles};
 
 pub struct Output {
     pub quiet: bool,
@@ -19,12 +20,14 @@ pub struct Output {
 impl Output {
     pub fn new(color: ColorChoice, quiet: bool, verbose: bool, json: bool) -> Output {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // A terminal that takes no escape sequences (TERM=dumb) gets none: no colour, no spinner.
+        let takes_codes = crate::text::terminal_takes_codes();
         let (stdout, stderr) = match color {
             ColorChoice::Always => (true, true),
             ColorChoice::Never => (false, false),
             ColorChoice::Auto => (
-                !no_color && std::io::stdout().is_terminal(),
-                !no_color && std::io::stderr().is_terminal(),
+                !no_color && takes_codes && std::io::stdout().is_terminal(),
+                !no_color && takes_codes && std::io::stderr().is_terminal(),
             ),
         };
         console::set_colors_enabled(stdout && !json);
@@ -32,7 +35,7 @@ impl Output {
         Output {
             quiet,
             verbose,
-            progress: !quiet && std::io::stderr().is_terminal(),
+            progress: !quiet && takes_codes && std::io::stderr().is_terminal(),
         }
     }
 
@@ -71,13 +74,26 @@ impl Output {
 
 /// What sprout prints for `error`: `error: …` and often `hint: …`; a cancel is not a fault and
 /// says only what became of the disk.
+///
+/// An error can carry text from elsewhere (a template's name or command, a path, the last lines
+/// of a log): its control characters are shown escaped, and a log's colours dropped.
 pub fn error_text(error: &Error) -> String {
     if let Error::Cancelled = error {
         return format!("{error}\n");
     }
-    let mut text = format!("{} {error}\n", style("error:").red().bold());
+    let message = error.to_string();
+    let mut text = format!(
+        "{} {}\n",
+        style("error:").red().bold(),
+        shown_lines(&message)
+    );
     if let Some(hint) = error.hint() {
-        text.push_str(&format!("{} {hint}\n", style("hint:").cyan()));
+        let hint = without_styles(&hint);
+        text.push_str(&format!(
+            "{} {}\n",
+            style("hint:").cyan(),
+            shown_lines(&hint)
+        ));
     }
     text
 }

@@ -3,8 +3,13 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use std::cell::Cell;
+use std::io;
+
 use handlebars::template::Template;
-use handlebars::{Context, Handlebars, RenderContext, RenderError, Renderable, StringOutput};
+use handlebars::{
+    Context, Handlebars, RenderContext, RenderError, RenderErrorReason, Renderable, WriteOutput,
+};
 use include_dir::{Dir, File};
 use serde_json::{Map, Value as Json};
 
@@ -13,9 +18,10 @@ use crate::dir::{child, walk};
 use crate::error::{Error, Result};
 use crate::helpers::{self, RawText};
 use crate::lift;
+use crate::limits::{MAX_RENDERED_BYTES, MAX_RENDERED_FILE_BYTES, mib};
 use crate::manifest::FileRule;
 use crate::plan::Plan;
-use crate::stack::Origin;
+use crate::stack::{Origin, Stack};
 use crate::template_error::TemplateError;
 
 /// Bytes of template compiled at once (see `lift::pieces`).
@@ -191,6 +197,9 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         &format!("{own}/"),
         origin.built_in,
     ));
+    if !origin.built_in {
+        check_partials(stack, &chosen, &partials)?;
+    }
     let templates = chosen
         .iter()
         .flatten()
@@ -220,6 +229,7 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         parse,
         origin,
         partials: &partials,
+        budget: Cell::new(MAX_RENDERED_BYTES),
     };
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     for layer in chosen {
@@ -264,6 +274,63 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         steps,
         running,
     })
+}
+
+/// The partials of a stack that is not built in, before any is rendered (see `partials.rs`):
+/// no loop, no name by expression, nothing but values in a partial block's block. The chosen
+/// templates and the manifest's texts rendered after the partials are registered (the steps,
+/// a rendered `to`) are where calls start.
+fn check_partials(
+    stack: &Stack,
+    chosen: &[Vec<Selected>],
+    partials: &HashMap<&str, Partial>,
+) -> Result<()> {
+    let origin = stack.origin;
+    let manifest = origin.file(&format!("{}/sprout.toml", stack.key));
+    let mut roots: Vec<(String, &str, bool)> = Vec::new();
+    for selected in chosen.iter().flatten() {
+        if let Some(text) = selected
+            .file
+            .contents_utf8()
+            .filter(|_| selected.source.ends_with(".hbs"))
+        {
+            let file = origin.file(&format!("{}{}", selected.layer.prefix, selected.source));
+            roots.push((file, text, selected.layer.built_in));
+        }
+    }
+    let texts = stack
+        .steps
+        .iter()
+        .flat_map(|s| [s.run.as_deref(), s.note.as_deref()]);
+    let paths = stack.rules.iter().map(|r| r.to.as_deref());
+    for text in texts.chain(paths).flatten() {
+        roots.push((manifest.clone(), text, false));
+    }
+    let named: Vec<(&str, String, &Partial)> = partials
+        .iter()
+        .map(|(name, partial)| (*name, origin.file(partial.path), partial))
+        .collect();
+    let partials: HashMap<&str, crate::partials::Text> = named
+        .iter()
+        .map(|(name, file, partial)| {
+            let text = crate::partials::Text {
+                file,
+                text: partial.text,
+                built_in: partial.built_in,
+            };
+            (*name, text)
+        })
+        .collect();
+    let templates: Vec<crate::partials::Text> = roots
+        .iter()
+        .map(|(file, text, built_in)| crate::partials::Text {
+            file,
+            text,
+            built_in: *built_in,
+        })
+        .collect();
+    crate::partials::check(&templates, &partials)
+        .map_err(|f| fault(TemplateError::other(f.file, f.message, false)))
 }
 
 /// What every template of the plan sees: the answers, secrets, stack, year, the derived values
@@ -356,22 +423,111 @@ fn fill(
             return Ok(text.to_owned());
         }
         if let Some(tree) = built_in.then(|| compiled::manifest_text(text)).flatten() {
-            return render_tree(hb, &tree, data);
+            return render_tree(hb, &tree, data, MAX_RENDERED_FILE_BYTES);
         }
     }
-    hb.render_template_with_context(text, data)
+    let mut out = Capped::new(MAX_RENDERED_FILE_BYTES);
+    let done = hb.render_template_with_context_to_write(text, data, &mut out);
+    out.finish(done)
 }
 
-/// Render a template parsed at build time, as Handlebars renders a text it has parsed.
+/// Render a template parsed at build time, as Handlebars renders a text it has parsed, into at
+/// most `limit` bytes.
 fn render_tree(
     hb: &Handlebars<'static>,
     tree: &Template,
     data: &Context,
+    limit: u64,
 ) -> Result<String, RenderError> {
     let mut state = RenderContext::new(tree.name.as_ref());
-    let mut out = StringOutput::new();
-    tree.render(hb, data, &mut state, &mut out)?;
-    out.into_string().map_err(RenderError::from)
+    let mut out = Capped::new(limit);
+    let done = tree.render(hb, data, &mut state, &mut WriteOutput::new(&mut out));
+    out.finish(done)
+}
+
+/// The registered template `name`, rendered with `data` under the cap on one rendered file (for
+/// `template check`, which renders templates one by one).
+pub fn render_registered(
+    hb: &Handlebars<'static>,
+    name: &str,
+    data: &Map<String, Json>,
+) -> Result<String, RenderError> {
+    let mut out = Capped::new(MAX_RENDERED_FILE_BYTES);
+    let done = hb.render_to_write(name, data, &mut out);
+    out.finish(done)
+}
+
+/// A template text rendered with `data` under the cap on one rendered file.
+pub fn render_text(
+    hb: &Handlebars<'static>,
+    text: &str,
+    data: &Map<String, Json>,
+) -> Result<String, RenderError> {
+    let mut out = Capped::new(MAX_RENDERED_FILE_BYTES);
+    let done = hb.render_template_to_write(text, data, &mut out);
+    out.finish(done)
+}
+
+/// Rendered text that may not grow past a number of bytes: a template that would write more is
+/// stopped there with a template fault (the caps are in `limits.rs`), never left to fill the
+/// memory.
+struct Capped {
+    out: Vec<u8>,
+    left: u64,
+    /// The cap, for the message.
+    limit: u64,
+    over: bool,
+}
+
+impl Capped {
+    fn new(limit: u64) -> Capped {
+        Capped {
+            out: Vec::new(),
+            left: limit,
+            limit,
+            over: false,
+        }
+    }
+
+    /// The text, or the render's error (the cap's own when it was reached).
+    fn finish(self, done: Result<(), RenderError>) -> Result<String, RenderError> {
+        if self.over {
+            return Err(RenderErrorReason::Other(over_cap(self.limit)).into());
+        }
+        done?;
+        String::from_utf8(self.out).map_err(RenderError::from)
+    }
+}
+
+impl io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if bytes.len() as u64 > self.left {
+            self.over = true;
+            return Err(io::Error::other(over_cap(self.limit)));
+        }
+        self.left -= bytes.len() as u64;
+        self.out.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The fault of a render that reached `limit`.
+fn over_cap(limit: u64) -> String {
+    if limit < MAX_RENDERED_FILE_BYTES {
+        format!(
+            "the project's rendered files would hold more than {} together, the cap on one project",
+            mib(MAX_RENDERED_BYTES)
+        )
+    } else {
+        format!(
+            "it renders more than {}, the cap on one rendered file",
+            mib(MAX_RENDERED_FILE_BYTES)
+        )
+    }
 }
 
 /// The build-time parse of a built-in template, when `parse` asks for it and there is one.
@@ -388,6 +544,15 @@ struct FileRenderer<'a> {
     parse: Parse,
     origin: Origin,
     partials: &'a HashMap<&'static str, Partial>,
+    /// Bytes the project's rendered files may still hold.
+    budget: Cell<u64>,
+}
+
+impl FileRenderer<'_> {
+    /// The cap on the next rendered file: a file's own, or what is left of the project's.
+    fn limit(&self) -> u64 {
+        MAX_RENDERED_FILE_BYTES.min(self.budget.get())
+    }
 }
 
 impl FileRenderer<'_> {
@@ -434,10 +599,12 @@ impl FileRenderer<'_> {
             let under_root = format!("{}{source}", layer.prefix);
             let tree = compiled_tree(self.parse, layer.built_in, &under_root, text);
             let rendered = match tree {
-                Some(tree) => render_tree(self.hb, &tree, self.data)
+                Some(tree) => render_tree(self.hb, &tree, self.data, self.limit())
                     .map_err(|e| self.error(&e, &stored(), |l| l))?,
                 None => self.template(text, &stored())?,
             };
+            self.budget
+                .set(self.budget.get().saturating_sub(rendered.len() as u64));
             Cow::Owned(rendered.into_bytes())
         } else {
             Cow::Borrowed(file.contents())
@@ -459,10 +626,14 @@ impl FileRenderer<'_> {
     /// Render the template stored as `file`; an error names the line of `file` it is at (or of
     /// the partial it is in).
     fn template(&self, text: &'static str, file: &str) -> Result<String, TemplateError> {
+        let limit = self.limit();
         if self.parse == Parse::Whole {
-            return self
+            let mut out = Capped::new(limit);
+            let done = self
                 .hb
-                .render_template_with_context(text, self.data)
+                .render_template_with_context_to_write(text, self.data, &mut out);
+            return out
+                .finish(done)
                 .map_err(|e| self.error(&e, file, |line| line));
         }
         let lifted = lift::lift(text);
@@ -470,14 +641,16 @@ impl FileRenderer<'_> {
         let mut out = String::with_capacity(text.len());
         let mut start = 0;
         for piece in lift::pieces(&lifted.template, PIECE_SIZE) {
-            let rendered = self
-                .hb
-                .render_template_with_context(piece, self.data)
-                .map_err(|e| {
-                    // Lines of the piece, then of the lifted template, then of the file.
-                    let before = lifted.template[..start].matches('\n').count();
-                    self.error(&e, file, |line| lifted.original_line(before + line))
-                })?;
+            let mut rendered = Capped::new(limit - out.len() as u64);
+            rendered.limit = limit;
+            let done =
+                self.hb
+                    .render_template_with_context_to_write(piece, self.data, &mut rendered);
+            let rendered = rendered.finish(done).map_err(|e| {
+                // Lines of the piece, then of the lifted template, then of the file.
+                let before = lifted.template[..start].matches('\n').count();
+                self.error(&e, file, |line| lifted.original_line(before + line))
+            })?;
             out.push_str(&rendered);
             start += piece.len();
         }
@@ -593,6 +766,23 @@ pub fn default_path(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rendered_text_stops_at_its_cap_and_says_which() {
+        use std::io::Write;
+        let mut out = Capped::new(8);
+        assert!(out.write_all(b"12345").is_ok());
+        assert!(out.write_all(b"6789").is_err());
+        let error = out.finish(Ok(())).unwrap_err();
+        assert!(
+            error.to_string().contains("the cap on one project"),
+            "{error}"
+        );
+        let mut out = Capped::new(MAX_RENDERED_FILE_BYTES);
+        out.write_all(b"fine").unwrap();
+        assert_eq!(out.finish(Ok(())).unwrap(), "fine");
+        assert!(over_cap(MAX_RENDERED_FILE_BYTES).contains("10 MiB, the cap on one rendered file"));
+    }
 
     #[test]
     fn partial_calls_are_found_with_and_without_whitespace_control() {

@@ -116,7 +116,7 @@ pub fn shortfalls_text(shortfalls: &[Finding]) -> String {
                 "  {} {}
 ",
                 style("toolchain:").yellow(),
-                f.describe()
+                crate::text::shown(&f.describe())
             )
         })
         .collect()
@@ -142,9 +142,10 @@ pub fn unchecked_text(findings: &[Finding]) -> String {
 /// The answers as aligned `key  value` lines.
 pub fn summary(plan: &Plan) -> String {
     let width = plan.answers.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut out = format!("{} {}\n", style("Stack").bold(), plan.stack.title);
+    let title = crate::text::shown(&plan.stack.title);
+    let mut out = format!("{} {title}\n", style("Stack").bold());
     for (key, value) in &plan.answers {
-        let shown = value.to_string().replace('\n', " ⏎ ");
+        let shown = crate::text::shown(&value.to_string().replace('\n', " ⏎ ")).into_owned();
         out.push_str(&format!("  {key:width$}  {shown}\n"));
     }
     out

@@ -443,7 +443,8 @@ pub fn step_text(step: &Step) -> String {
     if let Some(note) = &step.note {
         out.push_str(&format!("       {note}\n"));
     }
-    out
+    // The command is the template's, the note may quote a log.
+    crate::text::shown_lines(&out).into_owned()
 }
 
 /// The last line for people.

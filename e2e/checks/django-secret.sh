@@ -6,7 +6,7 @@
 set -euo pipefail
 project="$(cd "$1" && pwd)"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-sprout="${SPROUT:-$repo/target/release/sprout}"
+sprout="${SPROUT_BINARY:?SPROUT_BINARY names the sprout binary under test}"
 fail() { echo "django-secret: $*" >&2; exit 1; }
 
 key_of() { sed -n 's/^SECRET_KEY=//p' "$1/.env"; }

@@ -11,8 +11,9 @@ Dockerfile's final stage would hold in a scratch folder, runs its CMD there and 
   leaves out) or from those stages; a RUN with `chown node:node` makes its folders writable;
 - the final stage must switch to `USER node`; its CMD runs with the Dockerfile's ENV, as
   `nobody` when this runs as root, so the app may write only where the image lets it;
-- GET /health must answer 200 {"status":"ok"}, the stack's sample write must succeed, and
-  SIGTERM must make the app exit 0 within 15 seconds.
+- GET /health must answer 200 {"status":"ok"}, the stack's sample write must succeed (with
+  auth=token, as an account that registers and logs in first), and SIGTERM must make the app exit
+  0 within 15 seconds.
 """
 
 from __future__ import annotations
@@ -72,9 +73,12 @@ def stages(dockerfile: str) -> dict[str, list[str]]:
     return result
 
 
-def request(method: str, url: str, body: dict | None = None) -> tuple[int, str]:
+def request(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, str]:
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method, headers={"content-type": "application/json"})
+    headers = {"content-type": "application/json"}
+    if token is not None:
+        headers["authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=5) as resp:
             return resp.status, resp.read().decode()
@@ -84,7 +88,9 @@ def request(method: str, url: str, body: dict | None = None) -> tuple[int, str]:
 
 def main() -> None:
     project = Path(sys.argv[1]).resolve()
-    stack = tomllib.loads((project / ".sprout.toml").read_text())["stack"]
+    record = tomllib.loads((project / ".sprout.toml").read_text())
+    stack = record["stack"]
+    accounts = str(record.get("auth", "none")) == "token"
     method, path, payload, expected = SAMPLES[stack]
     all_stages = stages((project / "Dockerfile").read_text())
     ignored = {
@@ -189,7 +195,17 @@ def main() -> None:
                 time.sleep(0.3)
         if status != 200 or json.loads(body) != {"status": "ok"}:
             fail(f"GET /health answered {status} {body}")
-        status, body = request(method, f"{base}{path}", payload)
+        token = None
+        if accounts:
+            account = {"email": "image@example.com", "password": "correct horse battery staple"}
+            status, body = request("POST", f"{base}/auth/register", account)
+            if status != 201:
+                fail(f"POST /auth/register answered {status} {body}")
+            status, body = request("POST", f"{base}/auth/login", account)
+            if status != 200:
+                fail(f"POST /auth/login answered {status} {body}")
+            token = json.loads(body)["token"]
+        status, body = request(method, f"{base}{path}", payload, token)
         if status not in (200, 201) or expected not in body or '"errors"' in body:
             fail(f"{method} {path} answered {status} {body}")
         print(f"GET /health and {method} {path} answered: {body}", flush=True)

@@ -5,8 +5,9 @@ stderr and exits 1, with no stack trace.
     node-start-failures.py <project-dir>      (after the case's install step)
 
 Runs `node src/server.{js,ts}` (not `npm start`, whose own error lines would hide the app's) with
-PORT=70000, then with a port another socket holds, and, when the project uses PostgreSQL, without
-DATABASE_URL. Each must end in at most 60 seconds.
+PORT=70000, then with a port another socket holds, when the project uses PostgreSQL without
+DATABASE_URL, and with accounts (auth=token) with AUTH_MAX_FAILURES=0. Each must end in at most
+60 seconds.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def main() -> int:
         wrong += attempt(project, server, f"PORT={port} (taken)", dict(env, PORT=port))
     if "pg" in json.loads((project / "package.json").read_text()).get("dependencies", {}):
         wrong += attempt(project, server, "no DATABASE_URL", {k: v for k, v in env.items() if k != "DATABASE_URL"})
+    if (project / "src/auth").is_dir():
+        wrong += attempt(project, server, "AUTH_MAX_FAILURES=0", dict(env, AUTH_MAX_FAILURES="0"))
     for line in wrong:
         print(f"node-start-failures: {line}", file=sys.stderr)
     return 1 if wrong else 0

@@ -7,7 +7,9 @@
 //! processes when no written file is ignored: `git check-ignore` runs only when `git add` refuses
 //! the list, and the add is then repeated without the ignored files. With no identity
 //! configured, sprout does not let git guess one from the host name: the commit is skipped and
-//! the summary says why. A failed `git init` leaves no `.git` behind.
+//! the summary says why. A failed `git init` leaves no `.git` behind. A file the user's own git
+//! configuration ignores (a global excludes file, `.git/info/exclude`), not the project's
+//! `.gitignore`, is left out of the commit and the summary names it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,18 +27,40 @@ pub fn enclosing_repository(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// What the git step did.
+#[derive(Debug)]
+pub struct Initialised {
+    /// In words, for the summary.
+    pub summary: String,
+    /// Whether this run made the repository (its `.git` is sprout's to remove on a roll-back).
+    pub created: bool,
+}
+
 /// `git init` in `dir` and a first commit of `files` (paths relative to `dir`, all written by
-/// sprout); what happened, in words for the summary. `log` is told each git command run.
-pub fn init(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
+/// sprout). `log` is told each git command run.
+pub fn init(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> Initialised {
+    let untouched = |summary: String| Initialised {
+        summary,
+        created: false,
+    };
     if files.is_empty() {
-        return "not used: no file was added".into();
+        return untouched("not used: no file was added".into());
     }
     if let Some(repo) = enclosing_repository(dir) {
-        return format!(
+        return untouched(format!(
             "not touched: inside the repository at {}; nothing committed",
             repo.display()
-        );
+        ));
     }
+    let summary = first_commit(dir, files, log);
+    Initialised {
+        created: fs::symlink_metadata(dir.join(".git")).is_ok(),
+        summary,
+    }
+}
+
+/// `git init` and the first commit, in a folder outside any repository.
+fn first_commit(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
     match git(
         dir,
         &["init", "--quiet", "--initial-branch=main"],
@@ -57,7 +81,8 @@ pub fn init(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
         }
         Ok(_) => {}
     }
-    match add_unignored(dir, files, log) {
+    let mut left_out = Vec::new();
+    match add_unignored(dir, files, log, &mut left_out) {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
             return format!(
@@ -80,24 +105,47 @@ pub fn init(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
         None,
         log,
     );
+    let left_out = match left_out.as_slice() {
+        [] => String::new(),
+        some => format!(
+            "; left out, as your own git configuration ignores them (not the project's .gitignore): {}",
+            some.iter()
+                .map(|p| crate::text::shown(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     match commit {
-        Ok(o) if o.status.success() => "initialised with a first commit".into(),
+        Ok(o) if o.status.success() => format!("initialised with a first commit{left_out}"),
         Ok(o) if no_identity(&o) => "initialised and files staged; first commit skipped: no git identity is set (set user.name and user.email, then `git commit`)".into(),
         Ok(o) => format!("initialised and files staged; first commit failed ({}): run `git commit` yourself", reason(&o)),
         Err(e) => format!("initialised and files staged; first commit failed ({e}): run `git commit` yourself"),
     }
 }
 
-/// Stage `files`, but those the project ignores. git refuses a list that names an ignored file
+/// Stage `files`, but those that are ignored. git refuses a list that names an ignored file
 /// (having staged the others), so only then are the ignored ones looked up and the rest added
-/// again.
-fn add_unignored(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> std::io::Result<Output> {
+/// again; `left_out` gets those the user's own configuration ignores (not the project's).
+fn add_unignored(
+    dir: &Path,
+    files: &[String],
+    log: &dyn Fn(&str),
+    left_out: &mut Vec<String>,
+) -> std::io::Result<Output> {
     let all: Vec<&str> = files.iter().map(String::as_str).collect();
     let first = add(dir, &all, log)?;
     if first.status.success() {
         return Ok(first);
     }
-    let ignored = ignored(dir, &all, log);
+    let ignored: Vec<String> = ignored(dir, &all, log)
+        .into_iter()
+        .map(|(path, by_project)| {
+            if !by_project {
+                left_out.push(path.clone());
+            }
+            path
+        })
+        .collect();
     if ignored.is_empty() {
         return Ok(first);
     }
@@ -124,21 +172,37 @@ fn add(dir: &Path, paths: &[&str], log: &dyn Fn(&str)) -> std::io::Result<Output
     )
 }
 
-/// Which of `files` the project's own ignore rules leave out.
-fn ignored(dir: &Path, files: &[&str], log: &dyn Fn(&str)) -> Vec<String> {
-    match git(
+/// Which of `files` git ignores, each with whether the rule is the project's own (a
+/// `.gitignore` in it) rather than the user's configuration.
+fn ignored(dir: &Path, files: &[&str], log: &dyn Fn(&str)) -> Vec<(String, bool)> {
+    let Ok(o) = git(
         dir,
-        &["check-ignore", "--stdin", "-z"],
+        &["check-ignore", "--verbose", "--stdin", "-z"],
         Some(&nul_separated(files)),
         log,
-    ) {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
-            .split('\0')
-            .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect(),
-        _ => Vec::new(),
+    ) else {
+        return Vec::new();
+    };
+    if !o.status.success() {
+        return Vec::new();
     }
+    // source NUL line NUL pattern NUL path NUL, per ignored path.
+    let text = String::from_utf8_lossy(&o.stdout);
+    let fields: Vec<&str> = text.split('\0').collect();
+    fields
+        .chunks(4)
+        .filter_map(|chunk| match chunk {
+            [source, _, _, path] if !path.is_empty() => {
+                let own = !source.starts_with('/')
+                    && !source.starts_with(".git/")
+                    && Path::new(source)
+                        .file_name()
+                        .is_some_and(|n| n == ".gitignore");
+                Some((path.to_string(), own))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn nul_separated(paths: &[&str]) -> Vec<u8> {

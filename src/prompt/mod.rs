@@ -11,6 +11,7 @@ use console::{Key, Term, style};
 use crate::answers::{Asker, Refused};
 use crate::error::{Error, Result};
 use crate::stack::{Kind, OptionSpec, Stack};
+use crate::text::shown;
 use crate::value::Value;
 
 use keys::KeyMode;
@@ -46,9 +47,11 @@ impl TerminalAsker {
     }
 
     pub fn pick_stack(&mut self, stacks: &[Stack]) -> Result<String> {
+        let shown: Vec<_> = stacks.iter().map(|s| shown(&s.description)).collect();
         let rows: Vec<(&str, &str)> = stacks
             .iter()
-            .map(|s| (s.key.as_str(), s.description.as_str()))
+            .zip(&shown)
+            .map(|(s, description)| (s.key.as_str(), description.as_ref()))
             .collect();
         let index = select(&self.keys, &self.term, "Stack", &rows, 0).map_err(cancelled)?;
         Ok(rows[index].0.to_string())
@@ -82,10 +85,12 @@ impl Asker for TerminalAsker {
             term.write_line(&widgets::refused(&message(refused.error)))
                 .map_err(cancelled)?;
         }
+        // Text from a template is shown with its control characters escaped.
+        let prompt = shown(&option.prompt);
         match &option.kind {
             Kind::Bool => {
                 let default = matches!(option.default, Some(Value::Bool(true)));
-                let yes = confirm(keys, term, &option.prompt, default).map_err(cancelled)?;
+                let yes = confirm(keys, term, &prompt, default).map_err(cancelled)?;
                 Ok(Value::Bool(yes))
             }
             Kind::Choice(choices) => {
@@ -94,9 +99,9 @@ impl Asker for TerminalAsker {
                     .as_ref()
                     .and_then(|d| choices.iter().position(|c| Some(c.as_str()) == d.as_text()))
                     .unwrap_or(0);
-                let rows: Vec<(&str, &str)> = choices.iter().map(|c| (c.as_str(), "")).collect();
-                let index =
-                    select(keys, term, &option.prompt, &rows, default).map_err(cancelled)?;
+                let labels: Vec<_> = choices.iter().map(|c| shown(c)).collect();
+                let rows: Vec<(&str, &str)> = labels.iter().map(|c| (c.as_ref(), "")).collect();
+                let index = select(keys, term, &prompt, &rows, default).map_err(cancelled)?;
                 Ok(Value::Text(choices[index].clone()))
             }
             Kind::Text { .. } => {
@@ -108,8 +113,7 @@ impl Asker for TerminalAsker {
                     .filter(|d| !d.is_empty());
                 let start = refused.as_ref().map_or("", |r| r.given);
                 let check = |text: &str| option.parse(text).map(|_| ()).map_err(|e| message(&e));
-                let text =
-                    text(keys, term, &option.prompt, default, start, &check).map_err(cancelled)?;
+                let text = text(keys, term, &prompt, default, start, &check).map_err(cancelled)?;
                 option.parse(&text)
             }
         }
@@ -118,10 +122,11 @@ impl Asker for TerminalAsker {
 
 /// An error as one line under a prompt: what is wrong, then what to do.
 fn message(error: &Error) -> String {
-    match error.hint() {
+    let message = match error.hint() {
         Some(hint) => format!("{error} ({hint})"),
         None => error.to_string(),
-    }
+    };
+    shown(&message).into_owned()
 }
 
 /// A line of text, checked as it is typed. Enter accepts it only when `check` does; an empty

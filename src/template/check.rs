@@ -479,6 +479,30 @@ impl Checker<'_> {
             }
         }
         self.partial_calls(stack, &templates, &partials);
+        // A loop of partials would never end rendering: found before any combination is.
+        let built_in = |inner: &str| !stack.origin.own_shared && inner.starts_with("_shared/");
+        let roots: Vec<crate::partials::Text> = templates
+            .iter()
+            .map(|(inner, text)| crate::partials::Text {
+                file: inner,
+                text,
+                built_in: built_in(inner),
+            })
+            .collect();
+        let called: HashMap<&str, crate::partials::Text> = partials
+            .iter()
+            .map(|(name, (inner, text))| {
+                let text = crate::partials::Text {
+                    file: inner,
+                    text,
+                    built_in: built_in(inner),
+                };
+                (name.as_str(), text)
+            })
+            .collect();
+        if let Err(fault) = crate::partials::check(&roots, &called) {
+            return self.add(&fault.file, (1, 1), fault.message);
+        }
         for (files, prefix, rules) in &layers {
             self.reachable(stack, manifest, doc, files, prefix, rules);
         }
@@ -633,7 +657,7 @@ impl Checker<'_> {
                 continue;
             }
             for (field, text) in [("run", &step.run), ("note", &step.note)] {
-                if let Some(Err(e)) = text.as_deref().map(|t| hb.render_template(t, &ctx)) {
+                if let Some(Err(e)) = text.as_deref().map(|t| render::render_text(hb, t, &ctx)) {
                     let at = doc.at(&[Step::Key("step"), Step::Index(i), Step::Key(field)]);
                     let message = format!("step `{field}`: {}", describe(e.reason()));
                     self.add_rendered(manifest, at, message, &with);
@@ -686,7 +710,7 @@ impl Checker<'_> {
                     None => (render::default_path(source), (inner.clone(), (1, 1))),
                 };
                 let path = if raw.contains("{{") {
-                    match hb.render_template(&raw, &ctx) {
+                    match render::render_text(hb, &raw, &ctx) {
                         Ok(path) => path,
                         Err(e) => {
                             let message = format!("path `{raw}`: {}", describe(e.reason()));
@@ -710,7 +734,7 @@ impl Checker<'_> {
                     if hb.get_template(&inner).is_none() {
                         continue; // It did not parse: already a finding.
                     }
-                    match hb.render(&inner, &ctx) {
+                    match render::render_registered(hb, &inner, &ctx) {
                         Ok(text) => text.into_bytes(),
                         // A missing partial is found where it is called, once.
                         Err(e) if matches!(e.reason(), RenderErrorReason::PartialNotFound(_)) => {

@@ -13,11 +13,23 @@ use crate::output::Output;
 use crate::record::{self, Record};
 use crate::source::Source;
 use crate::trust;
-use crate::verify;
+use crate::{signals, verify, writer};
 
 use super::{Fate, Preview, base, diff, index, prepare, write};
 
+/// The project's lock, held for the whole run, once what a killed update left is rolled back.
+/// `None` when `dir` is no folder (reading its record then says so).
+fn locked(dir: &std::path::Path) -> Result<Option<std::fs::File>> {
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let lock = writer::update::lock(dir, &signals::CANCEL)?;
+    writer::update::recover(dir);
+    Ok(Some(lock))
+}
+
 pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
+    let _lock = locked(&args.dir)?;
     let set = args
         .set
         .iter()
@@ -32,6 +44,7 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
+    let _lock = locked(&args.dir)?;
     let record = Record::read(&args.dir)?;
     let catalog = catalog(
         &args.dir,
@@ -87,8 +100,13 @@ fn run(
         ];
         trust::check_here(catalog.origin(), &all, flags.source.trust)?;
     }
-    // Written first: what is printed is what happened.
-    if !flags.dry_run {
+    // Written first: what is printed is what happened. From here a signal rolls the update
+    // back (or, once it is written, comes too late to undo it): it never ends the run midway.
+    let _guard = signals::Guard::start();
+    if flags.dry_run {
+        // The same refusal, and exit code, as the real run.
+        writer::update::check(dir, &preview.changes)?;
+    } else {
         write(&preview)?;
     }
     let written = (!flags.dry_run).then_some(dir);
@@ -272,6 +290,7 @@ pub fn check(
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
+    let _lock = locked(dir)?;
     let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
     let left = markers_left(dir, &preview);
     let current = exit == Exit::Success;
@@ -313,6 +332,7 @@ struct CheckJson<'a> {
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {
+    let _lock = locked(&args.dir)?;
     let catalog = catalog(&args.dir, args.source.template.as_deref(), Pin::Recorded)?;
     let options = verify_options(args.timeout, args.exec);
     let trusted = args.source.trust;

@@ -381,7 +381,7 @@ fn decide(sides: &Sides) -> Result<Option<(Fate, Option<Vec<u8>>)>> {
 
 /// Write what [`prepare`] decided, then keep the new base.
 pub fn write(preview: &Preview) -> Result<()> {
-    apply::apply(&preview.dir, &preview.changes)?;
+    apply::apply(&preview.dir, &preview.changes, &crate::signals::CANCEL)?;
     base::keep(&preview.dir, &preview.stored_base);
     index::register(&preview.dir, &preview.stages);
     Ok(())

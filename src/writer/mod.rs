@@ -1,8 +1,8 @@
 //! Writing a rendered project to disk, all or nothing, never outside the target, never changing
 //! a file that is already there.
 //!
-//! Every write holds a lock on the folder that holds the target (`lock`), so runs on one target
-//! take turns. What is there is inspected first (`inspect`): symbolic links, collisions and
+//! Every write holds a lock on the folder that holds the target (`lock`), and on the target when
+//! it exists (as `update` does), so runs on one target take turns. What is there is inspected first (`inspect`): symbolic links, collisions and
 //! non-folders are refused before anything is written. The files are then written to a stage
 //! (`stage`) with the modes the umask allows, and put in place:
 //! - a target that does not exist: the stage sits beside it and is renamed into place in one step;
@@ -36,6 +36,48 @@ pub struct Written {
     pub added: Vec<String>,
     /// Files that were already there with the same contents (only with `--force`).
     pub unchanged: Vec<String>,
+    /// What this run put in place, for [`undo`]: the target itself when it was created, else
+    /// each new entry in it (the highest missing folder of a new file, or the file).
+    placed: Vec<PathBuf>,
+    /// Folders above the target this run created, outermost first.
+    created_above: Vec<PathBuf>,
+}
+
+/// Take back what [`write`] wrote, as far as it is still as written: each added file whose
+/// contents are still `files`' is removed, then each folder this run made that is left empty
+/// (the target itself, when it made it). Anything the user added or changed since stays.
+pub fn undo(target: &Path, files: &[OutputFile], written: &Written) {
+    for path in &written.added {
+        let at = target.join(path);
+        let ours = files.iter().find(|f| f.path == *path).is_some_and(|f| {
+            fs::symlink_metadata(&at).is_ok_and(|m| m.is_file())
+                && fs::read(&at).is_ok_and(|now| now == *f.contents)
+        });
+        if ours {
+            let _ = fs::remove_file(&at);
+        }
+    }
+    for placed in &written.placed {
+        remove_empty_folders(placed);
+    }
+    for dir in written.created_above.iter().rev() {
+        let _ = fs::remove_dir(dir);
+    }
+}
+
+/// `dir` and the folders below it that hold nothing, deepest first.
+fn remove_empty_folders(dir: &Path) {
+    if !fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
+        return;
+    }
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_folders(&entry.path());
+            }
+        }
+    }
+    let _ = fs::remove_dir(dir);
 }
 
 /// How one file's bytes reach the disk; tests swap it to inject failures.
@@ -52,9 +94,60 @@ pub fn write(
     write_with(target, files, force, cancel, &mut create_private)
 }
 
-/// What a real run would refuse (exit code included), without writing: for `--dry-run`.
+/// What a real run would refuse (exit code included), without writing: for `--dry-run`. That
+/// includes a folder sprout may not write in, named as the real run names it.
 pub fn check(target: &Path, files: &[OutputFile], force: bool) -> Result<()> {
-    inspect::inspect(target, files, force).map(|_| ())
+    match inspect::inspect(target, files, force)? {
+        Found::Absent => {
+            // The real run makes the missing folders, then its stage in the target's parent.
+            let mut first_missing = None;
+            let mut existing = target.parent();
+            while let Some(dir) = existing {
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                if fs::symlink_metadata(dir).is_ok() {
+                    break;
+                }
+                first_missing = Some(dir);
+                existing = dir.parent();
+            }
+            let existing = existing.map_or(Path::new("."), |d| {
+                if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                }
+            });
+            writable(existing).map_err(|source| Error::Write {
+                path: first_missing.unwrap_or(target).to_path_buf(),
+                source,
+            })
+        }
+        Found::Folder { missing, .. } if missing.is_empty() => Ok(()),
+        Found::Folder { .. } => writable(target).map_err(|source| Error::Write {
+            path: target.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Whether this process may make entries in the folder `dir` (write and search permission, on
+/// a file system mounted for writing).
+pub(crate) fn writable(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use nix::unistd::{AccessFlags, access};
+        access(dir, AccessFlags::W_OK | AccessFlags::X_OK)
+            .map_err(|errno| io::Error::from_raw_os_error(errno as i32))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// [`write`], with the function that puts each file's bytes on disk (tests inject faults).
@@ -73,19 +166,39 @@ pub fn write_with(
     let result = (|| {
         created.dirs_to(&parent)?;
         let _lock = lock::acquire(&parent, cancel)?;
+        // An existing project folder is also locked as `update` locks it: the two take turns.
+        let is_folder = fs::symlink_metadata(target).is_ok_and(|m| m.is_dir());
+        let _project = is_folder
+            .then(|| lock::acquire(target, cancel))
+            .transpose()?;
         recover(&parent, target);
         match inspect::inspect(target, files, force)? {
             Found::Absent => create(target, &parent, files, cancel, write_file),
             Found::Folder { missing, unchanged } => {
+                let placed = entry_points(target, &missing)
+                    .into_iter()
+                    .map(|e| target.join(e))
+                    .collect();
                 let added = add_to(target, &missing, cancel, write_file)?;
-                Ok(Written { added, unchanged })
+                Ok(Written {
+                    added,
+                    unchanged,
+                    placed,
+                    created_above: Vec::new(),
+                })
             }
         }
     })();
-    if result.is_err() {
-        created.undo();
+    match result {
+        Ok(mut written) => {
+            written.created_above = created.dirs;
+            Ok(written)
+        }
+        Err(error) => {
+            created.undo();
+            Err(error)
+        }
     }
-    result
 }
 
 /// Files start readable by their owner only; the stage then gives each its final mode.
@@ -113,13 +226,13 @@ fn create(
     cancel: &AtomicBool,
     write_file: &mut WriteFn,
 ) -> Result<Written> {
-    let stage = Stage::create(parent, stage::BESIDE, None)?;
+    let stage = Stage::create(parent, stage::BESIDE, "project", target)?;
     let all: Vec<&OutputFile> = files.iter().collect();
     let result = stage
         .write_files(&all, target, cancel, write_file)
         .and_then(|()| cancelled(cancel))
         .and_then(|()| {
-            place::rename_no_replace(&stage.dir, target).map_err(|e| match e.kind() {
+            place::rename_no_replace(&stage.root, target).map_err(|e| match e.kind() {
                 io::ErrorKind::AlreadyExists => Error::TargetNotEmpty {
                     path: target.to_path_buf(),
                 },
@@ -129,13 +242,15 @@ fn create(
                 },
             })
         });
-    if result.is_err() {
-        stage.remove();
-    }
+    // The stage's mark and folder are left; the project is in place (or not, and then all of it
+    // goes).
+    stage.remove();
     result?;
     Ok(Written {
         added: files.iter().map(|f| f.path.clone()).collect(),
         unchanged: Vec::new(),
+        placed: vec![target.to_path_buf()],
+        created_above: Vec::new(),
     })
 }
 
@@ -149,7 +264,7 @@ fn add_to(
     if missing.is_empty() {
         return Ok(Vec::new());
     }
-    let stage = Stage::create(target, stage::INSIDE, Some("files"))?;
+    let stage = Stage::create(target, stage::INSIDE, "files", target)?;
     let result = (|| -> Result<()> {
         stage.write_files(missing, target, cancel, write_file)?;
         let mut journal = Journal::create(&stage.dir, target)?;

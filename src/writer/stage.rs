@@ -1,6 +1,8 @@
 //! The stage: a hidden folder where the files are written, with their final modes, before they
 //! are moved to their place. Its name holds the process id; since every stage is made under the
-//! folder's lock, one found by a run holding that lock was left by a run that was killed.
+//! folder's lock, one found by a run holding that lock was left by a run that was killed. A
+//! stage holds an owner mark ([`OWNER`]) from its first moment: only a folder with the mark is
+//! ever removed as a leftover, never one that merely has a stage's name.
 
 use std::fs;
 use std::io;
@@ -11,10 +13,13 @@ use super::WriteFn;
 use crate::error::{Error, Result};
 use crate::render::{MODE_SECRET, OutputFile};
 
-/// A stage beside a target that does not exist yet; it becomes the target.
+/// A stage beside a target that does not exist yet; its `project` folder becomes the target.
 pub const BESIDE: &str = ".sprout-stage-";
 /// A stage inside an existing target; its entries are moved in one by one, with a journal.
 pub const INSIDE: &str = ".sprout-partial-";
+/// The file that marks a folder as a stage sprout made, and what it holds.
+pub const OWNER: &str = "owner";
+const OWNER_TEXT: &str = "a stage of sprout's; removed by its next run in this folder\n";
 
 pub struct Stage {
     /// The stage folder itself.
@@ -26,15 +31,16 @@ pub struct Stage {
 }
 
 impl Stage {
-    /// Make the stage folder `<prefix><pid>` in `parent`, its files under `dir/inner` if given.
-    pub fn create(parent: &Path, prefix: &str, inner: Option<&str>) -> Result<Stage> {
+    /// Make the stage folder `<prefix><pid>` in `parent`, marked as sprout's, its files under
+    /// `dir/inner`. A failure names `target`, the user's folder, never the stage.
+    pub fn create(parent: &Path, prefix: &str, inner: &str, target: &Path) -> Result<Stage> {
         let dir = parent.join(format!("{prefix}{}", std::process::id()));
         let failed = |source| Error::Write {
-            path: parent.to_path_buf(),
+            path: target.to_path_buf(),
             source,
         };
         if let Err(e) = fs::create_dir(&dir) {
-            if e.kind() != io::ErrorKind::AlreadyExists {
+            if e.kind() != io::ErrorKind::AlreadyExists || !is_ours(&dir) {
                 return Err(failed(e));
             }
             // Left by an earlier process with this id (the lock is ours): start afresh.
@@ -42,17 +48,12 @@ impl Stage {
             fs::create_dir(&dir).map_err(failed)?;
         }
         let folder_mode = permissions_of(&dir).unwrap_or(0o755);
-        let root = match inner {
-            Some(name) => {
-                let root = dir.join(name);
-                if let Err(e) = fs::create_dir(&root) {
-                    let _ = fs::remove_dir_all(&dir);
-                    return Err(failed(e));
-                }
-                root
-            }
-            None => dir.clone(),
-        };
+        let root = dir.join(inner);
+        let made = fs::write(dir.join(OWNER), OWNER_TEXT).and_then(|()| fs::create_dir(&root));
+        if let Err(e) = made {
+            let _ = fs::remove_dir_all(&dir);
+            return Err(failed(e));
+        }
         Ok(Stage {
             dir,
             root,
@@ -106,7 +107,8 @@ impl Stage {
     }
 }
 
-/// Stages named `prefix…` directly in `dir`, left by killed runs: `undo` each, then remove it.
+/// Stages named `prefix…` directly in `dir` and marked as sprout's, left by killed runs: `undo`
+/// each, then remove it. A folder with a stage's name but not the mark is the user's: kept.
 pub fn remove_stale(dir: &Path, prefix: &str, mut undo: impl FnMut(&Path)) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -116,11 +118,22 @@ pub fn remove_stale(dir: &Path, prefix: &str, mut undo: impl FnMut(&Path)) {
             .file_name()
             .to_str()
             .is_some_and(|n| n.starts_with(prefix));
-        if is_stage && entry.file_type().is_ok_and(|t| t.is_dir()) {
+        if is_stage && entry.file_type().is_ok_and(|t| t.is_dir()) && is_ours(&entry.path()) {
             undo(&entry.path());
             let _ = fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Whether the folder `dir` holds sprout's owner mark.
+pub fn is_ours(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(OWNER)).is_ok_and(|m| m.is_file())
+        && fs::read_to_string(dir.join(OWNER)).is_ok_and(|t| t == OWNER_TEXT)
+}
+
+/// Mark `dir` as a folder sprout made, to be removed by its next run if this one is killed.
+pub fn mark(dir: &Path) -> io::Result<()> {
+    fs::write(dir.join(OWNER), OWNER_TEXT)
 }
 
 #[cfg(unix)]

@@ -269,27 +269,64 @@ fn stages_left_by_killed_runs_are_removed() {
     let stale = tmp
         .path()
         .join(format!("{}{}", stage::BESIDE, u32::MAX - 1));
-    fs::create_dir(&stale).unwrap();
-    fs::write(stale.join("half.txt"), "").unwrap();
+    fs::create_dir_all(stale.join("project")).unwrap();
+    stage::mark(&stale).unwrap();
+    fs::write(stale.join("project/half.txt"), "").unwrap();
     write(&tmp.path().join("proj"), &files(), false, &no_cancel()).unwrap();
     assert_eq!(entries(tmp.path()), vec!["proj"]);
+}
+
+#[test]
+fn a_users_folder_named_like_a_stage_is_never_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let beside = format!("{}{}", stage::BESIDE, u32::MAX - 1);
+    fs::create_dir(tmp.path().join(&beside)).unwrap();
+    fs::write(tmp.path().join(&beside).join("notes.txt"), "mine").unwrap();
+    let target = tmp.path().join("proj");
+    write(&target, &files(), false, &no_cancel()).unwrap();
+    let inside = format!("{}{}", stage::INSIDE, u32::MAX - 1);
+    fs::create_dir(target.join(&inside)).unwrap();
+    fs::write(target.join(&inside).join("journal"), "F 0 README.md\0").unwrap();
+    write(&target, &files(), true, &no_cancel()).unwrap();
+    assert_eq!(entries(tmp.path()), vec![beside.as_str(), "proj"]);
+    assert_eq!(
+        fs::read_to_string(tmp.path().join(&beside).join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(target.join(&inside).join("journal").exists());
+    assert!(target.join("README.md").exists());
+}
+
+/// What a `--force` run killed after moving `bin` (recorded) and recording `src` (not yet
+/// moved) leaves in `target`, which held `mine.txt`.
+fn killed_force_run(target: &Path) -> PathBuf {
+    fs::create_dir(target).unwrap();
+    fs::write(target.join("mine.txt"), "mine").unwrap();
+    let stage = target.join(format!("{}{}", stage::INSIDE, u32::MAX - 1));
+    fs::create_dir_all(stage.join("files/src")).unwrap();
+    stage::mark(&stage).unwrap();
+    fs::create_dir_all(target.join("bin/deep")).unwrap();
+    fs::write(target.join("bin/run"), "half").unwrap();
+    fs::write(target.join("bin/deep/x"), "x").unwrap();
+    let id = |bytes: &[u8]| crate::git::blob_id(bytes);
+    fs::write(
+        stage.join("journal"),
+        format!(
+            "D bin\0D bin/deep\0F {} bin/deep/x\0F {} bin/run\0D src\0",
+            id(b"x"),
+            id(b"half")
+        ),
+    )
+    .unwrap();
+    stage
 }
 
 #[test]
 fn an_addition_cut_short_by_a_kill_is_rolled_back_by_the_next_run() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("proj");
-    fs::create_dir(&target).unwrap();
-    fs::write(target.join("mine.txt"), "mine").unwrap();
-    // What a run killed after moving `bin` (and recording `src`, not yet moved) leaves.
-    let stage = target.join(format!("{}{}", stage::INSIDE, u32::MAX - 1));
-    fs::create_dir_all(stage.join("files/src")).unwrap();
-    fs::create_dir(target.join("bin")).unwrap();
-    fs::write(target.join("bin/run"), "half").unwrap();
-    let ino = fs::metadata(target.join("bin")).unwrap().ino();
-    let src_ino = fs::metadata(stage.join("files/src")).unwrap().ino();
-    fs::write(stage.join("journal"), format!("{ino} bin\0{src_ino} src\0")).unwrap();
-    // The user made `src` meanwhile: not the journal's inode, so it stays.
+    killed_force_run(&target);
+    // The user made `src` meanwhile: never moved in by sprout, so it stays.
     fs::create_dir(target.join("src")).unwrap();
     fs::write(target.join("src/own.txt"), "own").unwrap();
 
@@ -298,6 +335,26 @@ fn an_addition_cut_short_by_a_kill_is_rolled_back_by_the_next_run() {
     assert_eq!(written.added, vec!["README.md"]);
     assert_eq!(entries(&target), vec!["README.md", "mine.txt", "src"]);
     assert_eq!(entries(&target.join("src")), vec!["own.txt"]);
+}
+
+#[test]
+fn the_roll_back_after_a_kill_keeps_what_the_user_added_or_edited_since() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("proj");
+    killed_force_run(&target);
+    // Since the kill: an edit to a file sprout moved in, and a new file in its folder.
+    fs::write(target.join("bin/run"), "edited").unwrap();
+    fs::write(target.join("bin/deep/deploy.yml"), "mine").unwrap();
+
+    let only_readme = &files()[..1];
+    write(&target, only_readme, true, &no_cancel()).unwrap();
+    assert_eq!(entries(&target), vec!["README.md", "bin", "mine.txt"]);
+    assert_eq!(entries(&target.join("bin")), vec!["deep", "run"]);
+    assert_eq!(entries(&target.join("bin/deep")), vec!["deploy.yml"]);
+    assert_eq!(
+        fs::read_to_string(target.join("bin/run")).unwrap(),
+        "edited"
+    );
 }
 
 #[test]

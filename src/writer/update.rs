@@ -1,14 +1,34 @@
-//! Writing an update (`sprout update`, `sprout add`): all or nothing, inside the project only,
-//! never through a symbolic link.
+//! Writing an update (`sprout update`, `sprout add`) as a transaction: the project is the old
+//! one or the new one, byte for byte, record included, whatever stops it.
 //!
-//! Every new file is first written beside its target; then each target is moved aside and the
-//! new file moved in. If any step fails, every move is undone and what was created is removed.
+//! - One run at a time per project: [`lock`] holds an exclusive lock on the project's folder
+//!   from before the record is read until the update is written (a second run waits).
+//! - A transaction folder `.sprout-update-<pid>` in the project, marked as sprout's, holds every
+//!   new file (`new/`) with its final mode, then a journal of what is about to happen (each
+//!   path, its new contents' id, the folders to create), written in one step before anything in
+//!   the project is touched.
+//! - Each original is moved into the transaction (`old/`) and the new file moved in; a signal
+//!   ([`CANCEL`](crate::signals::CANCEL)) or a failure between two moves rolls back. Once every
+//!   move is done, a `committed` mark makes the new project the one that stays, and the folder
+//!   is removed.
+//! - [`recover`], at the start of every run on the project, rolls back what a killed run left
+//!   (or only removes its folder once it was committed). A roll-back removes a file only if it is
+//!   still what sprout wrote, and a folder only if it is empty: never anything because of its
+//!   name.
 
-use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Component, Path};
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::stage;
 use crate::error::{Error, Result};
+use crate::git::blob_id;
+
+/// The transaction folder's name, before the process id.
+pub const PREFIX: &str = ".sprout-update-";
+const JOURNAL: &str = "journal";
+const COMMITTED: &str = "committed";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -52,36 +72,137 @@ fn check_no_symlink(dir: &Path, relative: &str) -> Result<()> {
     crate::paths::no_link_on_the_way(dir, relative).map_err(|path| Error::SymlinkInTarget { path })
 }
 
-#[derive(Default)]
-struct Undo {
-    dirs: Vec<PathBuf>,
-    temps: Vec<PathBuf>,
-    /// (target, where the original was moved aside, if there was one)
-    moved: Vec<(PathBuf, Option<PathBuf>)>,
-    asides: Vec<PathBuf>,
+/// Wait for the project's lock (another sprout updating it finishes first); an interrupt while
+/// waiting cancels. Held until the returned file is dropped.
+pub fn lock(project: &Path, cancel: &AtomicBool) -> Result<File> {
+    super::lock::acquire(project, cancel)
 }
 
-impl Undo {
-    fn roll_back(self) {
-        for (target, aside) in self.moved.iter().rev() {
-            let _ = fs::remove_file(target);
-            if let Some(aside) = aside {
-                let _ = fs::rename(aside, target);
-            }
-        }
-        for temp in &self.temps {
-            let _ = fs::remove_file(temp);
-        }
-        for dir in self.dirs.iter().rev() {
-            let _ = fs::remove_dir(dir);
+/// Undo what killed updates left in `project` (call it holding the lock): each transaction
+/// folder marked as sprout's is rolled back, or only removed once it was committed.
+pub fn recover(project: &Path) {
+    let Ok(entries) = fs::read_dir(project) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(|n| n.starts_with(PREFIX))
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && stage::is_ours(&entry.path());
+        if ours {
+            roll_back(&entry.path(), project);
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
 
-pub fn apply(dir: &Path, changes: &[Change]) -> Result<()> {
+/// One change as the journal holds it.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    /// The file at the path becomes `new/<i>`, whose contents have this id.
+    Write {
+        id: String,
+        path: String,
+    },
+    Remove {
+        path: String,
+    },
+    /// A folder the update creates.
+    Folder {
+        path: String,
+    },
+}
+
+impl Entry {
+    fn line(&self, i: usize) -> String {
+        match self {
+            Entry::Write { id, path } => format!("W {i} {id} {path}\0"),
+            Entry::Remove { path } => format!("R {i} {path}\0"),
+            Entry::Folder { path } => format!("D {path}\0"),
+        }
+    }
+
+    /// The entries of a journal, each with its index (folders have none).
+    fn parse(text: &str) -> Vec<(usize, Entry)> {
+        let mut entries = Vec::new();
+        for line in text.split('\0') {
+            let mut parts = line.splitn(2, ' ');
+            let (Some(kind), Some(rest)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            let entry = match kind {
+                "W" => rest.split_once(' ').and_then(|(i, rest)| {
+                    let (id, path) = rest.split_once(' ')?;
+                    Some((
+                        i.parse().ok()?,
+                        Entry::Write {
+                            id: id.into(),
+                            path: path.into(),
+                        },
+                    ))
+                }),
+                "R" => rest.split_once(' ').and_then(|(i, path)| {
+                    Some((i.parse().ok()?, Entry::Remove { path: path.into() }))
+                }),
+                "D" => Some((usize::MAX, Entry::Folder { path: rest.into() })),
+                _ => None,
+            };
+            entries.extend(entry.filter(|(_, e)| inside(e.path())));
+        }
+        entries
+    }
+
+    fn path(&self) -> &str {
+        match self {
+            Entry::Write { path, .. } | Entry::Remove { path } | Entry::Folder { path } => path,
+        }
+    }
+}
+
+/// A journal's path stays in the project, whatever the file says.
+fn inside(relative: &str) -> bool {
+    !relative.is_empty()
+        && Path::new(relative)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// What [`apply`] would refuse, without writing: for `--dry-run`. The paths and links it checks,
+/// and the folders it must write in (the project's, for the transaction; each changed file's).
+pub fn check(project: &Path, changes: &[Change]) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let refused = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    super::writable(project).map_err(refused(project))?;
     for change in changes {
-        check_no_symlink(dir, change.path())?;
-        let path = dir.join(change.path());
+        check_no_symlink(project, change.path())?;
+        let target = project.join(change.path());
+        let mut dir = target.parent().unwrap_or(project);
+        while fs::symlink_metadata(dir).is_err() {
+            dir = dir.parent().unwrap_or(project);
+        }
+        super::writable(dir).map_err(refused(dir))?;
+    }
+    Ok(())
+}
+
+/// Write `changes` to `project` as one transaction (see the module); `cancel` set by a signal
+/// rolls it back. Call it holding [`lock`].
+pub fn apply(project: &Path, changes: &[Change], cancel: &AtomicBool) -> Result<()> {
+    for change in changes {
+        // The record is the one path only sprout writes; every other is checked again here.
+        if change.path() != crate::paths::RECORD {
+            crate::paths::check(change.path()).map_err(|refused| Error::Write {
+                path: project.join(change.path()),
+                source: io::Error::other(refused.to_string()),
+            })?;
+        }
+        check_no_symlink(project, change.path())?;
+        let path = project.join(change.path());
         if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             return Err(Error::Write {
                 path,
@@ -89,81 +210,163 @@ pub fn apply(dir: &Path, changes: &[Change]) -> Result<()> {
             });
         }
     }
-    let mut undo = Undo::default();
-    match stage_and_move(dir, changes, &mut undo) {
-        Ok(()) => {
-            for aside in &undo.asides {
-                let _ = fs::remove_file(aside);
-            }
-            Ok(())
-        }
-        Err(e) => {
-            undo.roll_back();
-            Err(e)
-        }
+    if changes.is_empty() {
+        return Ok(());
     }
-}
-
-fn stage_and_move(dir: &Path, changes: &[Change], undo: &mut Undo) -> Result<()> {
-    let fail = |path: &Path| {
+    let tx = project.join(format!("{PREFIX}{}", std::process::id()));
+    let failed = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
-    // 1. Every new file beside its target.
-    let mut staged = Vec::with_capacity(changes.len());
-    for change in changes {
-        let target = dir.join(change.path());
-        let temp = match change {
-            Change::Write { bytes, mode, .. } => {
-                let parent = target.parent().unwrap_or(dir);
-                super::create_missing_dirs(parent, &mut undo.dirs)?;
-                let temp = tempfile::Builder::new()
-                    .prefix(".sprout-new-")
-                    .tempfile_in(parent)
-                    .map_err(fail(&target))?;
-                let (_, temp) = temp.keep().map_err(|e| fail(&target)(e.error))?;
-                undo.temps.push(temp.clone());
-                fs::write(&temp, bytes).map_err(fail(&target))?;
+    fs::create_dir(&tx).map_err(failed(project))?;
+    let result = (|| {
+        stage::mark(&tx).map_err(failed(project))?;
+        let entries = stage_all(project, &tx, changes)?;
+        for (_, entry) in &entries {
+            if let Entry::Folder { path } = entry {
+                match fs::create_dir(project.join(path)) {
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                        return Err(failed(&project.join(path))(e));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (i, entry) in &entries {
+            if cancel.load(Ordering::SeqCst) {
+                return Err(Error::Cancelled);
+            }
+            let target = project.join(entry.path());
+            match entry {
+                Entry::Folder { .. } => continue,
+                Entry::Write { .. } | Entry::Remove { .. } => {
+                    if fs::symlink_metadata(&target).is_ok() {
+                        fs::rename(&target, tx.join("old").join(i.to_string()))
+                            .map_err(failed(&target))?;
+                    }
+                }
+            }
+            if let Entry::Write { .. } = entry {
+                super::place::rename_no_replace(&tx.join("new").join(i.to_string()), &target)
+                    .map_err(failed(&target))?;
+            }
+        }
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Error::Cancelled);
+        }
+        File::create(tx.join(COMMITTED))
+            .and_then(|f| f.sync_all())
+            .map_err(failed(project))
+    })();
+    if result.is_err() {
+        roll_back(&tx, project);
+    }
+    let _ = fs::remove_dir_all(&tx);
+    result
+}
+
+/// Write every new file into `tx/new/` with its mode, then the journal in one step; the
+/// entries, folders to create first.
+fn stage_all(project: &Path, tx: &Path, changes: &[Change]) -> Result<Vec<(usize, Entry)>> {
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    for sub in ["new", "old"] {
+        fs::create_dir(tx.join(sub)).map_err(failed(project))?;
+    }
+    let mut folders: Vec<String> = Vec::new();
+    let mut entries = Vec::with_capacity(changes.len());
+    for (i, change) in changes.iter().enumerate() {
+        let target = project.join(change.path());
+        match change {
+            Change::Write { path, bytes, mode } => {
+                let staged = tx.join("new").join(i.to_string());
+                fs::write(&staged, bytes).map_err(failed(&target))?;
                 let mode = match fs::metadata(&target) {
                     Ok(meta) => permissions_mode(&meta).unwrap_or(*mode),
                     Err(_) => *mode,
                 };
-                set_mode(&temp, mode).map_err(fail(&target))?;
-                Some(temp)
+                set_mode(&staged, mode).map_err(failed(&target))?;
+                // Each missing folder on the way, outermost first.
+                let mut relative = String::new();
+                let segments: Vec<&str> = path.split('/').collect();
+                for segment in &segments[..segments.len() - 1] {
+                    if !relative.is_empty() {
+                        relative.push('/');
+                    }
+                    relative.push_str(segment);
+                    let at = project.join(&relative);
+                    match fs::symlink_metadata(&at) {
+                        Ok(meta) if meta.is_dir() => {}
+                        Ok(_) => {
+                            return Err(failed(&at)(io::Error::other(
+                                "a file is where a folder must go",
+                            )));
+                        }
+                        Err(_) if !folders.contains(&relative) => folders.push(relative.clone()),
+                        Err(_) => {}
+                    }
+                }
+                entries.push((
+                    i,
+                    Entry::Write {
+                        id: blob_id(bytes),
+                        path: path.clone(),
+                    },
+                ));
             }
-            Change::Remove { .. } => None,
-        };
-        staged.push((target, temp));
+            Change::Remove { path } => entries.push((i, Entry::Remove { path: path.clone() })),
+        }
     }
-    // 2. Move each original aside and the new file in.
-    for (target, temp) in staged {
-        let aside = if fs::symlink_metadata(&target).is_ok() {
-            let aside = target.with_file_name(format!(
-                ".sprout-old-{}-{}",
-                std::process::id(),
-                target
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-            fs::rename(&target, &aside).map_err(fail(&target))?;
-            Some(aside)
-        } else {
-            None
-        };
-        if let Some(temp) = temp {
-            if let Err(e) = fs::rename(&temp, &target) {
-                undo.moved.push((target.clone(), aside));
-                return Err(fail(&target)(e));
+    let mut all: Vec<(usize, Entry)> = folders
+        .into_iter()
+        .map(|path| (usize::MAX, Entry::Folder { path }))
+        .collect();
+    all.extend(entries);
+    let text: String = all.iter().map(|(i, e)| e.line(*i)).collect();
+    let written = tx.join(format!("{JOURNAL}.new"));
+    File::create(&written)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&written, tx.join(JOURNAL)))
+        .map_err(failed(project))?;
+    Ok(all)
+}
+
+/// Put the project back as it was before the transaction in `tx`, as far as its journal says
+/// anything was moved: each new file still as sprout wrote it is removed, each original moved
+/// back, each folder the update made removed if empty. Nothing when it was committed.
+fn roll_back(tx: &Path, project: &Path) {
+    if tx.join(COMMITTED).exists() {
+        return;
+    }
+    let Ok(bytes) = fs::read(tx.join(JOURNAL)) else {
+        // No journal: nothing in the project was touched yet.
+        return;
+    };
+    let entries = Entry::parse(&String::from_utf8_lossy(&bytes));
+    for (i, entry) in entries.iter().rev() {
+        let target = project.join(entry.path());
+        match entry {
+            Entry::Folder { .. } => {
+                let _ = fs::remove_dir(&target);
+                continue;
             }
-            undo.temps.retain(|t| *t != temp);
+            Entry::Write { id, .. } => {
+                let moved_in = fs::symlink_metadata(tx.join("new").join(i.to_string())).is_err();
+                let still_ours = fs::symlink_metadata(&target).is_ok_and(|m| m.is_file())
+                    && fs::read(&target).is_ok_and(|now| blob_id(&now) == *id);
+                if moved_in && still_ours {
+                    let _ = fs::remove_file(&target);
+                }
+            }
+            Entry::Remove { .. } => {}
         }
-        if let Some(aside) = &aside {
-            undo.asides.push(aside.clone());
+        let old = tx.join("old").join(i.to_string());
+        if fs::symlink_metadata(&old).is_ok() && fs::symlink_metadata(&target).is_err() {
+            let _ = fs::rename(&old, &target);
         }
-        undo.moved.push((target, aside));
     }
-    Ok(())
 }
 
 #[cfg(unix)]
@@ -193,6 +396,19 @@ mod tests {
     use super::*;
     use crate::render::MODE_FILE;
 
+    fn no_cancel() -> AtomicBool {
+        AtomicBool::new(false)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     fn write(path: &str, text: &str) -> Change {
         Change::Write {
             path: path.into(),
@@ -213,7 +429,7 @@ mod tests {
                 path: "old.txt".into(),
             },
         ];
-        apply(tmp.path(), &changes).unwrap();
+        apply(tmp.path(), &changes, &no_cancel()).unwrap();
         assert_eq!(
             fs::read_to_string(tmp.path().join("keep.txt")).unwrap(),
             "v2"
@@ -223,11 +439,11 @@ mod tests {
             "d"
         );
         assert!(!tmp.path().join("old.txt").exists());
-        let names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+        assert_eq!(
+            names(tmp.path()),
+            ["keep.txt", "new"],
+            "nothing else is left"
+        );
     }
 
     #[test]
@@ -241,15 +457,10 @@ mod tests {
             write("b/new.txt", "n"),
             write("z/in.txt", "file"),
         ];
-        assert!(apply(tmp.path(), &changes).is_err());
+        assert!(apply(tmp.path(), &changes, &no_cancel()).is_err());
         assert_eq!(fs::read_to_string(tmp.path().join("a.txt")).unwrap(), "a");
         assert!(!tmp.path().join("b").exists());
-        let mut names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(names, vec!["a.txt", "z"]);
+        assert_eq!(names(tmp.path()), ["a.txt", "z"]);
     }
 
     #[cfg(unix)]
@@ -260,10 +471,129 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), tmp.path().join("src")).unwrap();
         let changes = vec![write("a.txt", "A"), write("src/x.txt", "x")];
         assert!(matches!(
-            apply(tmp.path(), &changes),
+            apply(tmp.path(), &changes, &no_cancel()),
             Err(Error::SymlinkInTarget { .. })
         ));
         assert!(!tmp.path().join("a.txt").exists());
         assert!(fs::read_dir(outside.path()).unwrap().next().is_none());
+    }
+
+    /// The project as a map of path → contents (folders as `/`).
+    fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+            for entry in fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let rel = path.strip_prefix(root).unwrap().display().to_string();
+                if path.is_dir() {
+                    out.push((format!("{rel}/"), Vec::new()));
+                    walk(root, &path, out);
+                } else {
+                    out.push((rel, fs::read(&path).unwrap()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(dir, dir, &mut out);
+        out.sort();
+        out
+    }
+
+    fn changes() -> Vec<Change> {
+        vec![
+            write("keep.txt", "v2"),
+            write("new/deep/file.txt", "d"),
+            write(".sprout.toml", "record v2"),
+            Change::Remove {
+                path: "old.txt".into(),
+            },
+        ]
+    }
+
+    fn old_project(dir: &Path) {
+        fs::write(dir.join("old.txt"), "old").unwrap();
+        fs::write(dir.join("keep.txt"), "v1").unwrap();
+        fs::write(dir.join(".sprout.toml"), "record v1").unwrap();
+    }
+
+    /// A run killed after each step leaves a state that the next run's recovery turns back into
+    /// the old project, byte for byte, with no transaction folder left.
+    #[test]
+    fn a_kill_at_any_step_is_rolled_back_by_recovery() {
+        let reference = tempfile::tempdir().unwrap();
+        old_project(reference.path());
+        let old = snapshot(reference.path());
+        // A transaction's renames, each one a point where a kill could come.
+        for renames in 0..=7 {
+            let tmp = tempfile::tempdir().unwrap();
+            old_project(tmp.path());
+            let tx = tmp.path().join(format!("{PREFIX}{}", u32::MAX - 1));
+            fs::create_dir(&tx).unwrap();
+            stage::mark(&tx).unwrap();
+            let entries = stage_all(tmp.path(), &tx, &changes()).unwrap();
+            for (_, entry) in &entries {
+                if let Entry::Folder { path } = entry {
+                    fs::create_dir(tmp.path().join(path)).unwrap();
+                }
+            }
+            let mut done = 0;
+            let mut rename = |from: &Path, to: &Path| {
+                if done < renames {
+                    fs::rename(from, to).unwrap();
+                    done += 1;
+                }
+            };
+            for (i, entry) in &entries {
+                let target = tmp.path().join(entry.path());
+                if matches!(entry, Entry::Folder { .. }) {
+                    continue;
+                }
+                if target.exists() {
+                    rename(&target, &tx.join("old").join(i.to_string()));
+                }
+                if let Entry::Write { .. } = entry {
+                    rename(&tx.join("new").join(i.to_string()), &target);
+                }
+            }
+            recover(tmp.path());
+            assert_eq!(
+                snapshot(tmp.path()),
+                old,
+                "killed after {renames} rename(s)"
+            );
+        }
+    }
+
+    #[test]
+    fn a_committed_transaction_left_by_a_kill_stays_new() {
+        let tmp = tempfile::tempdir().unwrap();
+        old_project(tmp.path());
+        apply(tmp.path(), &changes(), &no_cancel()).unwrap();
+        let new = snapshot(tmp.path());
+        // What a kill just after the commit mark leaves: the folder, marked committed.
+        let tx = tmp.path().join(format!("{PREFIX}{}", u32::MAX - 1));
+        fs::create_dir_all(tx.join("old")).unwrap();
+        stage::mark(&tx).unwrap();
+        fs::write(tx.join("old/0"), "v1").unwrap();
+        fs::write(tx.join(JOURNAL), "W 0 x keep.txt\0").unwrap();
+        fs::write(tx.join(COMMITTED), "").unwrap();
+        recover(tmp.path());
+        assert_eq!(snapshot(tmp.path()), new);
+    }
+
+    #[test]
+    fn a_signal_rolls_back_and_a_users_folder_named_like_a_transaction_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        old_project(tmp.path());
+        let users = tmp.path().join(format!("{PREFIX}mine"));
+        fs::create_dir(&users).unwrap();
+        fs::write(users.join("journal"), "R 0 keep.txt\0").unwrap();
+        let old = snapshot(tmp.path());
+        let cancel = AtomicBool::new(true);
+        assert!(matches!(
+            apply(tmp.path(), &changes(), &cancel),
+            Err(Error::Cancelled)
+        ));
+        recover(tmp.path());
+        assert_eq!(snapshot(tmp.path()), old);
     }
 }

@@ -223,7 +223,7 @@ fn new_says_what_falls_short_and_still_generates() {
     let steps = next_steps_of(&outcome);
     assert!(
         steps[1].starts_with(
-            "# node 20.1.0 is too old: needs 22.13.0 or newer; fix: install Node.js 24"
+            "# node 20.1.0 is too old: needs 22.13.0 or newer; fix: install Node.js 26"
         ),
         "{steps:?}"
     );

@@ -62,15 +62,22 @@ pub(crate) fn run(s: &Scratch, args: &[&str]) -> Output {
 /// with a git identity.
 pub(crate) fn isolated(s: &Scratch) -> assert_cmd::Command {
     let mut cmd = sprout();
-    cmd.env("XDG_CONFIG_HOME", s.join("config"))
-        .env("HOME", s.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "T")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "T")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env_remove("SPROUT_TEMPLATES");
+    cmd.envs(isolated_env(s)).env_remove("SPROUT_TEMPLATES");
     cmd
+}
+
+/// The environment of [`isolated`] (and `SPROUT_TEMPLATES` removed), for any process.
+pub(crate) fn isolated_env(s: &Scratch) -> Vec<(&'static str, std::ffi::OsString)> {
+    vec![
+        ("XDG_CONFIG_HOME", s.join("config").into()),
+        ("HOME", s.path().into()),
+        ("GIT_CONFIG_NOSYSTEM", "1".into()),
+        ("GIT_AUTHOR_NAME", "T".into()),
+        ("GIT_AUTHOR_EMAIL", "t@example.com".into()),
+        ("GIT_COMMITTER_NAME", "T".into()),
+        ("GIT_COMMITTER_EMAIL", "t@example.com".into()),
+        ("NO_COLOR", "1".into()),
+    ]
 }
 
 pub(crate) fn stderr(out: &Output) -> String {
@@ -320,4 +327,26 @@ fn update_verify_without_trust_writes_nothing_and_exits_13() {
         before
     );
     assert_eq!(marks(&s), Vec::<String>::new());
+}
+
+#[test]
+fn partials_that_call_each_other_in_a_loop_are_a_fault_naming_the_chain() {
+    refused_everywhere(
+        "recursive-partials",
+        "the partials call each other in a loop that never ends: pa → pb → pa",
+    );
+}
+
+#[test]
+fn a_template_that_would_render_gigabytes_stops_at_the_cap() {
+    refused_everywhere(
+        "partial-bomb",
+        "renders more than 10 MiB, the cap on one rendered file",
+    );
+}
+
+#[test]
+fn partial_blocks_and_partial_names_that_could_escape_the_checks_are_faults() {
+    refused_everywhere("block-bomb", "it may hold only text and {{values}}");
+    refused_everywhere("dynamic-partial", "a partial is named by an expression");
 }

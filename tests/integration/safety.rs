@@ -384,7 +384,7 @@ fn concurrent_force_runs_leave_a_complete_project() {
 
 /// strace, installed by the project's own setup script when it is missing; a machine where it
 /// cannot be had fails here, naming it.
-fn ensure_strace() {
+pub(crate) fn ensure_strace() {
     static READY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ready = READY.get_or_init(|| {
         let works = || {
@@ -463,6 +463,54 @@ fn a_force_run_killed_part_way_is_rolled_back_by_the_next_run() {
             .success();
         assert_eq!(tree(&svc), expected, "after a kill at rename {nth}");
     }
+}
+
+/// After a kill, the next `--force` run takes back only what is still as the killed run wrote it:
+/// a file the user edited since, and one added in a folder the killed run made, stay. That run
+/// then refuses the edited file as a collision (exit 3), as `--dry-run` says it will.
+#[test]
+fn after_a_killed_force_run_what_the_user_edited_or_added_since_survives() {
+    let s = Scratch::new();
+    let out = folder_with_notes(&s, "run");
+    let svc = out.join("svc");
+    let killed = force_run_signalled_at_rename(&out, "KILL", 4);
+    assert_eq!(killed.status.signal(), Some(9), "{killed:?}");
+    let moved_in: Vec<PathBuf> = fs::read_dir(&svc)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name != "notes.txt" && !name.starts_with(".sprout-")
+        })
+        .collect();
+    let file = moved_in
+        .iter()
+        .find(|p| p.is_file())
+        .expect("a file was moved in");
+    let folder = moved_in
+        .iter()
+        .find(|p| p.is_dir())
+        .expect("a folder was moved in");
+    fs::write(file, "edited since\n").unwrap();
+    fs::write(folder.join("deploy.yml"), "mine\n").unwrap();
+    let args = [
+        "new", "svc", "-s", STACK, "--yes", "--no-git", "--force", "-o",
+    ];
+    let dry = sprout()
+        .args(args)
+        .arg(&out)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    let real = sprout().args(args).arg(&out).output().unwrap();
+    assert_eq!(dry.status.code(), Some(3), "{dry:?}");
+    assert_eq!(real.status.code(), Some(3), "{real:?}");
+    assert_eq!(fs::read_to_string(file).unwrap(), "edited since\n");
+    assert_eq!(
+        fs::read_to_string(folder.join("deploy.yml")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(fs::read_to_string(svc.join("notes.txt")).unwrap(), "mine");
 }
 
 /// A signal while the files are moved in: exit 130 with nothing added, or, if the moves were

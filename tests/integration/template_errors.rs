@@ -43,6 +43,12 @@ impl Fixture {
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     }
 
+    /// The number (1-based) of the first line of a file that starts with `start`.
+    fn line_of(&self, relative: &str, start: &str) -> usize {
+        let text = std::fs::read_to_string(self.path(relative)).unwrap();
+        text.lines().position(|l| l.starts_with(start)).unwrap() + 1
+    }
+
     /// Render `stack` from the fixture with `set`, expecting a template error.
     fn error(&self, stack: &str, set: &[(&str, &str)]) -> TemplateError {
         let catalog = Catalog::from_folder(self.dir.path()).unwrap();
@@ -133,14 +139,13 @@ fn an_error_on_line_46_of_the_shared_ci_workflow_is_reported_there() {
 #[test]
 fn an_unknown_helper_inside_a_block_names_the_helper_and_its_line() {
     let fixture = Fixture::new();
-    fixture.set_line(
-        "express/files/README.md.hbs",
-        120,
-        "{{#if ci}}{{shout name}}{{/if}}",
-    );
+    let readme = "express/files/README.md.hbs";
+    // A plain line of the project layout, outside any block.
+    let line = fixture.line_of(readme, "  request-logger.");
+    fixture.set_line(readme, line, "{{#if ci}}{{shout name}}{{/if}}");
     let error = fixture.error("express", &[("ci", "yes")]);
-    assert_eq!(error.file, fixture.shown("express/files/README.md.hbs"));
-    assert_eq!((error.line, error.column), (Some(120), Some(11)));
+    assert_eq!(error.file, fixture.shown(readme));
+    assert_eq!((error.line, error.column), (Some(line), Some(11)));
     assert_eq!(error.name.as_deref(), Some("shout"));
     assert_reported_as_the_templates_fault(&error);
 }
@@ -159,9 +164,11 @@ fn an_error_in_a_partial_names_the_partial_file() {
 #[test]
 fn a_syntax_error_is_reported_at_its_line_in_the_file() {
     let fixture = Fixture::new();
+    // The `{{#if}}` that holds `migrations/` in the project layout; its `{{/if}}` is two lines below.
+    let line = fixture.line_of("express/files/README.md.hbs", "migrations/ ") - 1;
     fixture.set_line(
         "express/files/README.md.hbs",
-        130,
+        line,
         "Broken {{#if ci}}block{{/each}}",
     );
     let error = fixture.error("express", &[]);
@@ -170,10 +177,10 @@ fn a_syntax_error_is_reported_at_its_line_in_the_file() {
     // place as when Handlebars parses the file whole.
     let text = std::fs::read_to_string(fixture.path("express/files/README.md.hbs")).unwrap();
     let whole = handlebars::Template::compile(&text).unwrap_err();
-    assert_eq!(whole.pos(), Some((132, 3)));
+    assert_eq!(whole.pos(), Some((line + 2, 3)));
     assert_eq!(
         (error.line, error.column),
-        (Some(132), Some(3)),
+        (Some(line + 2), Some(3)),
         "{error:?}"
     );
     assert!(error.reason.starts_with("syntax error"), "{error:?}");
@@ -183,7 +190,8 @@ fn a_syntax_error_is_reported_at_its_line_in_the_file() {
 #[test]
 fn an_error_in_a_command_names_the_manifest_and_the_command() {
     let fixture = Fixture::new();
-    fixture.set_line("express/sprout.toml", 31, "test = \"npm test {{nope}}\"");
+    let line = fixture.line_of("express/sprout.toml", "test = ");
+    fixture.set_line("express/sprout.toml", line, "test = \"npm test {{nope}}\"");
     let error = fixture.error("express", &[]);
     assert_eq!(error.file, fixture.shown("express/sprout.toml"));
     assert_eq!(error.name.as_deref(), Some("nope"));

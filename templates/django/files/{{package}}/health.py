@@ -2,6 +2,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 
+METHODS = ["GET", "HEAD", "OPTIONS"]
+
 
 class HealthCheckMiddleware:
     """Answers /health before every other middleware.
@@ -17,6 +19,8 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path != "/health":
             return self.get_response(request)
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if request.method == "OPTIONS":
+            return HttpResponse(headers={"Allow": ", ".join(METHODS)})
+        if request.method not in METHODS:
+            return HttpResponseNotAllowed(METHODS)
         return JsonResponse({"status": "ok"})

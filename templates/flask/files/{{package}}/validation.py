@@ -1,8 +1,9 @@
 """Checks of what clients send: the JSON body of items, and the page of the list."""
 
+import json
 from typing import NoReturn
 
-from flask import abort, json, request
+from flask import abort, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BaseConverter
 
@@ -30,16 +31,31 @@ class ItemId(BaseConverter):
 
 
 def json_object() -> dict[str, object]:
-    """The request body, which must be a JSON object: else 415, 413 or 400."""
-    if not request.is_json:
+    """The request body, which must be a JSON object: else 415, 413 or 400.
+
+    The body must be `application/json` (a `charset` parameter, if any, utf-8),
+    in UTF-8, and hold no unpaired UTF-16 surrogate (`"\\ud800"`), which is not
+    text: it could not be stored, and would not be given back as sent.
+    """
+    charset = request.mimetype_params.get("charset", "utf-8")
+    if request.mimetype != "application/json" or charset.lower() != "utf-8":
         abort(415)
     try:
-        # Reading the body answers 413 when it is larger than MAX_CONTENT_LENGTH.
-        data = json.loads(request.get_data())
+        text = _body().decode("utf-8")
+    except UnicodeDecodeError:
+        bad_request("The body is not UTF-8.")
+    try:
+        data = json.loads(text)
     except (ValueError, RecursionError):
         bad_request("The body is not valid JSON.")
     if not isinstance(data, dict):
         bad_request("The body must be a JSON object.")
+    errors = [
+        {"pointer": pointer, "detail": "This text holds an unpaired UTF-16 surrogate."}
+        for pointer in _unpaired_surrogates(data)
+    ]
+    if errors:
+        raise InvalidFields(errors, "The body holds text that is not Unicode.")
     return data
 
 
@@ -70,12 +86,55 @@ def page_bounds(args: MultiDict[str, str]) -> tuple[int, int]:
     limit = _count(args, "limit", LIMIT_DEFAULT, 1, LIMIT_MAX, errors)
     offset = _count(args, "offset", 0, 0, None, errors)
     if errors:
-        raise InvalidFields(errors)
+        raise InvalidFields(errors, "The page is not valid.")
     return limit, offset
 
 
 def bad_request(message: str) -> NoReturn:
     abort(400, description=message)
+
+
+def _body() -> bytes:
+    """The request body: 413 past MAX_CONTENT_LENGTH, declared or not."""
+    data = request.get_data()  # 413 when Content-Length is over the limit
+    # Without a Content-Length (chunked), Werkzeug reads up to the limit and
+    # stops: a body that goes on past it is too large as well.
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    unbounded = request.content_length is None and len(data) >= limit
+    if unbounded and request.environ["wsgi.input"].read(1):
+        abort(413)
+    return data
+
+
+def _unpaired_surrogates(data: object) -> list[str]:
+    """JSON Pointers to every string (or member name) holding U+D800 to U+DFFF."""
+    found: list[str] = []
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            if _has_surrogate(value):
+                found.append(pointer)
+        elif isinstance(value, dict):
+            for key, member in value.items():
+                if _has_surrogate(key):
+                    found.append(pointer)
+                else:
+                    escaped = key.replace("~", "~0").replace("/", "~1")
+                    stack.append((f"{pointer}/{escaped}", member))
+        elif isinstance(value, list):
+            stack.extend(
+                (f"{pointer}/{index}", item) for index, item in enumerate(value)
+            )
+    return sorted(set(found))
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _text(
@@ -130,9 +189,13 @@ def _count(
     most: int | None,
     errors: list[dict[str, str]],
 ) -> int:
-    text = args.get(key)
-    if text is None:
+    given = args.getlist(key)
+    if not given:
         return default
+    if len(given) > 1:
+        errors.append({"pointer": f"/{key}", "detail": f"{key} must be given once."})
+        return default
+    text = given[0]
     if text.isascii() and text.isdigit():
         value = int(text)
         if value >= least and (most is None or value <= most):
