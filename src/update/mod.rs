@@ -10,6 +10,7 @@ pub mod command;
 pub mod index;
 pub mod merge;
 pub mod migrate;
+pub mod moves;
 pub mod secret;
 mod tree;
 
@@ -194,6 +195,26 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         .filter(|p| *p != record::FILE_NAME)
         .collect();
 
+    // Files the user moved: sprout's files missing from their paths, found where the user keeps them.
+    let mut missing = Vec::new();
+    for path in &paths {
+        if let Some(id) = base_ids.get(*path)
+            && read_ours(path)?.is_none()
+        {
+            missing.push(moves::Missing {
+                path,
+                id,
+                base: base_blobs.get(id).map(Vec::as_slice),
+            });
+        }
+    }
+    let mut claimed = paths.clone();
+    claimed.insert(record::FILE_NAME);
+    claimed.extend(moves.iter().map(|(old, _)| old.as_str()));
+    let user_moves = moves::find(dir, &missing, &claimed, &|bytes| {
+        base::blob_id(&secret::mask(bytes, &values))
+    });
+
     let mut files = Vec::new();
     let mut changes = Vec::new();
     let mut new_ids = BTreeMap::new();
@@ -213,7 +234,13 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     }
     for path in paths {
         let moved = files.iter().any(|f| f.to.as_deref() == Some(path));
-        let ours = read_ours(path)?;
+        // Where the user keeps the file: its path, or where they moved it.
+        let user_path = user_moves.get(path);
+        let at = user_path.map_or(path, String::as_str);
+        let ours = match user_path {
+            Some(moved_to) => apply::read(dir, moved_to)?,
+            None => read_ours(path)?,
+        };
         let base_id = base_ids.get(path);
         let base_bytes = base_id
             .and_then(|id| base_blobs.get(id))
@@ -253,7 +280,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         let mode = theirs_file.map_or(MODE_FILE, |f| f.mode);
         if let (Fate::Conflict, Some(ours), Some(theirs)) = (fate, &ours, &theirs_bytes) {
             stages.push(index::Stages {
-                path: path.to_string(),
+                path: at.to_string(),
                 mode,
                 base: base_bytes.clone(),
                 ours: ours.clone(),
@@ -267,19 +294,19 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         };
         match (&after, fate) {
             (Some(bytes), _) => changes.push(Change::Write {
-                path: path.to_string(),
+                path: at.to_string(),
                 bytes: bytes.clone(),
                 mode,
             }),
             (None, Fate::Removed) => changes.push(Change::Remove {
-                path: path.to_string(),
+                path: at.to_string(),
             }),
             _ => {}
         }
         files.push(FileFate {
             path: path.to_string(),
             fate,
-            to: None,
+            to: user_path.cloned(),
             before: ours,
             after,
         });
@@ -305,7 +332,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     let conflicts = files
         .iter()
         .filter(|f| f.fate == Fate::Conflict)
-        .map(|f| f.path.clone())
+        .map(|f| f.to.clone().unwrap_or_else(|| f.path.clone()))
         .collect();
     let old = Record::parse(&old_record_text).ok();
     Ok(Preview {
@@ -390,7 +417,25 @@ pub fn write(preview: &Preview) -> Result<()> {
 /// A unified diff of every file the update changes.
 pub fn diff(preview: &Preview) -> String {
     let mut out = String::new();
+    // A migration's move: the old path of each new one.
+    let moved_from: BTreeMap<&str, &str> = preview
+        .files
+        .iter()
+        .filter(|f| f.fate == Fate::Moved)
+        .filter_map(|f| Some((f.to.as_deref()?, f.path.as_str())))
+        .collect();
     for file in &preview.files {
+        // Where the file is after the update, and where it was before.
+        let at = file.to.as_deref().unwrap_or(&file.path);
+        let from = moved_from.get(at).copied().unwrap_or(at);
+        if file.fate == Fate::Moved {
+            continue;
+        }
+        if from != at {
+            out.push_str(&format!(
+                "diff --git a/{from} b/{at}\nrename from {from}\nrename to {at}\n"
+            ));
+        }
         let (before, after) = match (file.fate, &file.before, &file.after) {
             (Fate::Removed, Some(before), _) => (before.as_slice(), &b""[..]),
             (_, before, Some(after)) => (before.as_deref().unwrap_or_default(), after.as_slice()),
@@ -398,11 +443,11 @@ pub fn diff(preview: &Preview) -> String {
         };
         let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after))
         else {
-            out.push_str(&format!("Binary file {} differs\n", file.path));
+            out.push_str(&format!("Binary file {at} differs\n"));
             continue;
         };
-        let old = format!("a/{}", file.path);
-        let new = format!("b/{}", file.path);
+        let old = format!("a/{from}");
+        let new = format!("b/{at}");
         out.push_str(
             &similar::TextDiff::from_lines(before, after)
                 .unified_diff()

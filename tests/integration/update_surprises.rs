@@ -102,3 +102,144 @@ fn check_names_files_holding_conflict_markers_committed_or_not() {
     assert_eq!(fates(&fx.update(&dir, &[]))["app.txt"], Fate::Kept);
     assert!(read(&dir, "app.txt").contains("two (both)"));
 }
+
+/// The fate of `path` and where it was written, from a preview.
+fn fate_at(preview: &sprout::update::Preview, path: &str) -> (Fate, Option<String>) {
+    let file = preview
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not in {:?}", preview.files));
+    (file.fate, file.to.clone())
+}
+
+#[test]
+fn a_template_change_follows_a_file_the_user_moved() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    git(&dir, &["mv", "app.txt", "src/app.txt"]);
+    commit_all(&dir, "moved");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(
+        fate_at(&preview, "app.txt"),
+        (Fate::Updated, Some("src/app.txt".into()))
+    );
+    assert!(read(&dir, "src/app.txt").contains("two (new)"));
+    assert!(!dir.join("app.txt").exists(), "the old path came back");
+    // Updated once, then current: the record follows the file.
+    commit_all(&dir, "update");
+    let again = fx.update(&dir, &[]);
+    assert!(again.is_current(), "{:?}", again.files);
+}
+
+#[test]
+fn a_file_the_user_moved_and_edited_merges_at_its_new_path() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    git(&dir, &["mv", "app.txt", "main.txt"]);
+    write(&dir, "main.txt", &APP.replace("nine", "nine (mine)"));
+    commit_all(&dir, "moved and edited");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(
+        fate_at(&preview, "app.txt"),
+        (Fate::Merged, Some("main.txt".into()))
+    );
+    let merged = read(&dir, "main.txt");
+    assert!(
+        merged.contains("two (new)") && merged.contains("nine (mine)"),
+        "{merged}"
+    );
+    assert!(!dir.join("app.txt").exists());
+}
+
+#[test]
+fn a_conflict_in_a_moved_file_is_at_its_new_path_in_the_file_and_the_index() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    git(&dir, &["mv", "app.txt", "main.txt"]);
+    write(&dir, "main.txt", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "moved and edited");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(preview.conflicts, ["main.txt"]);
+    assert!(read(&dir, "main.txt").contains("<<<<<<<"));
+    assert!(!dir.join("app.txt").exists());
+    let status = git(&dir, &["status", "--porcelain"]);
+    assert!(status.lines().any(|l| l == "UU main.txt"), "{status}");
+}
+
+#[test]
+fn a_move_on_both_sides_keeps_the_users_path() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    git(&dir, &["mv", "app.txt", "mine.txt"]);
+    commit_all(&dir, "moved");
+    fx.manifest(&format!(
+        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
+        crate::update::MANIFEST.replace("template_version = 1", "template_version = 2")
+    ));
+    fx.remove_template("app.txt");
+    fx.template("src/app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(
+        fate_at(&preview, "src/app.txt"),
+        (Fate::Updated, Some("mine.txt".into()))
+    );
+    assert!(read(&dir, "mine.txt").contains("two (new)"));
+    assert!(!dir.join("src/app.txt").exists() && !dir.join("app.txt").exists());
+}
+
+#[test]
+fn a_file_the_user_deleted_is_not_mistaken_for_a_move() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    git(&dir, &["rm", "--quiet", "app.txt"]);
+    write(&dir, "notes.txt", "nothing like the app\n");
+    commit_all(&dir, "deleted");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(fate_at(&preview, "app.txt"), (Fate::DeletedByUser, None));
+    assert_eq!(read(&dir, "notes.txt"), "nothing like the app\n");
+}
+
+#[test]
+fn the_report_and_diff_show_a_users_move_at_its_new_path() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    git(&dir, &["mv", "app.txt", "main.txt"]);
+    commit_all(&dir, "moved");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let out = cli(&fx, &["update", "--dry-run", "--diff"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("app.txt → main.txt"), "{stdout}");
+    assert!(stdout.contains("+++ b/main.txt\n"), "{stdout}");
+    assert!(stdout.contains("+two (new)"), "{stdout}");
+    assert!(!stdout.contains("b/app.txt"), "{stdout}");
+}
+
+#[test]
+fn diff_shows_a_templates_move_as_a_rename() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    fx.manifest(&format!(
+        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
+        crate::update::MANIFEST.replace("template_version = 1", "template_version = 2")
+    ));
+    fx.remove_template("app.txt");
+    fx.template("src/app.txt", &APP.replace("two", "two (new)"));
+    let out = cli(&fx, &["update", "--dry-run", "--diff"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "rename from app.txt\nrename to src/app.txt\n--- a/app.txt\n+++ b/src/app.txt\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+two (new)"), "{stdout}");
+    assert!(!stdout.contains("/dev/null"), "{stdout}");
+}
