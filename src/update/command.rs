@@ -15,7 +15,7 @@ use crate::source::Source;
 use crate::trust;
 use crate::{signals, verify, writer};
 
-use super::{Fate, Preview, base, diff, index, prepare, write};
+use super::{Fate, Preview, Unrecorded, base, branch, diff, index, prepare, prepare_with, write};
 
 /// The project's lock, held for the whole run, once what a killed update left is rolled back.
 /// `None` when `dir` is no folder (reading its record then says so).
@@ -77,7 +77,15 @@ fn run(
     flags: &UpdateFlags,
     out: &Output,
 ) -> Result<Exit> {
-    let preview = prepare(catalog, dir, set).map_err(|e| catalog.blame(e))?;
+    let unrecorded = if flags.yes {
+        Unrecorded::TakeDefault
+    } else {
+        Unrecorded::Refuse
+    };
+    if let Some(name) = &flags.branch {
+        return on_branch(catalog, dir, set, unrecorded, flags, name, out);
+    }
+    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
     // Merging over unresolved conflict blocks would bury them.
     if !flags.dry_run
         && let Some(left) = markers_error(&markers_left(dir, &preview))
@@ -91,14 +99,7 @@ fn run(
     // anything is written.
     let verify_after = flags.verify && !flags.dry_run && preview.conflicts.is_empty();
     if verify_after {
-        let c = &preview.commands;
-        let all = [
-            c.install.clone(),
-            c.lint.clone(),
-            c.test.clone(),
-            c.start.clone(),
-        ];
-        trust::check_here(catalog.origin(), &all, flags.source.trust)?;
+        accept_verify(catalog, &preview, flags.source.trust)?;
     }
     // Written first: what is printed is what happened. From here a signal rolls the update
     // back (or, once it is written, comes too late to undo it): it never ends the run midway.
@@ -135,7 +136,12 @@ fn run(
             out,
         ));
     }
-    printed(out.result(&text(&preview, flags.dry_run)), written)?;
+    let head = if flags.dry_run {
+        "Would update"
+    } else {
+        "Updated"
+    };
+    printed(out.result(&text(&preview, head)), written)?;
     if flags.diff {
         printed(out.result(&diff(&preview)), written)?;
     }
@@ -146,6 +152,130 @@ fn run(
             .map_err(|error| error.after_writing(dir));
     }
     Ok(exit_for(conflicts, out))
+}
+
+/// `--verify` runs the updated project's commands: accepted (or refused, exit 13) before
+/// anything is written.
+fn accept_verify(catalog: &Catalog, preview: &Preview, trusted: bool) -> Result<()> {
+    let c = &preview.commands;
+    let all = [
+        c.install.clone(),
+        c.lint.clone(),
+        c.test.clone(),
+        c.start.clone(),
+    ];
+    trust::check_here(catalog.origin(), &all, trusted)
+}
+
+/// `update --branch NAME`: the update committed on a new branch, the user's branch untouched.
+fn on_branch(
+    catalog: &Catalog,
+    dir: &std::path::Path,
+    set: &[(String, String)],
+    unrecorded: Unrecorded,
+    flags: &UpdateFlags,
+    name: &str,
+    out: &Output,
+) -> Result<Exit> {
+    if !base::in_repository(dir) {
+        return Err(Error::Usage(
+            "--branch needs the project in a git repository".into(),
+        ));
+    }
+    branch::check_name(dir, name)?;
+    refuse_dirty(dir)?;
+    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    if let Some(left) = markers_error(&markers_left(dir, &preview)) {
+        return Err(left);
+    }
+    // Conflicts are committed nowhere: reported as a dry run would report them.
+    if !preview.conflicts.is_empty() || preview.is_current() {
+        let conflicts = (!preview.conflicts.is_empty()).then(|| Error::Conflicts {
+            count: preview.conflicts.len(),
+            list: preview.conflicts.join(", "),
+        });
+        let result = if flags.json {
+            out.json(&Json {
+                dry_run: true,
+                current: preview.is_current(),
+                preview: &preview,
+                verify: None,
+            })
+        } else {
+            out.result(&text(&preview, "Would update"))
+        };
+        printed(result, None)?;
+        return Ok(exit_for(conflicts, out));
+    }
+    if flags.verify {
+        accept_verify(catalog, &preview, flags.source.trust)?;
+    }
+    let mut tree = branch::Worktree::open(dir, name)?;
+    let _guard = signals::Guard::start();
+    writer::update::apply(&tree.dir, &preview.changes, &signals::CANCEL)?;
+    base::keep(dir, &preview.stored_base);
+    let report = flags
+        .verify
+        .then(|| verify::run(catalog, &tree.dir, &verify_options(120, None), &|_| {}))
+        .transpose()?;
+    if let Some(failure) = report.as_ref().and_then(verify::failure) {
+        // Not committed: the branch goes with its worktree.
+        drop(tree);
+        if flags.json {
+            printed(
+                out.json(&Json {
+                    dry_run: true,
+                    current: false,
+                    preview: &preview,
+                    verify: report.as_ref(),
+                }),
+                None,
+            )?;
+        }
+        return Ok(exit_for(Some(failure), out));
+    }
+    let commit = tree.commit(&branch::message(&preview))?;
+    drop(tree);
+    if flags.json {
+        printed(
+            out.json(&BranchJson {
+                update: Json {
+                    dry_run: false,
+                    current: false,
+                    preview: &preview,
+                    verify: report.as_ref(),
+                },
+                branch: Branch {
+                    name,
+                    commit: &commit,
+                },
+            }),
+            None,
+        )?;
+    } else {
+        printed(
+            out.result(&format!(
+                "{}Committed on branch {name} ({commit}); your branch is as it was\n",
+                text(&preview, "Update")
+            )),
+            None,
+        )?;
+    }
+    Ok(Exit::Success)
+}
+
+/// `update --branch --json`: the update, and the branch it was committed on.
+#[derive(serde::Serialize)]
+struct BranchJson<'a> {
+    #[serde(flatten)]
+    update: Json<'a>,
+    branch: Branch<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Branch<'a> {
+    name: &'a str,
+    commit: &'a str,
 }
 
 /// The exit code of a run that ended with `error`, printed, or with none.
@@ -193,7 +323,8 @@ struct Json<'a> {
     verify: Option<&'a verify::Report>,
 }
 
-fn text(preview: &Preview, dry_run: bool) -> String {
+/// The report; `head` is its first word ("Updated", "Would update").
+fn text(preview: &Preview, head: &str) -> String {
     let versions = match (
         preview.template_version.before,
         preview.template_version.after,
@@ -203,7 +334,6 @@ fn text(preview: &Preview, dry_run: bool) -> String {
         (_, Some(b)) => format!("template {b}"),
         _ => String::new(),
     };
-    let head = if dry_run { "Would update" } else { "Updated" };
     let mut out = format!(
         "{} {} ({}, {versions})\n",
         style(head).green().bold(),
@@ -215,6 +345,11 @@ fn text(preview: &Preview, dry_run: bool) -> String {
             && before != after
         {
             out.push_str(&format!("  answer {key}: {before} → {after}\n"));
+        }
+        if preview.defaulted.contains(key) {
+            out.push_str(&format!(
+                "  answer {key}: (not recorded) → {after} (default, --yes)\n"
+            ));
         }
     }
     let notable: Vec<_> = preview.notable().collect();
@@ -233,7 +368,12 @@ fn text(preview: &Preview, dry_run: bool) -> String {
             .as_deref()
             .map(|t| format!(" → {t}"))
             .unwrap_or_default();
-        out.push_str(&format!("  {word:<16} {}{to}\n", file.path));
+        let keys = file
+            .keys
+            .as_ref()
+            .map(|k| format!(" ({})", k.describe()))
+            .unwrap_or_default();
+        out.push_str(&format!("  {word:<16} {}{to}{keys}\n", file.path));
     }
     if preview.base == "none" {
         out.push_str("  (no record of what sprout wrote: every file you changed is a conflict against the new version)\n");
@@ -313,7 +453,7 @@ pub fn check(
     } else {
         out.result(&format!(
             "{}Run `sprout update` to apply.\n",
-            text(&preview, true)
+            text(&preview, "Would update")
         ))
     };
     printed(result, None)?;

@@ -6,13 +6,18 @@
 //! touching the disk; [`run`] writes the result all or nothing.
 
 pub mod base;
+pub mod branch;
 pub mod command;
 pub mod index;
+pub mod keys;
 pub mod merge;
 pub mod migrate;
 pub mod moves;
 pub mod secret;
 mod tree;
+pub mod unrecorded;
+
+pub use unrecorded::Unrecorded;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -54,6 +59,9 @@ pub enum Fate {
     KeptEdited,
     /// It holds generated secrets and both sides changed it: the user's file is kept as it is.
     KeptSecrets,
+    /// It holds generated secrets, both sides changed it, and the template added keys: the
+    /// user's lines kept as they are, the new keys appended (their secrets generated).
+    MergedKeys,
     /// A migration moved it (to the path in `to`).
     Moved,
 }
@@ -71,6 +79,7 @@ impl Fate {
             Fate::Removed => "removed",
             Fate::KeptEdited => "kept-edited",
             Fate::KeptSecrets => "kept-secrets",
+            Fate::MergedKeys => "merged-keys",
             Fate::Moved => "moved",
         }
     }
@@ -82,6 +91,12 @@ pub struct FileFate {
     pub fate: Fate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// A secrets file's keys the update adds, and those the template dropped that it keeps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<keys::Keys>,
+    /// Whether it holds generated secrets (`--diff` then shows keys, never lines).
+    #[serde(skip)]
+    pub secret: bool,
     #[serde(skip)]
     pub before: Option<Vec<u8>>,
     #[serde(skip)]
@@ -96,6 +111,8 @@ pub struct Preview {
     pub template_version: Versions<Option<u32>>,
     pub sprout_version: Versions<Option<String>>,
     pub answers: Versions<serde_json::Map<String, serde_json::Value>>,
+    /// Options the record lacked that took today's default (`--yes`).
+    pub defaulted: Vec<String>,
     /// Where the base came from: "record", "first-commit" or "none".
     pub base: &'static str,
     pub files: Vec<FileFate>,
@@ -134,8 +151,19 @@ impl Preview {
     }
 }
 
-/// Decide every file's fate. `set` holds `KEY=VALUE` answers to change.
+/// Decide every file's fate. `set` holds `KEY=VALUE` answers to change; an option the record
+/// lacks is refused.
 pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Result<Preview> {
+    prepare_with(catalog, dir, set, Unrecorded::Refuse)
+}
+
+/// [`prepare`], with `unrecorded` saying what an option the record lacks takes.
+pub fn prepare_with(
+    catalog: &Catalog,
+    dir: &Path,
+    set: &[(String, String)],
+    unrecorded: Unrecorded,
+) -> Result<Preview> {
     let mut record = Record::read(dir)?;
     let old_record_text = std::fs::read_to_string(dir.join(record::FILE_NAME)).unwrap_or_default();
     let before_answers = crate::value::to_json(&record.answers);
@@ -147,7 +175,11 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         path: dir.join(record::FILE_NAME),
         reason,
     })?;
-    let answers = answers::from_record(&stack, &record, set)?;
+    let mut missing = unrecorded::Missing {
+        rule: unrecorded,
+        defaulted: Vec::new(),
+    };
+    let answers = answers::from_record(&stack, &record, set, Some(&mut missing))?;
 
     // Today's render, secrets masked.
     let tokens = secret::tokens(&stack.secrets);
@@ -196,12 +228,12 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         .collect();
 
     // Files the user moved: sprout's files missing from their paths, found where the user keeps them.
-    let mut missing = Vec::new();
+    let mut gone = Vec::new();
     for path in &paths {
         if let Some(id) = base_ids.get(*path)
             && read_ours(path)?.is_none()
         {
-            missing.push(moves::Missing {
+            gone.push(moves::Missing {
                 path,
                 id,
                 base: base_blobs.get(id).map(Vec::as_slice),
@@ -211,7 +243,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     let mut claimed = paths.clone();
     claimed.insert(record::FILE_NAME);
     claimed.extend(moves.iter().map(|(old, _)| old.as_str()));
-    let user_moves = moves::find(dir, &missing, &claimed, &|bytes| {
+    let user_moves = moves::find(dir, &gone, &claimed, &|bytes| {
         base::blob_id(&secret::mask(bytes, &values))
     });
 
@@ -226,6 +258,8 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
                 path: old.clone(),
                 fate: Fate::Moved,
                 to: Some(new.clone()),
+                keys: None,
+                secret: false,
                 before: None,
                 after: None,
             });
@@ -265,17 +299,32 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
                 },
             });
         }
+        let holds_secret =
+            theirs_file.is_some_and(|f| secret::holds_secret(&f.contents, &stack.secrets));
         let Some((fate, after)) = decide(&Sides {
             base_id: base_id.map(String::as_str),
             base: base_bytes.as_deref(),
             untouched: ours_untouched,
             ours: ours.as_deref(),
             theirs: theirs_id.as_deref().zip(theirs_bytes.as_deref()),
-            holds_secret: theirs_file
-                .is_some_and(|f| secret::holds_secret(&f.contents, &stack.secrets)),
+            holds_secret,
         })?
         else {
             continue;
+        };
+        // A secrets file's change, by key.
+        let key_report = match (holds_secret, &ours) {
+            (true, Some(ours)) => {
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                let report = keys::changed(
+                    base_bytes.as_deref().map(text).as_deref(),
+                    &text(ours),
+                    &text(after.as_deref().unwrap_or(ours)),
+                    theirs_bytes.as_deref().map(text).as_deref(),
+                );
+                (!report.is_empty()).then_some(report)
+            }
+            _ => None,
         };
         let mode = theirs_file.map_or(MODE_FILE, |f| f.mode);
         if let (Fate::Conflict, Some(ours), Some(theirs)) = (fate, &ours, &theirs_bytes) {
@@ -307,6 +356,8 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
             path: path.to_string(),
             fate,
             to: user_path.cloned(),
+            keys: key_report,
+            secret: holds_secret,
             before: ours,
             after,
         });
@@ -350,6 +401,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
             before: before_answers,
             after: plan.answers_json(),
         },
+        defaulted: missing.defaulted,
         base: base_source,
         files,
         conflicts,
@@ -397,13 +449,29 @@ fn decide(sides: &Sides) -> Result<Option<(Fate, Option<Vec<u8>>)>> {
             if merged.conflicts == 0 {
                 (Fate::Merged, Some(merged.bytes))
             } else if sides.holds_secret {
-                (Fate::KeptSecrets, None)
+                by_key(sides.base, ours, theirs)
             } else {
                 (Fate::Conflict, Some(merged.bytes))
             }
         }
     };
     Ok(Some(decided))
+}
+
+/// A secrets file both sides changed: the user's lines, with the keys the template added
+/// appended (`merged-keys`), or as it is (`kept-secrets`).
+fn by_key(base: Option<&[u8]>, ours: &[u8], theirs: &[u8]) -> (Fate, Option<Vec<u8>>) {
+    let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_owned);
+    let merged = match (text(ours), text(theirs)) {
+        (Some(ours), Some(theirs)) => keys::merge(base.and_then(text).as_deref(), &ours, &theirs),
+        _ => None,
+    };
+    match merged {
+        Some((bytes, report)) if !report.added.is_empty() => {
+            (Fate::MergedKeys, Some(bytes.into_bytes()))
+        }
+        _ => (Fate::KeptSecrets, None),
+    }
 }
 
 /// Write what [`prepare`] decided, then keep the new base.
@@ -441,6 +509,15 @@ pub fn diff(preview: &Preview) -> String {
             (_, before, Some(after)) => (before.as_deref().unwrap_or_default(), after.as_slice()),
             _ => continue,
         };
+        // A file holding secrets: its keys, never its lines.
+        if file.secret {
+            let keys = file.keys.as_ref().map(keys::Keys::describe);
+            out.push_str(&format!(
+                "--- a/{from}\n+++ b/{at}\n# holds generated secrets: values not shown{}\n",
+                keys.map(|k| format!("; {k}")).unwrap_or_default()
+            ));
+            continue;
+        }
         let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after))
         else {
             out.push_str(&format!("Binary file {at} differs\n"));

@@ -185,6 +185,14 @@ pub(crate) fn fates(preview: &Preview) -> BTreeMap<String, Fate> {
         .collect()
 }
 
+/// The generated TOKEN of a fixture project's `.env`.
+pub(crate) fn token_of(env: &str) -> String {
+    env.lines()
+        .find_map(|l| l.strip_prefix("TOKEN="))
+        .unwrap()
+        .to_string()
+}
+
 pub(crate) fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "--all"]);
     git(dir, &["commit", "--quiet", "-m", message]);
@@ -338,12 +346,7 @@ fn template_removed_a_file_removed_if_untouched_kept_if_edited() {
 fn generated_secrets_are_never_regenerated_nor_overwritten() {
     let fx = Fixture::new();
     let dir = fx.generate(true);
-    let env = read(&dir, ".env");
-    let token = env
-        .lines()
-        .find_map(|l| l.strip_prefix("TOKEN="))
-        .unwrap()
-        .to_string();
+    let token = token_of(&read(&dir, ".env"));
     assert_eq!(token.len(), 20);
     // The template changes another line of .env: merged, the secret stays.
     fx.template(

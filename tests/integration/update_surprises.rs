@@ -243,3 +243,251 @@ fn diff_shows_a_templates_move_as_a_rename() {
     assert!(stdout.contains("+two (new)"), "{stdout}");
     assert!(!stdout.contains("/dev/null"), "{stdout}");
 }
+
+/// The fixture's next version adds an option, `bonus` (default yes), that adds a file.
+fn with_new_option(fx: &Fixture, migration: &str) {
+    fx.manifest(&format!(
+        "{}\n[[option]]\nkey = \"bonus\"\ntype = \"bool\"\nprompt = \"Bonus?\"\ndefault = true\n\n[[file]]\npath = \"bonus.txt\"\nwhen = {{ bonus = true }}\n{migration}",
+        crate::update::MANIFEST.replace("template_version = 1", "template_version = 2")
+    ));
+    fx.template("bonus.txt", "bonus\n");
+}
+
+#[test]
+fn an_answer_missing_from_the_record_is_not_taken_from_todays_default() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    with_new_option(&fx, "");
+    let before = read(&dir, ".sprout.toml");
+    for command in ["update", "check"] {
+        let out = cli(&fx, &[command], &dir);
+        assert_eq!(out.status.code(), Some(7), "{command}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("bonus"), "{stderr}");
+        assert!(stderr.contains("--set bonus="), "{stderr}");
+    }
+    assert!(!dir.join("bonus.txt").exists());
+    assert_eq!(read(&dir, ".sprout.toml"), before);
+    // Given: taken, and recorded.
+    let out = cli(&fx, &["update", "--set", "bonus=no"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(!dir.join("bonus.txt").exists());
+    assert!(read(&dir, ".sprout.toml").contains("bonus = false"));
+}
+
+#[test]
+fn yes_takes_todays_default_for_a_missing_answer_and_says_so() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    with_new_option(&fx, "");
+    let out = cli(&fx, &["update", "--yes"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("answer bonus: (not recorded) → true (default, --yes)"),
+        "{stdout}"
+    );
+    assert_eq!(read(&dir, "bonus.txt"), "bonus\n");
+}
+
+#[test]
+fn a_migration_gives_the_value_old_projects_had() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    with_new_option(
+        &fx,
+        "\n[[migration]]\nversion = 2\nanswer = { bonus = false }\n",
+    );
+    let out = cli(&fx, &["update"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(!dir.join("bonus.txt").exists());
+    assert!(read(&dir, ".sprout.toml").contains("bonus = false"));
+}
+
+#[test]
+fn add_accepts_yes() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    let out = crate::update::git_env(&mut sprout())
+        .args(["add", "extra", "--yes", "--template"])
+        .arg(fx.templates.path())
+        .arg("-C")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(read(&dir, "extra.txt"), "extra\n");
+}
+
+/// A project whose `.env` the user changed, and a template that changes the same line, adds a
+/// key with a secret, adds a plain key and drops one. Returns the project and its token.
+fn env_on_both_sides(fx: &Fixture) -> (std::path::PathBuf, String) {
+    let dir = fx.generate(true);
+    let token = crate::update::token_of(&read(&dir, ".env"));
+    write(
+        &dir,
+        ".env",
+        &format!("DEBUG=0\nTOKEN={token}\nMODE=staging\nMINE=kept\n"),
+    );
+    fx.manifest(&crate::update::MANIFEST.replace("token = 20", "token = 20\nsigning = 24"));
+    fx.template(
+        ".env.hbs",
+        "DEBUG=2\nTOKEN={{secrets.token}}\nLOG_LEVEL=info\nSIGNING_KEY={{secrets.signing}}\n",
+    );
+    (dir, token)
+}
+
+#[test]
+fn a_secrets_file_changed_on_both_sides_merges_by_key() {
+    let fx = Fixture::new();
+    let (dir, token) = env_on_both_sides(&fx);
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(fate_at(&preview, ".env").0, Fate::MergedKeys);
+    let env = read(&dir, ".env");
+    // Every line of the user's kept as it is, the template's new keys added.
+    assert!(
+        env.starts_with(&format!(
+            "DEBUG=0\nTOKEN={token}\nMODE=staging\nMINE=kept\n"
+        )),
+        "{env}"
+    );
+    assert!(env.contains("\nLOG_LEVEL=info\n"), "{env}");
+    let signing = env
+        .lines()
+        .find_map(|l| l.strip_prefix("SIGNING_KEY="))
+        .unwrap_or_else(|| panic!("no SIGNING_KEY in {env}"));
+    assert_eq!(signing.len(), 24, "a fresh secret: {env}");
+    assert!(!signing.contains("SPROUTSECRET"), "{env}");
+    assert!(
+        !read(&dir, ".sprout.toml").contains(signing),
+        "never recorded"
+    );
+}
+
+#[test]
+fn a_key_merge_is_reported_by_key_never_by_value() {
+    let fx = Fixture::new();
+    let (dir, token) = env_on_both_sides(&fx);
+    let out = cli(
+        &fx,
+        &["update", "--dry-run", "--diff", "--allow-dirty"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("merged-keys"), "{text}");
+    for key in ["LOG_LEVEL", "SIGNING_KEY", "MODE"] {
+        assert!(text.contains(key), "{key}: {text}");
+    }
+    for value in ["info", "staging", token.as_str()] {
+        assert!(!text.contains(value), "{value}: {text}");
+    }
+    let out = cli(&fx, &["update", "--json", "--allow-dirty"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let env = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == ".env")
+        .unwrap();
+    assert_eq!(env["fate"], "merged-keys");
+    assert_eq!(
+        env["keys"],
+        serde_json::json!({"added": ["LOG_LEVEL", "SIGNING_KEY"], "dropped": ["MODE"]})
+    );
+    let raw = String::from_utf8_lossy(&out.stdout);
+    assert!(!raw.contains("info") && !raw.contains(&token), "{raw}");
+}
+
+/// A committed project and a template that moves to version 2 and changes app.txt.
+fn ready_for_a_bot(fx: &Fixture) -> std::path::PathBuf {
+    let dir = fx.generate(true);
+    write(&dir, "app.txt", &APP.replace("nine", "nine (mine)"));
+    commit_all(&dir, "mine");
+    fx.manifest(&crate::update::MANIFEST.replace("template_version = 1", "template_version = 2"));
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    dir
+}
+
+#[test]
+fn branch_commits_the_update_on_a_new_branch_and_leaves_the_users_branch_untouched() {
+    let fx = Fixture::new();
+    let dir = ready_for_a_bot(&fx);
+    let head = git(&dir, &["rev-parse", "HEAD"]);
+    let out = cli(
+        &fx,
+        &["update", "--branch", "sprout/update", "--set", "extra=yes"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // The user's branch, index and files: as they were.
+    assert_eq!(git(&dir, &["rev-parse", "HEAD"]), head);
+    assert_eq!(git(&dir, &["branch", "--show-current"]), "main\n");
+    assert_eq!(git(&dir, &["status", "--porcelain"]), "");
+    assert!(!read(&dir, "app.txt").contains("two (new)"));
+    assert!(!dir.join("extra.txt").exists());
+    // The branch: one commit on top of it, holding the merged update and the record.
+    assert_eq!(git(&dir, &["rev-parse", "sprout/update~1"]), head);
+    let merged = git(&dir, &["show", "sprout/update:app.txt"]);
+    assert!(
+        merged.contains("two (new)") && merged.contains("nine (mine)"),
+        "{merged}"
+    );
+    assert_eq!(git(&dir, &["show", "sprout/update:extra.txt"]), "extra\n");
+    assert!(git(&dir, &["show", "sprout/update:.sprout.toml"]).contains("extra = true"));
+    let message = git(&dir, &["log", "-1", "--format=%B", "sprout/update"]);
+    assert!(message.contains("template 1 → 2"), "{message}");
+    assert!(message.contains("extra: false → true"), "{message}");
+    assert!(message.contains("merged"), "{message}");
+    // No worktree is left behind.
+    assert_eq!(git(&dir, &["worktree", "list"]).lines().count(), 1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("sprout/update"), "{stdout}");
+}
+
+#[test]
+fn branch_with_json_names_the_branch_and_its_commit() {
+    let fx = Fixture::new();
+    let dir = ready_for_a_bot(&fx);
+    let out = cli(&fx, &["update", "--branch", "bot", "--json"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["branch"]["name"], "bot");
+    assert_eq!(
+        json["branch"]["commit"].as_str().unwrap(),
+        git(&dir, &["rev-parse", "bot"]).trim()
+    );
+}
+
+#[test]
+fn branch_with_conflicts_commits_nothing_and_exits_8() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "mine");
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let out = cli(&fx, &["update", "--branch", "bot"], &dir);
+    assert_eq!(out.status.code(), Some(8), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("app.txt"));
+    assert_eq!(git(&dir, &["branch", "--list", "bot"]), "");
+    assert_eq!(git(&dir, &["status", "--porcelain"]), "");
+    assert!(!read(&dir, "app.txt").contains("<<<<<<<"));
+}
+
+#[test]
+fn branch_refuses_a_branch_that_exists_and_a_project_without_git() {
+    let fx = Fixture::new();
+    let dir = ready_for_a_bot(&fx);
+    git(&dir, &["branch", "bot"]);
+    let out = cli(&fx, &["update", "--branch", "bot"], &dir);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert_eq!(
+        git(&dir, &["rev-parse", "bot"]),
+        git(&dir, &["rev-parse", "HEAD"])
+    );
+    let fx = Fixture::new();
+    let plain = fx.generate(false);
+    let out = cli(&fx, &["update", "--branch", "bot"], &plain);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
