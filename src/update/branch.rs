@@ -131,7 +131,8 @@ impl Drop for Worktree {
 
 /// The commit message: the template versions, the changed answers, each file's fate.
 pub fn message(preview: &Preview) -> String {
-    let version = |v: Option<u32>| v.map_or_else(|| "?".to_string(), |v| v.to_string());
+    // A record without a version was made from version 1.
+    let version = |v: Option<u32>| v.unwrap_or(1).to_string();
     let mut text = format!(
         "Update {} template {} → {} (sprout {})\n",
         preview.stack,

@@ -136,10 +136,10 @@ fn run(
             out,
         ));
     }
-    let head = if flags.dry_run {
-        "Would update"
-    } else {
-        "Updated"
+    let head = match (flags.dry_run, preview.is_current()) {
+        (_, true) => "Current:",
+        (true, false) => "Would update",
+        (false, false) => "Updated",
     };
     printed(out.result(&text(&preview, head)), written)?;
     if flags.diff {
@@ -330,7 +330,9 @@ fn text(preview: &Preview, head: &str) -> String {
         preview.template_version.after,
     ) {
         (Some(a), Some(b)) if a != b => format!("template {a} → {b}"),
-        (None, Some(b)) => format!("template → {b}"),
+        // A record without a version was made from version 1.
+        (None, Some(b)) if b != 1 => format!("template 1 → {b}"),
+        (None, Some(b)) => format!("template {b}"),
         (_, Some(b)) => format!("template {b}"),
         _ => String::new(),
     };

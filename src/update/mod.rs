@@ -16,6 +16,7 @@ pub mod moves;
 pub mod secret;
 mod tree;
 pub mod unrecorded;
+mod year;
 
 pub use unrecorded::Unrecorded;
 
@@ -183,15 +184,12 @@ pub fn prepare_with(
 
     // Today's render, secrets masked.
     let tokens = secret::tokens(&stack.secrets);
-    let plan = Plan {
+    let mut plan = Plan {
         stack: &stack,
         answers,
         secrets: tokens.clone(),
         year: record.year.unwrap_or_else(crate::secrets::current_year),
     };
-    let rendered = render::render(&plan)?;
-    let commands = rendered.commands;
-    let masked = rendered.files;
     let moved_to: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(o, n)| (n.as_str(), o.as_str()))
@@ -205,6 +203,17 @@ pub fn prepare_with(
             found => Ok(found),
         }
     };
+    let mut rendered = render::render(&plan)?;
+    // A record without a year: the year the project's files show, not this year.
+    if record.year.is_none()
+        && let Some(shown) =
+            year::shown(&rendered.files, plan.year, &|p| read_ours(p).ok().flatten())
+    {
+        plan.year = shown;
+        rendered = render::render(&plan)?;
+    }
+    let commands = rendered.commands;
+    let masked = rendered.files;
     let values = secret::recover(&stack.secrets, &masked, &|p| read_ours(p).ok().flatten())?;
 
     // The base: the record's blob ids, else sprout's first commit.

@@ -491,3 +491,47 @@ fn branch_refuses_a_branch_that_exists_and_a_project_without_git() {
     let out = cli(&fx, &["update", "--branch", "bot"], &plain);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+#[test]
+fn a_record_without_year_keeps_the_year_its_files_show() {
+    let fx = Fixture::new();
+    fx.template(
+        "LICENSE.hbs",
+        "MIT License\n\nCopyright (c) {{year}} {{name}}\n",
+    );
+    let dir = fx.generate(false);
+    // Made in an earlier year, by a release whose record held no year.
+    write(&dir, "LICENSE", "MIT License\n\nCopyright (c) 2019 app\n");
+    crate::update::as_made_by_todays_release(&dir);
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(fates(&preview)["LICENSE"], Fate::Unchanged);
+    assert_eq!(
+        read(&dir, "LICENSE"),
+        "MIT License\n\nCopyright (c) 2019 app\n"
+    );
+    assert!(read(&dir, ".sprout.toml").contains("year = 2019"));
+}
+
+#[test]
+fn a_first_release_report_names_template_version_1() {
+    let fx = Fixture::new();
+    let dir = fx.generate(false);
+    crate::update::as_made_by_todays_release(&dir);
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let out = cli(&fx, &["update", "--dry-run"], &dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("template 1)"), "{stdout}");
+    assert!(!stdout.contains("template →"), "{stdout}");
+}
+
+#[test]
+fn a_run_that_changes_nothing_does_not_say_updated() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    write(&dir, "notes.txt", "uncommitted\n");
+    let out = cli(&fx, &["update"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("Updated"), "{stdout}");
+    assert!(stdout.contains("current"), "{stdout}");
+}
