@@ -535,3 +535,27 @@ fn a_run_that_changes_nothing_does_not_say_updated() {
     assert!(!stdout.contains("Updated"), "{stdout}");
     assert!(stdout.contains("current"), "{stdout}");
 }
+
+#[test]
+fn template_check_fails_a_rename_rule_that_can_match_nothing() {
+    let fx = Fixture::new();
+    let check = || {
+        sprout()
+            .args(["template", "check"])
+            .arg(fx.templates.path())
+            .output()
+            .unwrap()
+    };
+    let before = check();
+    assert!(!String::from_utf8_lossy(&before.stdout).contains("rename_file"));
+    fx.manifest(&format!(
+        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"{{{{name}}}}/health.txt\" = \"{{{{name}}}}/status.txt\" }}\nanswer = {{ nothing = true }}\n",
+        crate::update::MANIFEST.replace("template_version = 1", "template_version = 2")
+    ));
+    let out = check();
+    assert_eq!(out.status.code(), Some(11), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("{{name}}/health.txt"), "{text}");
+    assert!(text.contains("matches no file"), "{text}");
+    assert!(text.contains("`nothing`, which is not an option"), "{text}");
+}
