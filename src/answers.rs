@@ -199,10 +199,12 @@ pub fn resolve(
 }
 
 /// The recorded answers with `set` laid over them, checked exactly as `sprout new` checks them.
+/// An option the record lacks goes to `asker` (`None`: its default).
 pub fn from_record(
     stack: &Stack,
     record: &Record,
     set: &[(String, String)],
+    mut asker: Option<&mut dyn Asker>,
 ) -> Result<Vec<(String, Value)>> {
     let mut values = record.answers.clone();
     // The record holds every option, also those that did not apply; an answer that does not
@@ -216,7 +218,11 @@ pub fn from_record(
                 values: values.clone(),
             }),
         };
-        match resolve(stack, &given, None) {
+        let asking: Option<&mut dyn Asker> = match asker.as_mut() {
+            Some(asker) => Some(&mut **asker),
+            None => None,
+        };
+        match resolve(stack, &given, asking) {
             Err(Error::NotApplicable { key, .. })
                 if values.iter().any(|(k, _)| *k == key) && !set.iter().any(|(k, _)| *k == key) =>
             {

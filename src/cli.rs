@@ -65,7 +65,7 @@ pub enum Command {
     /// Add a feature to a project: `add docker` is `update --set docker=yes` (see `sprout show STACK`)
     Add(AddArgs),
     /// Exit 0 if the project is current with this sprout's templates, 6 if an update is available,
-    /// 14 if a line it is on is past its end of support
+    /// 8 if files hold conflict markers, 14 if a line it is on is past its end of support
     Check {
         /// The project's folder
         #[arg(default_value = ".")]
@@ -272,9 +272,19 @@ pub struct UpdateFlags {
     #[arg(long)]
     pub allow_dirty: bool,
 
+    /// Commit the update on a new branch NAME (from HEAD) and leave your branch and files
+    /// untouched; with conflicts nothing is committed (exit 8)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "allow_dirty"])]
+    pub branch: Option<String>,
+
     /// Run `sprout verify` after a successful update
     #[arg(long)]
     pub verify: bool,
+
+    /// Never prompt; an option the record lacks takes today's default, said in the report
+    /// (without it, such an option is refused, exit 7)
+    #[arg(short, long)]
+    pub yes: bool,
 
     #[command(flatten)]
     pub source: SourceFlags,

@@ -55,6 +55,21 @@ pub enum Error {
     #[error("the update wrote {count} conflict(s): {list}")]
     Conflicts { count: usize, list: String },
 
+    #[error("the project's record holds no answer for `{key}`, an option its template added since")]
+    Unrecorded {
+        key: String,
+        default: Option<String>,
+    },
+
+    #[error("branch `{name}` exists already")]
+    BranchExists { name: String },
+
+    #[error("cannot commit the update on branch `{name}`: {reason}")]
+    BranchFailed { name: String, reason: String },
+
+    #[error("{count} file(s) still hold conflict markers: {list}")]
+    MarkersLeft { count: usize, list: String },
+
     #[error("verify failed at step `{step}` ({status})")]
     VerifyFailed {
         step: String,
@@ -254,9 +269,11 @@ impl Error {
             | Error::TargetNotDirectory { .. }
             | Error::Collisions { .. }
             | Error::SymlinkInTarget { .. }
-            | Error::DirtyTree { .. } => Exit::Refused,
-            Error::Record { .. } => Exit::NoRecord,
-            Error::Conflicts { .. } => Exit::Conflicts,
+            | Error::DirtyTree { .. }
+            | Error::BranchExists { .. } => Exit::Refused,
+            Error::BranchFailed { .. } => Exit::WriteFailed,
+            Error::Record { .. } | Error::Unrecorded { .. } => Exit::NoRecord,
+            Error::Conflicts { .. } | Error::MarkersLeft { .. } => Exit::Conflicts,
             Error::VerifyFailed { .. } => Exit::VerifyFailed,
             Error::Write { .. } | Error::System { .. } | Error::Output { .. } => Exit::WriteFailed,
             Error::Cancelled
@@ -358,6 +375,22 @@ impl Error {
             )),
             Error::Conflicts { .. } => Some(
                 "edit each file at its <<<<<<< ||||||| ======= >>>>>>> markers, keep what you want, then commit".into(),
+            ),
+            Error::BranchExists { name } => Some(format!(
+                "name another branch, or delete this one first: git branch -D {name}"
+            )),
+            Error::BranchFailed { .. } => Some(
+                "no branch was made; your branch and files are as they were".into(),
+            ),
+            Error::Unrecorded { key, default } => Some(format!(
+                "pass --set {key}=<VALUE> with the value the project was made with{}",
+                default
+                    .as_ref()
+                    .map(|d| format!(", or --yes to take today's default `{d}`"))
+                    .unwrap_or_default()
+            )),
+            Error::MarkersLeft { .. } => Some(
+                "resolve each <<<<<<< … >>>>>>> block, `git add` the file and commit; an update waits until none is left".into(),
             ),
             Error::VerifyFailed { tail, .. } => Some(format!("last lines:\n{tail}")),
             Error::InstallFailed { log, tail, .. } => Some(format!(

@@ -68,6 +68,10 @@ pub struct Migration {
     /// Answer values, per (new) key: old → new.
     #[serde(default)]
     pub rename_value: BTreeMap<String, BTreeMap<String, String>>,
+    /// The value projects made before this version had, for an option they did not record
+    /// (one this version adds): option key → value.
+    #[serde(default)]
+    pub answer: BTreeMap<String, toml::Value>,
 }
 
 /// `_shared/options.toml`: options asked before (`head`) and after (`tail`) a stack's own.

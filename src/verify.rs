@@ -58,7 +58,7 @@ pub struct Report {
 pub fn commands(catalog: &Catalog, dir: &Path) -> Result<(String, render::Commands)> {
     let record = Record::read(dir)?;
     let stack = catalog.load(&record.stack)?;
-    let answers = crate::answers::from_record(&stack, &record, &[])?;
+    let answers = crate::answers::from_record(&stack, &record, &[], None)?;
     let plan = Plan {
         stack: &stack,
         answers,

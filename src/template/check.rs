@@ -356,6 +356,40 @@ impl Checker<'_> {
             let path = [Step::Key("step"), Step::Index(i), Step::Key("when")];
             self.conditions(inner, doc, &path, &step.when, &entries);
         }
+        self.migrations(inner, doc, manifest, &entries);
+    }
+
+    /// A migration's `rename_file` names project paths as they are (a `{{…}}` in one matches no
+    /// file), and its `answer` names options with values they take.
+    fn migrations(&mut self, inner: &str, doc: &Doc, manifest: &Manifest, entries: &[OptionEntry]) {
+        for (i, migration) in manifest.migrations.iter().enumerate() {
+            let place = |key| doc.at(&[Step::Key("migration"), Step::Index(i), Step::Key(key)]);
+            for (old, new) in &migration.rename_file {
+                if let Some(path) = [old, new].into_iter().find(|p| p.contains("{{")) {
+                    self.add(
+                        inner,
+                        place("rename_file"),
+                        format!(
+                            "`rename_file` path `{path}` holds `{{{{`: its paths are the project's paths as written (`src/app/health.py`), not templates, so this rule matches no file"
+                        ),
+                    );
+                }
+            }
+            for (key, raw) in &migration.answer {
+                let problem = match entries.iter().find(|e| e.key == *key) {
+                    None => Some(format!("`answer` names `{key}`, which is not an option")),
+                    Some(entry) => match Value::from_toml(raw) {
+                        None => Some(format!("`answer` of `{key}` is not a string or boolean")),
+                        Some(value) => accepts(entry, &value)
+                            .err()
+                            .map(|p| format!("`answer` of `{key}` {p}")),
+                    },
+                };
+                if let Some(problem) = problem {
+                    self.add(inner, place("answer"), problem);
+                }
+            }
+        }
     }
 
     /// Every `[[file]] path` names a stored file (or, ending in `/`, a folder holding one).

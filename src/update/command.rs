@@ -16,7 +16,7 @@ use crate::trust;
 use crate::writer::update::Recovered;
 use crate::{signals, support, verify, writer};
 
-use super::{Fate, Preview, base, diff, prepare, write};
+use super::{Fate, Preview, Unrecorded, base, branch, diff, index, prepare, prepare_with, write};
 
 /// The project's lock, held for the whole run, once what a killed update left is rolled back
 /// (which the run says). `None` when `dir` is no folder (reading its record then says so).
@@ -99,7 +99,21 @@ fn run(
     flags: &UpdateFlags,
     out: &Output,
 ) -> Result<Exit> {
-    let preview = prepare(catalog, dir, set).map_err(|e| catalog.blame(e))?;
+    let unrecorded = if flags.yes {
+        Unrecorded::TakeDefault
+    } else {
+        Unrecorded::Refuse
+    };
+    if let Some(name) = &flags.branch {
+        return on_branch(catalog, dir, set, unrecorded, flags, name, out);
+    }
+    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    // Merging over unresolved conflict blocks would bury them.
+    if !flags.dry_run
+        && let Some(left) = markers_error(&markers_left(dir, &preview))
+    {
+        return Err(left);
+    }
     if !flags.dry_run && !flags.allow_dirty && !preview.changes.is_empty() {
         refuse_dirty(dir)?;
     }
@@ -107,14 +121,7 @@ fn run(
     // anything is written.
     let verify_after = flags.verify && !flags.dry_run && preview.conflicts.is_empty();
     if verify_after {
-        let c = &preview.commands;
-        let all = [
-            c.install.clone(),
-            c.lint.clone(),
-            c.test.clone(),
-            c.start.clone(),
-        ];
-        trust::check_here(catalog.origin(), &all, flags.source.trust)?;
+        accept_verify(catalog, &preview, flags.source.trust)?;
     }
     // Written first: what is printed is what happened. From here a signal rolls the update
     // back (or, once it is written, comes too late to undo it): it never ends the run midway.
@@ -152,7 +159,12 @@ fn run(
             out,
         ));
     }
-    printed(out.result(&text(&preview, flags.dry_run)), written)?;
+    let head = match (flags.dry_run, preview.is_current()) {
+        (_, true) => "Current:",
+        (true, false) => "Would update",
+        (false, false) => "Updated",
+    };
+    printed(out.result(&text(&preview, head)), written)?;
     if flags.diff {
         printed(out.result(&diff(&preview)), written)?;
     }
@@ -163,6 +175,133 @@ fn run(
             .map_err(|error| error.after_writing(dir));
     }
     Ok(exit_for(conflicts, out))
+}
+
+/// `--verify` runs the updated project's commands: accepted (or refused, exit 13) before
+/// anything is written.
+fn accept_verify(catalog: &Catalog, preview: &Preview, trusted: bool) -> Result<()> {
+    let c = &preview.commands;
+    let all = [
+        c.install.clone(),
+        c.lint.clone(),
+        c.test.clone(),
+        c.start.clone(),
+    ];
+    trust::check_here(catalog.origin(), &all, trusted)
+}
+
+/// `update --branch NAME`: the update committed on a new branch, the user's branch untouched.
+fn on_branch(
+    catalog: &Catalog,
+    dir: &std::path::Path,
+    set: &[(String, String)],
+    unrecorded: Unrecorded,
+    flags: &UpdateFlags,
+    name: &str,
+    out: &Output,
+) -> Result<Exit> {
+    if !base::in_repository(dir) {
+        return Err(Error::Usage(
+            "--branch needs the project in a git repository".into(),
+        ));
+    }
+    branch::check_name(dir, name)?;
+    refuse_dirty(dir)?;
+    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    if let Some(left) = markers_error(&markers_left(dir, &preview)) {
+        return Err(left);
+    }
+    // Conflicts are committed nowhere: reported as a dry run would report them.
+    if !preview.conflicts.is_empty() || preview.is_current() {
+        let conflicts = (!preview.conflicts.is_empty()).then(|| Error::Conflicts {
+            count: preview.conflicts.len(),
+            list: preview.conflicts.join(", "),
+        });
+        let result = if flags.json {
+            out.json(&Json {
+                dry_run: true,
+                current: preview.is_current(),
+                preview: &preview,
+                verify: None,
+                support: None,
+            })
+        } else {
+            out.result(&text(&preview, "Would update"))
+        };
+        printed(result, None)?;
+        return Ok(exit_for(conflicts, out));
+    }
+    if flags.verify {
+        accept_verify(catalog, &preview, flags.source.trust)?;
+    }
+    let mut tree = branch::Worktree::open(dir, name)?;
+    let _guard = signals::Guard::start();
+    writer::update::apply(&tree.dir, &preview.changes, &signals::CANCEL)?;
+    base::keep(dir, &preview.stored_base);
+    let report = flags
+        .verify
+        .then(|| verify::run(catalog, &tree.dir, &verify_options(120, None), &|_| {}))
+        .transpose()?;
+    if let Some(failure) = report.as_ref().and_then(verify::failure) {
+        // Not committed: the branch goes with its worktree.
+        drop(tree);
+        if flags.json {
+            printed(
+                out.json(&Json {
+                    dry_run: true,
+                    current: false,
+                    preview: &preview,
+                    verify: report.as_ref(),
+                    support: None,
+                }),
+                None,
+            )?;
+        }
+        return Ok(exit_for(Some(failure), out));
+    }
+    let commit = tree.commit(&branch::message(&preview))?;
+    drop(tree);
+    if flags.json {
+        printed(
+            out.json(&BranchJson {
+                update: Json {
+                    dry_run: false,
+                    current: false,
+                    preview: &preview,
+                    verify: report.as_ref(),
+                    support: None,
+                },
+                branch: Branch {
+                    name,
+                    commit: &commit,
+                },
+            }),
+            None,
+        )?;
+    } else {
+        printed(
+            out.result(&format!(
+                "{}Committed on branch {name} ({commit}); your branch is as it was\n",
+                text(&preview, "Update")
+            )),
+            None,
+        )?;
+    }
+    Ok(Exit::Success)
+}
+
+/// `update --branch --json`: the update, and the branch it was committed on.
+#[derive(serde::Serialize)]
+struct BranchJson<'a> {
+    #[serde(flatten)]
+    update: Json<'a>,
+    branch: Branch<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Branch<'a> {
+    name: &'a str,
+    commit: &'a str,
 }
 
 /// The exit code of a run that ended with `error`, printed, or with none.
@@ -214,17 +353,19 @@ struct Json<'a> {
     support: Option<&'a [support::Standing]>,
 }
 
-fn text(preview: &Preview, dry_run: bool) -> String {
+/// The report; `head` is its first word ("Updated", "Would update").
+fn text(preview: &Preview, head: &str) -> String {
     let versions = match (
         preview.template_version.before,
         preview.template_version.after,
     ) {
         (Some(a), Some(b)) if a != b => format!("template {a} → {b}"),
-        (None, Some(b)) => format!("template → {b}"),
+        // A record without a version was made from version 1.
+        (None, Some(b)) if b != 1 => format!("template 1 → {b}"),
+        (None, Some(b)) => format!("template {b}"),
         (_, Some(b)) => format!("template {b}"),
         _ => String::new(),
     };
-    let head = if dry_run { "Would update" } else { "Updated" };
     let mut out = format!(
         "{} {} ({}, {versions})\n",
         style(head).green().bold(),
@@ -241,6 +382,11 @@ fn text(preview: &Preview, dry_run: bool) -> String {
                 "  answer {key}: {} → {}\n",
                 crate::text::shown(&before),
                 crate::text::shown(&after)
+            ));
+        }
+        if preview.defaulted.contains(key) {
+            out.push_str(&format!(
+                "  answer {key}: (not recorded) → {after} (default, --yes)\n"
             ));
         }
     }
@@ -260,7 +406,12 @@ fn text(preview: &Preview, dry_run: bool) -> String {
             .as_deref()
             .map(|t| format!(" → {t}"))
             .unwrap_or_default();
-        out.push_str(&format!("  {word:<16} {}{to}\n", file.path));
+        let keys = file
+            .keys
+            .as_ref()
+            .map(|k| format!(" ({})", k.describe()))
+            .unwrap_or_default();
+        out.push_str(&format!("  {word:<16} {}{to}{keys}\n", file.path));
     }
     if preview.base == "none" {
         out.push_str("  (no record of what sprout wrote: every file you changed is a conflict against the new version)\n");
@@ -275,6 +426,28 @@ fn text(preview: &Preview, dry_run: bool) -> String {
         }
     }
     out
+}
+
+/// The files of the project that still hold conflict markers (committed or not) or that git
+/// holds unmerged: sprout's files and every tracked file.
+pub fn markers_left(dir: &std::path::Path, preview: &Preview) -> Vec<String> {
+    let mut paths: Vec<String> = preview.files.iter().map(|f| f.path.clone()).collect();
+    paths.extend(preview.files.iter().filter_map(|f| f.to.clone()));
+    paths.extend(index::tracked(dir));
+    paths.sort();
+    paths.dedup();
+    let mut left = index::with_markers(dir, &paths);
+    left.extend(index::unmerged(dir));
+    left.sort();
+    left.dedup();
+    left
+}
+
+fn markers_error(left: &[String]) -> Option<Error> {
+    (!left.is_empty()).then(|| Error::MarkersLeft {
+        count: left.len(),
+        list: left.join(", "),
+    })
 }
 
 /// Whether the project is current with `catalog`'s templates: `Success` or `UpdateAvailable`.
@@ -297,6 +470,7 @@ pub fn check(
 ) -> Result<Exit> {
     let _lock = locked(dir, out)?;
     let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
+    let left = markers_left(dir, &preview);
     let current = exit == Exit::Success;
     // The table holds the built-in stacks' lines: a project of a template from elsewhere is on
     // lines sprout knows nothing of, whatever its stack is called.
@@ -307,26 +481,44 @@ pub fn check(
         Vec::new()
     };
     let result = if json {
-        out.json(&Json {
-            dry_run: true,
-            current,
-            preview: &preview,
-            verify: None,
-            support: Some(&lines),
+        out.json(&CheckJson {
+            update: Json {
+                dry_run: true,
+                current,
+                preview: &preview,
+                verify: None,
+                support: Some(&lines),
+            },
+            markers_left: &left,
         })
     } else {
         let head = if current {
             format!("{} is current ({})\n", dir.display(), preview.stack)
         } else {
-            format!("{}Run `sprout update` to apply.\n", text(&preview, true))
+            format!(
+                "{}Run `sprout update` to apply.\n",
+                text(&preview, "Would update")
+            )
         };
         out.result(&format!("{head}{}", support_text(&lines)))
     };
     printed(result, None)?;
+    // Conflicts left come first: the update waits for them.
+    if let Some(error) = markers_error(&left) {
+        return Ok(exit_for(Some(error), out));
+    }
     if lines.iter().any(|l| l.status == support::Status::Ended) {
         return Ok(Exit::Unsupported);
     }
     Ok(exit)
+}
+
+/// `sprout check --json`: what an update would do, and the files still holding conflict markers.
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    #[serde(flatten)]
+    update: Json<'a>,
+    markers_left: &'a [String],
 }
 
 /// The lines past or near their end of support, each with the update that moves off it.

@@ -29,6 +29,17 @@ pub fn apply(record: &mut Record, migrations: &[Migration]) -> Result<Moves, Str
                 }
             }
         }
+        for (key, value) in &step.answer {
+            let value = Value::from_toml(value).ok_or_else(|| {
+                format!(
+                    "the template's migration {} gives `{key}` a value that is not a string, a number or true/false",
+                    step.version
+                )
+            })?;
+            if !record.answers.iter().any(|(k, _)| k == key) {
+                record.answers.push((key.clone(), value));
+            }
+        }
         for (old, new) in &step.rename_file {
             record::check_path(old)?;
             record::check_path(new)?;
@@ -81,6 +92,11 @@ mod tests {
                     BTreeMap::from([("pg".to_string(), "postgres".to_string())]),
                 )]
                 .into(),
+                answer: [
+                    ("database".to_string(), toml::Value::from("never")),
+                    ("language".to_string(), toml::Value::from("js")),
+                ]
+                .into(),
             },
             Migration {
                 version: 1,
@@ -90,9 +106,13 @@ mod tests {
         ];
         let moves = apply(&mut record, &migrations).unwrap();
         assert_eq!(moves, vec![("a.txt".to_string(), "c.txt".to_string())]);
+        // `answer` fills only what the record lacks.
         assert_eq!(
             record.answers,
-            vec![("database".into(), Value::Text("postgres".into()))]
+            vec![
+                ("database".into(), Value::Text("postgres".into())),
+                ("language".into(), Value::Text("js".into())),
+            ]
         );
         assert!(record.files.contains_key("c.txt"));
     }

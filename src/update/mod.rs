@@ -6,11 +6,19 @@
 //! touching the disk; [`run`] writes the result all or nothing.
 
 pub mod base;
+pub mod branch;
 pub mod command;
+pub mod index;
+pub mod keys;
 pub mod merge;
 pub mod migrate;
+pub mod moves;
 pub mod secret;
 mod tree;
+pub mod unrecorded;
+mod year;
+
+pub use unrecorded::Unrecorded;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -52,6 +60,9 @@ pub enum Fate {
     KeptEdited,
     /// It holds generated secrets and both sides changed it: the user's file is kept as it is.
     KeptSecrets,
+    /// It holds generated secrets, both sides changed it, and the template added keys: the
+    /// user's lines kept as they are, the new keys appended (their secrets generated).
+    MergedKeys,
     /// A migration moved it (to the path in `to`).
     Moved,
 }
@@ -69,6 +80,7 @@ impl Fate {
             Fate::Removed => "removed",
             Fate::KeptEdited => "kept-edited",
             Fate::KeptSecrets => "kept-secrets",
+            Fate::MergedKeys => "merged-keys",
             Fate::Moved => "moved",
         }
     }
@@ -80,6 +92,12 @@ pub struct FileFate {
     pub fate: Fate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// A secrets file's keys the update adds, and those the template dropped that it keeps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<keys::Keys>,
+    /// Whether it holds generated secrets (`--diff` then shows keys, never lines).
+    #[serde(skip)]
+    pub secret: bool,
     #[serde(skip)]
     pub before: Option<Vec<u8>>,
     #[serde(skip)]
@@ -94,6 +112,8 @@ pub struct Preview {
     pub template_version: Versions<Option<u32>>,
     pub sprout_version: Versions<Option<String>>,
     pub answers: Versions<serde_json::Map<String, serde_json::Value>>,
+    /// Options the record lacked that took today's default (`--yes`).
+    pub defaulted: Vec<String>,
     /// Where the base came from: "record", "first-commit" or "none".
     pub base: &'static str,
     pub files: Vec<FileFate>,
@@ -106,6 +126,9 @@ pub struct Preview {
     old_record: String,
     #[serde(skip)]
     pub stored_base: Vec<base::BaseFile>,
+    /// Each conflict's three versions, for git's index.
+    #[serde(skip)]
+    pub stages: Vec<index::Stages>,
     /// The project's commands after the update (what `--verify` runs).
     #[serde(skip)]
     pub commands: render::Commands,
@@ -129,8 +152,19 @@ impl Preview {
     }
 }
 
-/// Decide every file's fate. `set` holds `KEY=VALUE` answers to change.
+/// Decide every file's fate. `set` holds `KEY=VALUE` answers to change; an option the record
+/// lacks is refused.
 pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Result<Preview> {
+    prepare_with(catalog, dir, set, Unrecorded::Refuse)
+}
+
+/// [`prepare`], with `unrecorded` saying what an option the record lacks takes.
+pub fn prepare_with(
+    catalog: &Catalog,
+    dir: &Path,
+    set: &[(String, String)],
+    unrecorded: Unrecorded,
+) -> Result<Preview> {
     let mut record = Record::read(dir)?;
     let old_record_text = std::fs::read_to_string(dir.join(record::FILE_NAME)).unwrap_or_default();
     let before_answers = crate::value::to_json(&record.answers);
@@ -142,19 +176,20 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         path: dir.join(record::FILE_NAME),
         reason,
     })?;
-    let answers = answers::from_record(&stack, &record, set)?;
+    let mut missing = unrecorded::Missing {
+        rule: unrecorded,
+        defaulted: Vec::new(),
+    };
+    let answers = answers::from_record(&stack, &record, set, Some(&mut missing))?;
 
     // Today's render, secrets masked.
     let tokens = secret::tokens(&stack.secrets);
-    let plan = Plan {
+    let mut plan = Plan {
         stack: &stack,
         answers,
         secrets: tokens.clone(),
         year: record.year.unwrap_or_else(crate::secrets::current_year),
     };
-    let rendered = render::render(&plan)?;
-    let commands = rendered.commands;
-    let masked = rendered.files;
     let moved_to: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(o, n)| (n.as_str(), o.as_str()))
@@ -168,6 +203,17 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
             found => Ok(found),
         }
     };
+    let mut rendered = render::render(&plan)?;
+    // A record without a year: the year the project's files show, not this year.
+    if record.year.is_none()
+        && let Some(shown) =
+            year::shown(&rendered.files, plan.year, &|p| read_ours(p).ok().flatten())
+    {
+        plan.year = shown;
+        rendered = render::render(&plan)?;
+    }
+    let commands = rendered.commands;
+    let masked = rendered.files;
     let values = secret::recover(&stack.secrets, &masked, &|p| read_ours(p).ok().flatten())?;
 
     // The base: the record's blob ids, else sprout's first commit.
@@ -190,16 +236,39 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         .filter(|p| *p != record::FILE_NAME)
         .collect();
 
+    // Files the user moved: sprout's files missing from their paths, found where the user keeps them.
+    let mut gone = Vec::new();
+    for path in &paths {
+        if let Some(id) = base_ids.get(*path)
+            && read_ours(path)?.is_none()
+        {
+            gone.push(moves::Missing {
+                path,
+                id,
+                base: base_blobs.get(id).map(Vec::as_slice),
+            });
+        }
+    }
+    let mut claimed = paths.clone();
+    claimed.insert(record::FILE_NAME);
+    claimed.extend(moves.iter().map(|(old, _)| old.as_str()));
+    let user_moves = moves::find(dir, &gone, &claimed, &|bytes| {
+        base::blob_id(&secret::mask(bytes, &values))
+    });
+
     let mut files = Vec::new();
     let mut changes = Vec::new();
     let mut new_ids = BTreeMap::new();
     let mut stored_base = Vec::new();
+    let mut stages = Vec::new();
     for (old, new) in &moves {
         if apply::read(dir, new)?.is_none() && apply::read(dir, old)?.is_some() {
             files.push(FileFate {
                 path: old.clone(),
                 fate: Fate::Moved,
                 to: Some(new.clone()),
+                keys: None,
+                secret: false,
                 before: None,
                 after: None,
             });
@@ -208,7 +277,13 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     }
     for path in paths {
         let moved = files.iter().any(|f| f.to.as_deref() == Some(path));
-        let ours = read_ours(path)?;
+        // Where the user keeps the file: its path, or where they moved it.
+        let user_path = user_moves.get(path);
+        let at = user_path.map_or(path, String::as_str);
+        let ours = match user_path {
+            Some(moved_to) => apply::read(dir, moved_to)?,
+            None => read_ours(path)?,
+        };
         let base_id = base_ids.get(path);
         let base_bytes = base_id
             .and_then(|id| base_blobs.get(id))
@@ -233,19 +308,43 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
                 },
             });
         }
+        let holds_secret =
+            theirs_file.is_some_and(|f| secret::holds_secret(&f.contents, &stack.secrets));
         let Some((fate, after)) = decide(&Sides {
             base_id: base_id.map(String::as_str),
             base: base_bytes.as_deref(),
             untouched: ours_untouched,
             ours: ours.as_deref(),
             theirs: theirs_id.as_deref().zip(theirs_bytes.as_deref()),
-            holds_secret: theirs_file
-                .is_some_and(|f| secret::holds_secret(&f.contents, &stack.secrets)),
+            holds_secret,
         })?
         else {
             continue;
         };
+        // A secrets file's change, by key.
+        let key_report = match (holds_secret, &ours) {
+            (true, Some(ours)) => {
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                let report = keys::changed(
+                    base_bytes.as_deref().map(text).as_deref(),
+                    &text(ours),
+                    &text(after.as_deref().unwrap_or(ours)),
+                    theirs_bytes.as_deref().map(text).as_deref(),
+                );
+                (!report.is_empty()).then_some(report)
+            }
+            _ => None,
+        };
         let mode = theirs_file.map_or(MODE_FILE, |f| f.mode);
+        if let (Fate::Conflict, Some(ours), Some(theirs)) = (fate, &ours, &theirs_bytes) {
+            stages.push(index::Stages {
+                path: at.to_string(),
+                mode,
+                base: base_bytes.clone(),
+                ours: ours.clone(),
+                theirs: theirs.clone(),
+            });
+        }
         // A moved file is written at its new path even when its contents stay.
         let after = match (after, moved, &ours) {
             (None, true, Some(ours)) if fate != Fate::DeletedByUser => Some(ours.clone()),
@@ -253,19 +352,21 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         };
         match (&after, fate) {
             (Some(bytes), _) => changes.push(Change::Write {
-                path: path.to_string(),
+                path: at.to_string(),
                 bytes: bytes.clone(),
                 mode,
             }),
             (None, Fate::Removed) => changes.push(Change::Remove {
-                path: path.to_string(),
+                path: at.to_string(),
             }),
             _ => {}
         }
         files.push(FileFate {
             path: path.to_string(),
             fate,
-            to: None,
+            to: user_path.cloned(),
+            keys: key_report,
+            secret: holds_secret,
             before: ours,
             after,
         });
@@ -291,7 +392,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
     let conflicts = files
         .iter()
         .filter(|f| f.fate == Fate::Conflict)
-        .map(|f| f.path.clone())
+        .map(|f| f.to.clone().unwrap_or_else(|| f.path.clone()))
         .collect();
     let old = Record::parse(&old_record_text).ok();
     Ok(Preview {
@@ -309,6 +410,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
             before: before_answers,
             after: plan.answers_json(),
         },
+        defaulted: missing.defaulted,
         base: base_source,
         files,
         conflicts,
@@ -316,6 +418,7 @@ pub fn prepare(catalog: &Catalog, dir: &Path, set: &[(String, String)]) -> Resul
         record: new_record,
         old_record: old_record_text,
         stored_base,
+        stages,
         commands,
     })
 }
@@ -355,7 +458,7 @@ fn decide(sides: &Sides) -> Result<Option<(Fate, Option<Vec<u8>>)>> {
             if merged.conflicts == 0 {
                 (Fate::Merged, Some(merged.bytes))
             } else if sides.holds_secret {
-                (Fate::KeptSecrets, None)
+                by_key(sides.base, ours, theirs)
             } else {
                 (Fate::Conflict, Some(merged.bytes))
             }
@@ -364,29 +467,73 @@ fn decide(sides: &Sides) -> Result<Option<(Fate, Option<Vec<u8>>)>> {
     Ok(Some(decided))
 }
 
+/// A secrets file both sides changed: the user's lines, with the keys the template added
+/// appended (`merged-keys`), or as it is (`kept-secrets`).
+fn by_key(base: Option<&[u8]>, ours: &[u8], theirs: &[u8]) -> (Fate, Option<Vec<u8>>) {
+    let text = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_owned);
+    let merged = match (text(ours), text(theirs)) {
+        (Some(ours), Some(theirs)) => keys::merge(base.and_then(text).as_deref(), &ours, &theirs),
+        _ => None,
+    };
+    match merged {
+        Some((bytes, report)) if !report.added.is_empty() => {
+            (Fate::MergedKeys, Some(bytes.into_bytes()))
+        }
+        _ => (Fate::KeptSecrets, None),
+    }
+}
+
 /// Write what [`prepare`] decided, then keep the new base.
 pub fn write(preview: &Preview) -> Result<()> {
     apply::apply(&preview.dir, &preview.changes, &crate::signals::CANCEL)?;
     base::keep(&preview.dir, &preview.stored_base);
+    index::register(&preview.dir, &preview.stages);
     Ok(())
 }
 
 /// A unified diff of every file the update changes.
 pub fn diff(preview: &Preview) -> String {
     let mut out = String::new();
+    // A migration's move: the old path of each new one.
+    let moved_from: BTreeMap<&str, &str> = preview
+        .files
+        .iter()
+        .filter(|f| f.fate == Fate::Moved)
+        .filter_map(|f| Some((f.to.as_deref()?, f.path.as_str())))
+        .collect();
     for file in &preview.files {
+        // Where the file is after the update, and where it was before.
+        let at = file.to.as_deref().unwrap_or(&file.path);
+        let from = moved_from.get(at).copied().unwrap_or(at);
+        if file.fate == Fate::Moved {
+            continue;
+        }
+        if from != at {
+            out.push_str(&format!(
+                "diff --git a/{from} b/{at}\nrename from {from}\nrename to {at}\n"
+            ));
+        }
         let (before, after) = match (file.fate, &file.before, &file.after) {
             (Fate::Removed, Some(before), _) => (before.as_slice(), &b""[..]),
             (_, before, Some(after)) => (before.as_deref().unwrap_or_default(), after.as_slice()),
             _ => continue,
         };
+        // A file holding secrets: its keys, never its lines.
+        if file.secret {
+            let keys = file.keys.as_ref().map(keys::Keys::describe);
+            out.push_str(&format!(
+                "--- a/{from}\n+++ b/{at}\n# holds generated secrets: values not shown{}\n",
+                keys.map(|k| format!("; {k}")).unwrap_or_default()
+            ));
+            continue;
+        }
         let (Ok(before), Ok(after)) = (std::str::from_utf8(before), std::str::from_utf8(after))
         else {
-            out.push_str(&format!("Binary file {} differs\n", file.path));
+            out.push_str(&format!("Binary file {at} differs\n"));
             continue;
         };
-        let old = format!("a/{}", file.path);
-        let new = format!("b/{}", file.path);
+        let old = format!("a/{from}");
+        let new = format!("b/{at}");
         out.push_str(
             &similar::TextDiff::from_lines(before, after)
                 .unified_diff()

@@ -25,4 +25,5 @@ mod transactions;
 mod truth;
 mod update;
 mod update_base;
+mod update_surprises;
 mod verify;

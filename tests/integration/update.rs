@@ -15,7 +15,7 @@ use sprout::update::{self, Fate, Preview, merge};
 
 use crate::common::sprout;
 
-const MANIFEST: &str = r#"title = "Demo"
+pub(crate) const MANIFEST: &str = r#"title = "Demo"
 description = "A fixture stack"
 port = 8000
 template_version = 1
@@ -42,13 +42,13 @@ path = "extra.txt"
 when = { extra = true }
 "#;
 
-const README: &str =
+pub(crate) const README: &str =
     "# {{name}}\n\nline a\nline b\nline c\nline d\nline e\nline f\nline g\nline h\n";
-const APP: &str = "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\n";
+pub(crate) const APP: &str = "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\n";
 
-struct Fixture {
-    templates: tempfile::TempDir,
-    work: tempfile::TempDir,
+pub(crate) struct Fixture {
+    pub(crate) templates: tempfile::TempDir,
+    pub(crate) work: tempfile::TempDir,
 }
 
 pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
@@ -73,18 +73,18 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn read(dir: &Path, path: &str) -> String {
+pub(crate) fn read(dir: &Path, path: &str) -> String {
     fs::read_to_string(dir.join(path)).unwrap()
 }
 
-fn write(dir: &Path, path: &str, text: &str) {
+pub(crate) fn write(dir: &Path, path: &str, text: &str) {
     let path = dir.join(path);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, text).unwrap();
 }
 
 impl Fixture {
-    fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         let fixture = Fixture {
             templates: tempfile::tempdir().unwrap(),
             work: tempfile::tempdir().unwrap(),
@@ -110,24 +110,24 @@ impl Fixture {
     }
 
     /// Change the fixture template (its next version).
-    fn template(&self, path: &str, text: &str) {
+    pub(crate) fn template(&self, path: &str, text: &str) {
         write(self.templates.path(), &format!("demo/files/{path}"), text);
     }
 
-    fn remove_template(&self, path: &str) {
+    pub(crate) fn remove_template(&self, path: &str) {
         fs::remove_file(self.templates.path().join(format!("demo/files/{path}"))).unwrap();
     }
 
-    fn manifest(&self, text: &str) {
+    pub(crate) fn manifest(&self, text: &str) {
         write(self.templates.path(), "demo/sprout.toml", text);
     }
 
-    fn catalog(&self) -> Catalog {
+    pub(crate) fn catalog(&self) -> Catalog {
         Catalog::from_folder(self.templates.path()).unwrap()
     }
 
     /// What `sprout new` does, with the fixture template; with git, sprout's first commit and base.
-    fn generate(&self, with_git: bool) -> PathBuf {
+    pub(crate) fn generate(&self, with_git: bool) -> PathBuf {
         let stack = self.catalog().load("demo").unwrap();
         let given = Given {
             set: vec![("name".into(), "app".into())],
@@ -149,7 +149,7 @@ impl Fixture {
         dir
     }
 
-    fn update(&self, dir: &Path, set: &[(&str, &str)]) -> Preview {
+    pub(crate) fn update(&self, dir: &Path, set: &[(&str, &str)]) -> Preview {
         let set: Vec<(String, String)> = set
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -162,7 +162,7 @@ impl Fixture {
 
 /// The record as today's release writes it (no template_version, year nor [files]), and sprout's
 /// first commit holding the pristine render.
-fn as_made_by_todays_release(dir: &Path) {
+pub(crate) fn as_made_by_todays_release(dir: &Path) {
     let record = read(dir, ".sprout.toml");
     let old: String = record
         .split("\n# What sprout wrote")
@@ -177,7 +177,7 @@ fn as_made_by_todays_release(dir: &Path) {
     commit_all(dir, "Initial commit from sprout");
 }
 
-fn fates(preview: &Preview) -> BTreeMap<String, Fate> {
+pub(crate) fn fates(preview: &Preview) -> BTreeMap<String, Fate> {
     preview
         .files
         .iter()
@@ -185,7 +185,15 @@ fn fates(preview: &Preview) -> BTreeMap<String, Fate> {
         .collect()
 }
 
-fn commit_all(dir: &Path, message: &str) {
+/// The generated TOKEN of a fixture project's `.env`.
+pub(crate) fn token_of(env: &str) -> String {
+    env.lines()
+        .find_map(|l| l.strip_prefix("TOKEN="))
+        .unwrap()
+        .to_string()
+}
+
+pub(crate) fn commit_all(dir: &Path, message: &str) {
     git(dir, &["add", "--all"]);
     git(dir, &["commit", "--quiet", "-m", message]);
 }
@@ -338,12 +346,7 @@ fn template_removed_a_file_removed_if_untouched_kept_if_edited() {
 fn generated_secrets_are_never_regenerated_nor_overwritten() {
     let fx = Fixture::new();
     let dir = fx.generate(true);
-    let env = read(&dir, ".env");
-    let token = env
-        .lines()
-        .find_map(|l| l.strip_prefix("TOKEN="))
-        .unwrap()
-        .to_string();
+    let token = token_of(&read(&dir, ".env"));
     assert_eq!(token.len(), 20);
     // The template changes another line of .env: merged, the secret stays.
     fx.template(
@@ -598,7 +601,7 @@ fn a_project_made_by_todays_release_gets_every_fate_from_sprouts_first_commit() 
     );
 }
 
-fn git_env(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+pub(crate) fn git_env(cmd: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
     cmd.env("GIT_AUTHOR_NAME", "Test")
         .env("GIT_AUTHOR_EMAIL", "test@example.com")
         .env("GIT_COMMITTER_NAME", "Test")
