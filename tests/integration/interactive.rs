@@ -423,11 +423,29 @@ fn backspace_over_wide_characters_shows_what_is_kept() {
 }
 
 #[test]
-fn ctrl_c_at_a_text_prompt_and_at_a_list_end_the_same_way() {
+fn ctrl_c_at_a_text_prompt_a_list_and_a_yes_no_ends_the_same_way() {
+    let mut answered = vec!["x", "--stack", "express"];
+    for set in [
+        "description=x",
+        "author=y",
+        "license=MIT",
+        "language=javascript",
+    ] {
+        answered.extend(["--set", set]);
+    }
     for (args, at) in [
         (vec!["--stack", "express"], "Project name"),
         (vec![], "? Stack"),
         (vec!["x", "--stack", "express"], "Description"),
+        (answered.clone(), "? Database"),
+        (
+            [
+                &answered[..],
+                &["--set", "database=none", "--set", "auth=none"],
+            ]
+            .concat(),
+            "? Add a Dockerfile",
+        ),
     ] {
         for cols in WIDTHS {
             let s = Scratch::new();
