@@ -22,6 +22,8 @@ pub static CANCEL: AtomicBool = AtomicBool::new(false);
 static GUARDED: AtomicUsize = AtomicUsize::new(0);
 /// The running child's process group: 0 for none, -1 while it is being started.
 static CHILD_GROUP: AtomicI32 = AtomicI32::new(0);
+/// Set by the first caller of [`quit`].
+static QUITTING: AtomicBool = AtomicBool::new(false);
 /// Run before quitting: puts the terminal back as the questions found it.
 static ON_QUIT: OnceLock<fn()> = OnceLock::new();
 
@@ -60,7 +62,20 @@ pub fn quit_if_interrupted() {
     }
 }
 
+/// Quit now, as a signal before anything is written does: for Ctrl-C read as a key at a question
+/// (which also raised the signal; the run ends once, on whichever comes first).
+pub fn quit_now() -> ! {
+    quit()
+}
+
 fn quit() -> ! {
+    // Once: a second caller (the signal's thread, or the question's) waits for the first to end
+    // the process, so `Nothing written.` is said once.
+    if QUITTING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
     if let Some(restore) = ON_QUIT.get() {
         restore();
     }

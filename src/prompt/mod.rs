@@ -1,12 +1,18 @@
-//! Questions at a terminal. Every answer is checked by the same code as `--set`, as it is typed.
+//! Questions at a terminal, asked by dialoguer: the stack, each option of the stack in its
+//! order, the trust question and the summary's confirmation. What is sprout's is here: which
+//! question an option is, its default, and that every answer is checked by the same code as
+//! `--set` (when Enter is pressed; a refused answer says why and is asked again).
+//!
+//! Every question has a flag: without a terminal nothing is asked (see [`interactive`]).
 
-mod keys;
-mod screen;
-mod widgets;
+mod theme;
+mod typeahead;
 
-use std::io::{self, IsTerminal};
+use std::io::IsTerminal;
 
-use console::{Key, Term, style};
+use console::{Term, style};
+use dialoguer::theme::Theme;
+use dialoguer::{Confirm, Input, Select};
 
 use crate::answers::{Asker, Refused};
 use crate::error::{Error, Result};
@@ -14,22 +20,22 @@ use crate::stack::{Kind, OptionSpec, Stack};
 use crate::text::shown;
 use crate::value::Value;
 
-use keys::KeyMode;
-use screen::{Frame, Region};
-use widgets::{Line, answered, list_row, move_selection, question, refused, visible_rows, yes_no};
+use theme::{SproutTheme, list_rows};
+use typeahead::TypeAhead;
 
-pub use keys::restore as restore_terminal;
+pub use typeahead::restore as restore_terminal;
 
 /// Whether prompts can be shown: a person at a terminal on stdin and stderr.
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && Term::stderr().is_term()
 }
 
-/// Asks at the terminal. While it lives, keys stay keys (no echo, Ctrl-C read as a key), also
-/// between two questions, so keys typed ahead never print over the screen.
+/// Asks at the terminal. While it lives, keys typed ahead wait for their question (see
+/// `typeahead`).
 pub struct TerminalAsker {
     term: Term,
-    keys: KeyMode,
+    theme: SproutTheme,
+    _typeahead: TypeAhead,
 }
 
 impl TerminalAsker {
@@ -38,23 +44,26 @@ impl TerminalAsker {
         eprintln!(
             "{}",
             style("↑/↓ choose · Enter accept · Ctrl-C quit (nothing is written until you confirm)")
+                .for_stderr()
                 .dim()
         );
+        let term = Term::stderr();
         TerminalAsker {
-            term: Term::stderr(),
-            keys: KeyMode::start(),
+            theme: SproutTheme::new(&term),
+            term,
+            _typeahead: TypeAhead::start(),
         }
     }
 
     pub fn pick_stack(&mut self, stacks: &[Stack]) -> Result<String> {
-        let shown: Vec<_> = stacks.iter().map(|s| shown(&s.description)).collect();
+        let descriptions: Vec<_> = stacks.iter().map(|s| shown(&s.description)).collect();
         let rows: Vec<(&str, &str)> = stacks
             .iter()
-            .zip(&shown)
+            .zip(&descriptions)
             .map(|(s, description)| (s.key.as_str(), description.as_ref()))
             .collect();
-        let index = select(&self.keys, &self.term, "Stack", &rows, 0).map_err(cancelled)?;
-        Ok(rows[index].0.to_string())
+        let index = self.select("Stack", &rows, 0)?;
+        Ok(stacks[index].key.clone())
     }
 
     /// Show the commands a template that is not built in would run and ask whether to run them
@@ -64,34 +73,92 @@ impl TerminalAsker {
             "\nThe template {template} is not built into sprout. It asks to run:\n{}",
             crate::text::command_lines(commands)
         );
-        confirm(&self.keys, &self.term, "Run these commands?", false).map_err(cancelled)
+        self.yes_no("Run these commands?", false)
     }
 
     /// Show the answers and ask to go on; "no" cancels.
     pub fn confirm(&mut self, summary: &str, target: &str) -> Result<()> {
         eprintln!("\n{summary}");
-        let prompt = format!("Create {target}?");
-        let go = confirm(&self.keys, &self.term, &prompt, true).map_err(cancelled)?;
+        let go = self.yes_no(&format!("Create {target}?"), true)?;
         if go { Ok(()) } else { Err(Error::Cancelled) }
+    }
+
+    /// One row of `rows` (label, description), each cut to the terminal's width; the answer
+    /// line names the label alone.
+    fn select(&self, prompt: &str, rows: &[(&str, &str)], default: usize) -> Result<usize> {
+        let items = list_rows(rows, usize::from(self.term.size().1));
+        let index = Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(&items)
+            .default(default.min(rows.len().saturating_sub(1)))
+            .report(false)
+            .interact_on(&self.term)
+            .map_err(failed)?;
+        let label = rows.get(index).map_or("", |(label, _)| label);
+        self.term
+            .write_line(&self.theme.answered(prompt, label))
+            .map_err(|e| failed(e.into()))?;
+        Ok(index)
+    }
+
+    /// Yes or no: `y`, `n`, or Enter for the default.
+    fn yes_no(&self, prompt: &str, default: bool) -> Result<bool> {
+        Confirm::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .default(default)
+            .interact_on(&self.term)
+            .map_err(failed)
+    }
+
+    /// A line of text; Enter accepts it only when `option` does, and an empty line takes the
+    /// default or is refused when there is none.
+    fn text(&self, option: &OptionSpec, prompt: &str) -> Result<Value> {
+        // An empty default is not shown: Enter on an empty line gives it anyway.
+        let default = option
+            .default
+            .as_ref()
+            .and_then(Value::as_text)
+            .filter(|d| !d.is_empty());
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .validate_with(|text: &String| -> std::result::Result<(), String> {
+                // dialoguer takes Ctrl-D, Ctrl-U and the like as characters of the answer.
+                if text.chars().any(char::is_control) {
+                    return Err(format!(
+                        "{prompt}: `{}` has a control character (a Ctrl key); type it again",
+                        shown(text)
+                    ));
+                }
+                match option.parse(text) {
+                    Ok(_) => Ok(()),
+                    Err(_) if text.is_empty() => Err(format!("{prompt}: an answer is needed")),
+                    Err(error) => Err(message(&error)),
+                }
+            });
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        let text = input.interact_on(&self.term).map_err(failed)?;
+        option.parse(&text)
     }
 }
 
 impl Asker for TerminalAsker {
     fn ask(&mut self, option: &OptionSpec, refused: Option<Refused<'_>>) -> Result<Value> {
-        let (keys, term) = (&self.keys, &self.term);
-        if let Some(refused) = &refused
-            && !matches!(option.kind, Kind::Text { .. })
-        {
-            term.write_line(&widgets::refused(&message(refused.error)))
-                .map_err(cancelled)?;
+        // A value from the command line that was refused: why (the error names it), above the
+        // question that asks for it again.
+        if let Some(refused) = &refused {
+            let mut line = String::new();
+            let _ = self.theme.format_error(&mut line, &message(refused.error));
+            self.term.write_line(&line).map_err(|e| failed(e.into()))?;
         }
         // Text from a template is shown with its control characters escaped.
         let prompt = shown(&option.prompt);
         match &option.kind {
             Kind::Bool => {
                 let default = matches!(option.default, Some(Value::Bool(true)));
-                let yes = confirm(keys, term, &prompt, default).map_err(cancelled)?;
-                Ok(Value::Bool(yes))
+                Ok(Value::Bool(self.yes_no(&prompt, default)?))
             }
             Kind::Choice(choices) => {
                 let default = option
@@ -101,21 +168,13 @@ impl Asker for TerminalAsker {
                     .unwrap_or(0);
                 let labels: Vec<_> = choices.iter().map(|c| shown(c)).collect();
                 let rows: Vec<(&str, &str)> = labels.iter().map(|c| (c.as_ref(), "")).collect();
-                let index = select(keys, term, &prompt, &rows, default).map_err(cancelled)?;
-                Ok(Value::Text(choices[index].clone()))
+                let index = self.select(&prompt, &rows, default)?;
+                choices
+                    .get(index)
+                    .map(|choice| Value::Text(choice.clone()))
+                    .ok_or(Error::Cancelled)
             }
-            Kind::Text { .. } => {
-                // An empty default is not shown: Enter on an empty line gives it anyway.
-                let default = option
-                    .default
-                    .as_ref()
-                    .and_then(Value::as_text)
-                    .filter(|d| !d.is_empty());
-                let start = refused.as_ref().map_or("", |r| r.given);
-                let check = |text: &str| option.parse(text).map(|_| ()).map_err(|e| message(&e));
-                let text = text(keys, term, &prompt, default, start, &check).map_err(cancelled)?;
-                option.parse(&text)
-            }
+            Kind::Text { .. } => self.text(option, &prompt),
         }
     }
 }
@@ -129,154 +188,13 @@ fn message(error: &Error) -> String {
     shown(&message).into_owned()
 }
 
-/// A line of text, checked as it is typed. Enter accepts it only when `check` does; an empty
-/// line takes the default, or is refused with a message when there is none.
-fn text(
-    keys: &KeyMode,
-    term: &Term,
-    prompt: &str,
-    default: Option<&str>,
-    start: &str,
-    check: &dyn Fn(&str) -> Result<(), String>,
-) -> io::Result<String> {
-    let _cursor = CursorShown(term);
-    let mut region = Region::new(term);
-    let mut line = Line::new(start);
-    let mut problem = if start.is_empty() {
-        None
-    } else {
-        check(start).err()
-    };
-    let head = question(prompt, default);
-    loop {
-        let mut lines = vec![format!("{head}{}", line.text())];
-        lines.extend(problem.as_deref().map(refused));
-        region.draw(&Frame {
-            lines,
-            caret: Some(format!("{head}{}", line.before_caret())),
-        })?;
-        match read_key(keys, term, &mut region)? {
-            Key::Enter => {
-                let typed = line.text();
-                let answer = match (typed.is_empty(), default) {
-                    (true, Some(default)) => default.to_string(),
-                    _ => typed,
-                };
-                match check(&answer) {
-                    Ok(()) => {
-                        region.clear()?;
-                        term.write_line(&answered(prompt, &answer))?;
-                        return Ok(answer);
-                    }
-                    Err(_) if answer.is_empty() => {
-                        problem = Some(format!("{prompt}: an answer is needed"));
-                    }
-                    Err(error) => problem = Some(error),
-                }
-            }
-            key => {
-                if line.edit(&key) {
-                    problem = if line.is_empty() {
-                        None
-                    } else {
-                        check(&line.text()).err()
-                    };
-                }
-            }
-        }
-    }
-}
-
-/// One row of `rows` (label, description), chosen with the arrow keys and Enter.
-fn select(
-    keys: &KeyMode,
-    term: &Term,
-    prompt: &str,
-    rows: &[(&str, &str)],
-    default: usize,
-) -> io::Result<usize> {
-    if rows.is_empty() {
-        return Err(io::Error::other(format!(
-            "{prompt}: nothing to choose from"
-        )));
-    }
-    let _cursor = CursorShown(term);
-    term.hide_cursor()?;
-    let mut region = Region::new(term);
-    let label_width = rows
-        .iter()
-        .map(|(label, _)| console::measure_text_width(label))
-        .max()
-        .unwrap_or(0);
-    let mut index = default.min(rows.len().saturating_sub(1));
-    let mut first = 0;
-    loop {
-        let (height, cols) = term.size();
-        // On a short terminal only the rows that fit are shown, scrolling with the selection.
-        let room = usize::from(height).saturating_sub(2);
-        let shown = visible_rows(index, first, rows.len(), room);
-        first = shown.start;
-        let mut lines = vec![question(prompt, None)];
-        lines.extend(shown.map(|i| {
-            let (label, description) = rows[i];
-            list_row(
-                label,
-                description,
-                label_width,
-                i == index,
-                usize::from(cols),
-            )
-        }));
-        region.draw(&Frame { lines, caret: None })?;
-        match read_key(keys, term, &mut region)? {
-            Key::Enter => break,
-            key => index = move_selection(index, rows.len(), &key),
-        }
-    }
-    region.clear()?;
-    term.write_line(&answered(prompt, rows[index].0))?;
-    Ok(index)
-}
-
-/// Yes or no: `y`, `n`, or Enter for the default.
-fn confirm(keys: &KeyMode, term: &Term, prompt: &str, default: bool) -> io::Result<bool> {
-    let _cursor = CursorShown(term);
-    let mut region = Region::new(term);
-    let hint = if default { "Y/n" } else { "y/N" };
-    region.draw(&Frame {
-        lines: vec![question(prompt, Some(hint))],
-        caret: None,
-    })?;
-    loop {
-        if let Some(yes) = yes_no(&read_key(keys, term, &mut region)?, default) {
-            region.clear()?;
-            term.write_line(&answered(prompt, if yes { "yes" } else { "no" }))?;
-            return Ok(yes);
-        }
-    }
-}
-
-/// The next key. On Ctrl-C (an `Interrupted` error) the question is taken off the screen, so
-/// every question ends the same way.
-fn read_key(keys: &KeyMode, term: &Term, region: &mut Region<'_>) -> io::Result<Key> {
-    keys.read(term).inspect_err(|_| {
-        let _ = region.clear();
-    })
-}
-
-/// Shows the cursor again when a question ends, however it ends.
-struct CursorShown<'t>(&'t Term);
-
-impl Drop for CursorShown<'_> {
-    fn drop(&mut self) {
-        let _ = self.0.show_cursor();
-    }
-}
-
-/// Ctrl-C is a cancel; anything else the terminal reports is an error (before any writing).
-fn cancelled(io: io::Error) -> Error {
-    if io.kind() == io::ErrorKind::Interrupted {
-        Error::Cancelled
+/// Ctrl-C at a question ends the run as the signal does (console raised it on reading the key;
+/// the run ends once, on whichever comes first); anything else the terminal reports is an error
+/// (before any writing).
+fn failed(error: dialoguer::Error) -> Error {
+    let dialoguer::Error::IO(io) = error;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        crate::signals::quit_now()
     } else {
         Error::system("cannot use the terminal")(io)
     }

@@ -1,4 +1,5 @@
-//! The interactive flow in a real pseudo-terminal: prompts, live validation, summary, Ctrl-C.
+//! The interactive flow in a real pseudo-terminal: dialoguer's prompts, validation on Enter,
+//! summary, Ctrl-C.
 //! Screens are checked as a terminal shows them (a vt100 emulator fed every byte), at the
 //! widths people use.
 
@@ -14,7 +15,7 @@ use expectrl::process::unix::WaitStatus;
 use crate::common::Scratch;
 
 /// Terminal widths every screen test runs at.
-const WIDTHS: [u16; 3] = [80, 100, 120];
+const WIDTHS: [u16; 4] = [40, 80, 100, 120];
 const ROWS: u16 = 40;
 
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
@@ -131,15 +132,18 @@ impl Screen {
         self.wait_until(&format!("{what:?}"), |t| t.text().contains(what))
     }
 
-    /// Wait until the screen no longer shows `what`.
-    fn wait_gone(&mut self, what: &str) -> String {
-        self.wait_until(&format!("{what:?} go"), |t| !t.text().contains(what))
-    }
-
     /// Wait until the rows, joined as the terminal wrapped them, show `what`.
     fn wait_joined(&mut self, what: &str) -> String {
         self.wait_until(&format!("{what:?} (joined)"), |t| {
             t.rows().concat().contains(what)
+        })
+    }
+
+    /// Wait until the screen shows `what`, its rows joined and spaces run together (a message
+    /// broken into rows).
+    fn wait_words(&mut self, what: &str) -> String {
+        self.wait_until(&format!("{what:?} (words)"), |t| {
+            words(&t.text()).contains(what)
         })
     }
 
@@ -183,6 +187,11 @@ impl Screen {
         let hidden = self.parser.screen().hide_cursor();
         (code, self.text(), hidden)
     }
+}
+
+/// `text` with every run of whitespace (line breaks included) as one space.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn exit_code(session: &expectrl::session::OsSession) -> i32 {
@@ -264,32 +273,49 @@ fn picker_rows_fit_the_width_and_only_the_answer_line_stays() {
 }
 
 #[test]
-fn names_are_checked_as_typed_and_long_errors_wrap_and_clear() {
+fn names_are_checked_on_enter_and_long_errors_fit_and_clear() {
     for cols in WIDTHS {
         let s = Scratch::new();
         let mut t = Screen::spawn(&s, cols, &["--stack", "express"]);
         t.wait_for("Project name");
-        // No Enter: the check runs on each key.
-        t.send("Bad Name");
-        // The check runs on every key: wait for the screen of the last one, whole.
-        let screen = t.wait_until("the error for `Bad Name`", |t| {
-            let text = t.rows().concat();
-            text.contains("try `bad-name`") && text.contains("(npm package name))")
-        });
-        let error_rows = t.rows().iter().filter(|r| !r.is_empty()).count();
-        assert!(error_rows >= 4, "{cols}: the error should wrap:\n{screen}");
-        t.send(&"\x7f".repeat("Bad Name".len()));
-        t.send("good-name");
-        let screen = t.wait_gone("uppercase");
-        for leftover in ["npm package name", "starting with", "✘"] {
+        // The check runs on Enter (dialoguer's way), with the same message as `--set`.
+        t.send("Bad Name\r");
+        let screen = t.wait_words("(try `bad-name`; allowed:");
+        let screen = if screen.contains("(npm package name))") {
+            screen
+        } else {
+            t.wait_words("(npm package name))")
+        };
+        let rows = t.rows();
+        let error = rows.iter().position(|r| r.starts_with("✘ ")).unwrap();
+        let question = rows
+            .iter()
+            .rposition(|r| r.starts_with("? Project name"))
+            .unwrap();
+        // The message is broken into rows by sprout, none filling the terminal's last column,
+        // so that dialoguer, which counts the rows it drew, can take all of them away.
+        assert!(
+            question > error + 1,
+            "{cols}: the error should wrap:\n{screen}"
+        );
+        for row in &rows[error..question] {
+            assert!(
+                console::measure_text_width(row) < usize::from(cols),
+                "{cols}: {row:?} fills the row:\n{screen}"
+            );
+        }
+        t.send("good-name\r");
+        let screen = t.wait_for("Description");
+        for leftover in ["npm package name", "starting with", "✘", "Bad Name"] {
             assert!(
                 !screen.contains(leftover),
                 "{cols}: {leftover:?} left:\n{screen}"
             );
         }
-        t.send("\r");
-        t.wait_for("Description");
-        assert!(t.rows().iter().any(|r| r == "✔ Project name · good-name"));
+        assert!(
+            t.rows().iter().any(|r| r == "✔ Project name · good-name"),
+            "{screen}"
+        );
         t.quit();
     }
 }
@@ -311,6 +337,24 @@ fn an_empty_name_gets_a_message() {
 }
 
 #[test]
+fn ctrl_keys_typed_into_an_answer_are_refused_not_kept() {
+    let s = Scratch::new();
+    let mut t = Screen::spawn(&s, 80, &["--stack", "express"]);
+    t.wait_for("Project name");
+    // Ctrl-D (end of input at a shell) and Ctrl-U are characters to dialoguer's line.
+    t.send("ab\x04c\x15\r");
+    let screen = t.wait_words("has a control character");
+    assert!(
+        words(&screen).contains("`ab\\u{4}c\\u{15}`"),
+        "the answer is shown escaped:\n{screen}"
+    );
+    t.send("ok\r");
+    t.wait_for("Description");
+    assert!(t.rows().iter().any(|r| r == "✔ Project name · ok"));
+    t.quit();
+}
+
+#[test]
 fn an_invalid_name_argument_is_asked_again_with_the_reason() {
     for cols in WIDTHS {
         // With the stack given, and with the stack picked first.
@@ -321,12 +365,12 @@ fn an_invalid_name_argument_is_asked_again_with_the_reason() {
                 t.wait_for("graphql");
                 t.send("\r");
             }
-            let screen = t.wait_for("try `myapp`");
-            assert!(
-                screen.contains("? Project name › MyApp") && screen.contains("uppercase"),
-                "{cols}:\n{screen}"
-            );
-            t.send(&"\x7f".repeat(5));
+            // The reason, with the value given, above the question asked afresh.
+            let screen = t.wait_words("`MyApp`: it has uppercase letters (try `myapp`;");
+            let rows = t.rows();
+            let error = rows.iter().position(|r| r.starts_with("✘ ")).unwrap();
+            let question = rows.iter().position(|r| r == "? Project name ›");
+            assert!(question.is_some_and(|q| q > error), "{cols}:\n{screen}");
             t.send("my-app\r");
             t.wait_for("Description");
             assert!(t.rows().iter().any(|r| r == "✔ Project name · my-app"));
@@ -360,7 +404,9 @@ fn a_refused_author_is_asked_again_with_gits_name_as_the_default() {
 
 #[test]
 fn backspace_over_wide_characters_shows_what_is_kept() {
-    for cols in WIDTHS {
+    // Where the answer stays on the question's row (at 40 columns it wraps: see
+    // `a_long_answer_wraps_and_is_answered_whole`).
+    for cols in [80, 100, 120] {
         let s = Scratch::new();
         let mut t = Screen::spawn(&s, cols, &["wide", "--stack", "express"]);
         t.wait_for(DESCRIPTION_PROMPT);
@@ -379,11 +425,29 @@ fn backspace_over_wide_characters_shows_what_is_kept() {
 }
 
 #[test]
-fn ctrl_c_at_a_text_prompt_and_at_a_list_end_the_same_way() {
+fn ctrl_c_at_a_text_prompt_a_list_and_a_yes_no_ends_the_same_way() {
+    let mut answered = vec!["x", "--stack", "express"];
+    for set in [
+        "description=x",
+        "author=y",
+        "license=MIT",
+        "language=javascript",
+    ] {
+        answered.extend(["--set", set]);
+    }
     for (args, at) in [
         (vec!["--stack", "express"], "Project name"),
         (vec![], "? Stack"),
         (vec!["x", "--stack", "express"], "Description"),
+        (answered.clone(), "? Database"),
+        (
+            [
+                &answered[..],
+                &["--set", "database=none", "--set", "auth=none"],
+            ]
+            .concat(),
+            "? Add a Dockerfile",
+        ),
     ] {
         for cols in WIDTHS {
             let s = Scratch::new();
@@ -396,9 +460,12 @@ fn ctrl_c_at_a_text_prompt_and_at_a_list_end_the_same_way() {
             let last = screen.lines().last().unwrap_or_default();
             assert_eq!(last, "Nothing written.", "{at} at {cols}:\n{screen}");
             assert!(!screen.contains("error"), "{at}:\n{screen}");
+            // dialoguer leaves the question as it was (wrapped on a narrow terminal); nothing
+            // but `Nothing written.` follows it.
+            let question = screen.rfind(at).unwrap();
             assert!(
-                !screen.contains('?'),
-                "{at}: the question stayed:\n{screen}"
+                !screen[question..].contains('✘'),
+                "{at} at {cols}: something else was said:\n{screen}"
             );
             assert!(s.entries().is_empty());
         }
@@ -481,7 +548,7 @@ fn bash_completes_the_values_of_set_after_the_equals_sign() {
 }
 
 #[test]
-fn a_long_answer_wraps_and_is_edited_in_place() {
+fn a_long_answer_wraps_and_is_answered_whole() {
     // Wider than each terminal, with wide characters where the rows break.
     let typed = format!(
         "{}{}{}",
@@ -489,31 +556,14 @@ fn a_long_answer_wraps_and_is_edited_in_place() {
         "日本語".repeat(10),
         "b".repeat(30)
     );
-    let kept = format!(
-        "{}{}{}",
-        "a".repeat(75),
-        "日本語".repeat(10),
-        "b".repeat(25)
-    );
     for cols in WIDTHS {
         let s = Scratch::new();
         let mut t = Screen::spawn(&s, cols, &["wide", "--stack", "express"]);
         t.wait_for(DESCRIPTION_PROMPT);
         t.send(&typed);
         t.wait_joined(&typed);
-        t.send(&"\x7f".repeat(5));
-        // The rows of the question, joined as the terminal wrapped them, are the kept text,
-        // and the caret is right after its last character.
-        let expected = format!("{DESCRIPTION_PROMPT} {kept}");
-        t.wait_until("the kept text with the caret after it", |t| {
-            let rows = t.rows();
-            let first = rows.iter().position(|r| r.starts_with(DESCRIPTION_PROMPT));
-            first.is_some_and(|first| rows[first..].concat() == expected)
-                && t.cursor().0.ends_with('b')
-                && t.caret_at_end_of_row()
-        });
         t.send("\r");
-        t.wait_for("Author");
+        let screen = t.wait_for("Author");
         let rows = t.rows();
         let answer = rows
             .iter()
@@ -522,9 +572,8 @@ fn a_long_answer_wraps_and_is_edited_in_place() {
         let author = rows.iter().position(|r| r.starts_with("? Author")).unwrap();
         assert_eq!(
             rows[answer..author].concat(),
-            format!("✔ Description · {kept}"),
-            "{cols}:\n{}",
-            t.text()
+            format!("✔ Description · {typed}"),
+            "{cols}:\n{screen}"
         );
         t.quit();
     }
@@ -533,12 +582,16 @@ fn a_long_answer_wraps_and_is_edited_in_place() {
 #[test]
 fn on_a_short_terminal_the_list_scrolls_and_leaves_nothing_behind() {
     let s = Scratch::new();
-    // Six rows: the help, the question and four of the seven stacks.
+    // Six rows: dialoguer shows the question and four of the seven stacks, a page at a time.
     let mut t = Screen::spawn_sized(&s, 80, 6, &["short"]);
     t.wait_until("four stacks under the question", |t| {
-        t.rows().last().is_some_and(|r| r.starts_with("  rails"))
+        let rows = t.rows();
+        let question = rows
+            .iter()
+            .position(|r| r.starts_with("? Stack › [Page 1/2]"));
+        question.is_some_and(|q| rows.get(q + 4).is_some_and(|r| r.starts_with("  rails")))
     });
-    // Up from the first wraps to the last, which scrolls into view.
+    // Up from the first wraps to the last, on the next page.
     t.send("\x1b[A");
     let screen = t.wait_for("❯ graphql");
     assert!(!screen.contains("express"), "{screen}");

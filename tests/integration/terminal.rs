@@ -337,3 +337,53 @@ fn a_dumb_terminal_gets_no_escape_codes_and_no_color_gets_no_colour() {
         let _ = Path::new(&out);
     }
 }
+
+/// Whether `said` holds an SGR sequence (colour or bold): ESC [ digits and semicolons, then `m`.
+fn has_colour(said: &[u8]) -> bool {
+    String::from_utf8_lossy(said)
+        .split('\u{1b}')
+        .skip(1)
+        .any(|rest| {
+            rest.strip_prefix('[')
+                .and_then(|r| r.find('m').map(|end| &r[..end]))
+                .is_some_and(|codes| codes.chars().all(|c| c.is_ascii_digit() || c == ';'))
+        })
+}
+
+#[test]
+fn the_questions_are_coloured_only_where_colour_is_wanted() {
+    for (env, coloured) in [
+        (&[("TERM", "xterm-256color")][..], true),
+        (&[("TERM", "xterm-256color"), ("NO_COLOR", "1")][..], false),
+        (&[("TERM", "dumb")][..], false),
+    ] {
+        let s = Scratch::new();
+        let out = s.join("out");
+        let mut pty = Pty::start(
+            &s,
+            env,
+            &[
+                "new",
+                "-s",
+                "express",
+                "--no-git",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        let asked = |said: &[u8]| contains(said, b"Project name");
+        assert!(
+            pty.read_until(asked),
+            "{env:?}: {}",
+            String::from_utf8_lossy(&pty.said)
+        );
+        // The question is drawn whole (its `›` after the prompt) before it is judged.
+        assert!(pty.read_until(|said| contains(said, "›".as_bytes())));
+        std::io::Write::write_all(&mut pty.session, b"\x03").unwrap();
+        let said = pty.until_end();
+        let text = String::from_utf8_lossy(&said);
+        assert_eq!(has_colour(&said), coloured, "{env:?}: {text:?}");
+        assert!(text.contains("Nothing written."), "{env:?}: {text:?}");
+        assert!(!out.exists(), "{env:?}");
+    }
+}

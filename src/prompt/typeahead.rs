@@ -1,13 +1,11 @@
-//! Keys from the terminal while questions are asked.
+//! The terminal's settings while questions are asked.
 //!
-//! console switches the terminal to raw mode only while it reads one key; between two keys it is
-//! back in cooked mode, where Ctrl-C would be a signal and typing would echo over the prompt.
-//! For as long as questions are asked, keys are kept as keys: Ctrl-C is read as one, so that
-//! every question ends the same way on it.
-
-use std::io;
-
-use console::{Key, Term};
+//! dialoguer reads keys through console, which switches the terminal to raw mode only while it
+//! reads one key; between two keys (and between two questions) it is back in cooked mode, where
+//! keys typed ahead would echo over the question being drawn and Ctrl-C would be a signal that
+//! races with the question reading it. For as long as questions are asked, the terminal neither
+//! echoes nor edits lines nor makes signals of keys: keys typed ahead wait for their question,
+//! and Ctrl-C is read by the question, which ends the run as the signal would.
 
 /// Put the terminal back as it was before the questions, if they are being asked (for a
 /// signal that ends the process while they are).
@@ -17,31 +15,23 @@ pub fn restore() {
 }
 
 /// The terminal's settings while questions are asked; restored on drop.
-pub struct KeyMode {
+pub struct TypeAhead {
     changed: bool,
 }
 
-impl KeyMode {
+impl TypeAhead {
     /// No line editing, echo or signals from keys (output is left as it is). Without a
     /// terminal on stdin there is nothing to change.
-    pub fn start() -> KeyMode {
+    pub fn start() -> TypeAhead {
         #[cfg(unix)]
         let changed = terminal::keys_only();
         #[cfg(not(unix))]
         let changed = false;
-        KeyMode { changed }
-    }
-
-    /// The next key; Ctrl-C is an `Interrupted` error.
-    pub fn read(&self, term: &Term) -> io::Result<Key> {
-        match term.read_key_raw()? {
-            Key::CtrlC => Err(io::Error::from(io::ErrorKind::Interrupted)),
-            key => Ok(key),
-        }
+        TypeAhead { changed }
     }
 }
 
-impl Drop for KeyMode {
+impl Drop for TypeAhead {
     fn drop(&mut self) {
         #[cfg(unix)]
         if self.changed {
