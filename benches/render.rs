@@ -1,5 +1,6 @@
 //! Render-only micro-benchmarks: every embedded stack, in memory, without process or disk noise.
-//! `cargo bench --bench render`; CI runs it in a quick mode so it cannot rot.
+//! `cargo bench --bench render`; CI runs each benchmark once as a test (`cargo test --benches`)
+//! so it cannot rot.
 //!
 //! Per stack: the defaults, and the heaviest option combination (for every choice or yes/no
 //! option in asking order, the value that adds the most files, found here rather than written

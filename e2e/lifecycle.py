@@ -7,17 +7,21 @@ sqlite (h2 on Spring Boot) with `sprout add sqlite` -> `sprout verify` again.
 Toolchains, environment and command runner come from the stack's e2e case file
 (e2e/cases/<stack>.toml: `setup`, `[env]`, `runner`), set up by e2e/run.py's own code. After
 each step the user's route, test and README lines must still be there, without conflict markers.
+Stacks run in parallel (--jobs); each stack's lines are printed in one block when it ends.
 
-    python3 e2e/lifecycle.py [--stack STACK]... [--binary PATH]
+    python3 e2e/lifecycle.py [--stack STACK]... [--binary PATH] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -27,7 +31,8 @@ import run as harness  # noqa: E402  (the e2e harness: toolchain setup and envir
 
 ROOT = harness.ROOT
 # Outside this repository: sprout makes no repository (and keeps no update base) inside another.
-WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "sprout-lifecycle"
+# One folder per checkout, so that two checkouts on one machine do not share it.
+WORK = Path(os.environ.get("TMPDIR", "/tmp")) / f"sprout-lifecycle-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]}"
 NAME = "demo-app"
 README_NOTE = "\n## Our notes\n\nDeploys go through the platform team.\n"
 GIT_IDENTITY = {
@@ -207,7 +212,15 @@ class Failed(Exception):
 
 
 def sh(argv: list, cwd: Path, env: dict, log: Path, ok_codes=(0,)) -> subprocess.CompletedProcess:
-    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600)
+    proc = harness.started(subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True))
+    try:
+        stdout, stderr = proc.communicate(timeout=3600)
+    except subprocess.TimeoutExpired:
+        harness.kill_group(proc)
+        raise
+    finally:
+        harness.ended(proc)
+    proc = subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
     with log.open("a") as out:
         out.write(f"$ {' '.join(map(str, argv))}\n{proc.stdout}{proc.stderr}[exit {proc.returncode}]\n\n")
     if proc.returncode not in ok_codes:
@@ -258,17 +271,21 @@ def check_kept(keep: list[tuple[Path, str]], after: str) -> None:
             raise Failed(f"after {after}: {path} has conflict markers")
 
 
-def run_stack(stack: str, binary: Path, tools: harness.Toolchains) -> list[tuple[str, float]]:
-    case_file = tomllib.loads((ROOT / "e2e" / "cases" / f"{stack}.toml").read_text())
+def case_file(stack: str) -> dict:
+    return tomllib.loads((ROOT / "e2e" / "cases" / f"{stack}.toml").read_text())
+
+
+def run_stack(stack: str, binary: Path, tools: harness.Toolchains, lines: list[str]) -> list[tuple[str, float]]:
+    spec_file = case_file(stack)
     work = WORK / stack
     if work.exists():
         subprocess.run(["rm", "-rf", "--one-file-system", str(work)], check=True)
     work.mkdir(parents=True)
     log = work / "lifecycle.log"
-    stack_env = {k: str(v).replace("{root}", str(ROOT)) for k, v in case_file.get("env", {}).items()}
-    env = harness.merged_env(tools.env_for(case_file.get("setup", [])), stack_env, GIT_IDENTITY)
-    if case_file.get("runner"):
-        env["SPROUT_VERIFY_RUNNER"] = str(ROOT / case_file["runner"])
+    stack_env = {k: str(v).replace("{root}", str(ROOT)) for k, v in spec_file.get("env", {}).items()}
+    env = harness.merged_env(tools.env_for(spec_file.get("setup", [])), stack_env, GIT_IDENTITY)
+    if spec_file.get("runner"):
+        env["SPROUT_VERIFY_RUNNER"] = str(ROOT / spec_file["runner"])
     spec = STACKS[stack]
     timings: list[tuple[str, float]] = []
 
@@ -276,7 +293,7 @@ def run_stack(stack: str, binary: Path, tools: harness.Toolchains) -> list[tuple
         started = time.monotonic()
         fn()
         timings.append((name, time.monotonic() - started))
-        print(f"  {stack}: {name} ok ({timings[-1][1]:.1f}s)", flush=True)
+        lines.append(f"  {stack}: {name} ok ({timings[-1][1]:.1f}s)")
 
     project = work / NAME
     argv = [binary, "new", NAME, "--stack", stack, "--yes", "-o", work]
@@ -321,29 +338,59 @@ def run_stack(stack: str, binary: Path, tools: harness.Toolchains) -> list[tuple
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", action="append", choices=sorted(STACKS), help="only this stack (repeatable)")
-    parser.add_argument("--binary", type=Path, help="sprout binary (default: build and use target/debug/sprout)")
+    parser.add_argument("--binary", type=Path, help="sprout binary (default: `cargo build` and use target/debug/sprout)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=int(os.environ.get("E2E_JOBS", 0)) or harness.default_jobs(),
+        help="stacks run at the same time (default: E2E_JOBS, else the number of cores)",
+    )
     args = parser.parse_args()
     binary = args.binary
     if binary is None:
-        subprocess.run(["cargo", "build", "--quiet"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--locked", "--quiet"], cwd=ROOT, check=True)
         binary = ROOT / "target" / "debug" / "sprout"
+    binary = binary.resolve()
+    stacks = args.stack or sorted(STACKS)
     tools = harness.Toolchains()
-    results = []
-    for stack in args.stack or sorted(STACKS):
-        started = time.monotonic()
-        try:
-            timings = run_stack(stack, binary.resolve(), tools)
-            results.append((stack, None, time.monotonic() - started, timings))
-        except (Failed, RuntimeError, subprocess.TimeoutExpired) as e:
-            results.append((stack, str(e), time.monotonic() - started, []))
-            print(f"FAIL {stack}: {e}", flush=True)
+    # Every toolchain is set up in the background from the start.
+    tools.start(sorted({s for stack in stacks for s in case_file(stack).get("setup", [])}))
+    results: dict[str, tuple] = {}
+    slots = threading.BoundedSemaphore(max(1, args.jobs))
+
+    def one(stack: str) -> None:
+        with slots:
+            started = time.monotonic()
+            lines = [f"---- lifecycle {stack}"]
+            try:
+                timings = run_stack(stack, binary, tools, lines)
+                results[stack] = (None, time.monotonic() - started, timings)
+            except (Failed, RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+                results[stack] = (str(e), time.monotonic() - started, [])
+                lines.append(f"FAIL {stack}: {e}")
+            harness.say("\n".join(lines))
+
+    signal.signal(signal.SIGTERM, harness.interrupted)
+    signal.signal(signal.SIGINT, harness.interrupted)
+    threads = [threading.Thread(target=one, args=(stack,), daemon=True) for stack in stacks]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=5)
+    except harness.Interrupted as e:
+        print(f"\nlifecycle: stopped by {e}; stopping the running stacks", file=sys.stderr, flush=True)
+        harness.stop_all()
+        return 130
     print("\nlifecycle:")
-    for stack, error, seconds, timings in results:
+    for stack in stacks:
+        error, seconds, timings = results[stack]
         mark = "ok  " if error is None else "FAIL"
         print(f"  {mark} {stack:12} {seconds:7.1f}s")
         for name, sec in timings:
             print(f"         {name:20} {sec:6.1f}s")
-    failed = sum(1 for r in results if r[1])
+    failed = sum(1 for r in results.values() if r[0])
     print(f"{len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
 

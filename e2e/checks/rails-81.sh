@@ -106,7 +106,7 @@ declare -A allowed=(
   [Gemfile]=19 [.rubocop.yml]=140 [README.md]=40 [Dockerfile]=4 [.github/workflows/ci.yml]=4
   [config/application.rb]=2 [config/database.yml]=2 [config/environments/production.rb]=4
   [db/migrate/20260101000000_create_items.rb]=2 [db/schema.rb]=4 [.sprout.toml]=2
-  [app/controllers/items_controller.rb]=8
+  [app/controllers/items_controller.rb]=8 [AGENTS.md]=4
 )
 # Files only one of the two has: 8.1's tools whose gems Debian does not package, and 7.2's
 # work-around for Debian's sqlite3 1.x gem.

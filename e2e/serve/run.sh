@@ -7,8 +7,13 @@ cd "$(dirname "$0")/../.."
 # The CLI without the server still builds and lints clean.
 cargo clippy --locked --no-default-features --all-targets -- -D warnings
 bash e2e/setup/chromium.sh
-cargo build --locked --bin sprout
-python3 e2e/serve/browser.py --sprout target/debug/sprout --screens target/serve-screens
+# The binary under test: SPROUT_BINARY (CI gives the one its `cargo test` built), else a debug build.
+sprout="${SPROUT_BINARY:-}"
+if [[ -z "$sprout" ]]; then
+  cargo build --locked --bin sprout
+  sprout=target/debug/sprout
+fi
+python3 e2e/serve/browser.py --sprout "$sprout" --screens target/serve-screens
 bash e2e/serve/lint-dockerfile.sh
 python3 e2e/serve/docker_context.py
-python3 e2e/serve/load.py --sprout target/debug/sprout --clients 4 --seconds 5
+python3 e2e/serve/load.py --sprout "$sprout" --clients 4 --seconds 5

@@ -32,8 +32,10 @@ fi
 for tool in debootstrap unshare chroot; do
   if ! command -v "$tool" >/dev/null; then
     log "installing $tool"
-    timeout 600 apt-get install -y -qq debootstrap util-linux coreutils >&2 \
-      || { timeout 300 apt-get update -qq >&2 && timeout 600 apt-get install -y -qq debootstrap >&2; }
+    # Other installs may hold apt's lock (the harness sets up several toolchains at once).
+    apt=(apt-get -o DPkg::Lock::Timeout=600)
+    timeout 900 "${apt[@]}" install -y -qq debootstrap util-linux coreutils >&2 \
+      || { timeout 900 "${apt[@]}" update -qq >&2 && timeout 900 "${apt[@]}" install -y -qq debootstrap >&2; }
   fi
 done
 
@@ -64,7 +66,9 @@ if [[ ! -x "$root/usr/bin/apt-get" ]]; then
   script=/usr/share/debootstrap/scripts/$SUITE
   [[ -e "$script" ]] || script=/usr/share/debootstrap/scripts/sid
   log "debootstrap $SUITE (a few minutes, once)"
-  timeout 1200 debootstrap --variant=minbase "$SUITE" "$tmp" "$mirror" "$script" >&2
+  # --foreground: in the caller's process group, so that stopping the harness stops it too (it
+  # only writes under e2e/.cache). The host's own apt above is left to finish instead.
+  timeout --foreground 1200 debootstrap --variant=minbase "$SUITE" "$tmp" "$mirror" "$script" >&2
   rm -rf --one-file-system "$root"
   mv "$tmp" "$root"
 fi
@@ -72,7 +76,9 @@ fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 echo 'Acquire::Check-Valid-Until "false";' > "$root/etc/apt/apt.conf.d/99no-check-valid-until"
 log "installing ${PACKAGES[*]}"
-in_root "timeout 600 apt-get update -qq && timeout 1200 apt-get install -y -qq --no-install-recommends ${PACKAGES[*]} && apt-get clean" >&2
+# An install stopped part-way is finished first (the stamp below is written only at the end).
+in_root "dpkg --configure -a && timeout --foreground 600 apt-get update -qq \
+  && timeout --foreground 1200 apt-get install -y -qq --no-install-recommends ${PACKAGES[*]} && apt-get clean" >&2
 
 # RubyGems cannot be reached from the e2e machine: `bundle install` resolves from the gems
 # Debian installed (`--local`). The generated projects keep the plain `bundle install`.
