@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// The command line with what only the embedded templates know (the stacks) filled in.
 pub fn command() -> clap::Command {
     Cli::command().after_help(format!(
-        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed (also template test), 10 a tool is missing or too old (doctor), 11 template check found faults, 12 a template that is not built in cannot be used (unreachable, unsafe, broken, or a name clash), 13 a template's commands were not accepted (--trust), 130 interrupted.",
+        "Stacks: {} (see `sprout list`).\nExit codes: 0 ok (also when stdout is closed early), 1 internal error, 2 usage, 3 refused (not empty, a collision, a symbolic link, uncommitted changes before an update; nothing written), 4 writing failed (the project, the output, a temporary folder; the hint says what was written before, if anything), 5 install failed, 6 update available (check), 7 no project record, 8 conflicts to resolve, 9 verify failed (also template test), 10 a tool is missing or too old (doctor), 11 template check found faults, 12 a template that is not built in cannot be used (unreachable, unsafe, broken, or a name clash), 13 a template's commands were not accepted (--trust), 14 a line the project is on is past its end of support (check), 130 interrupted.",
         crate::catalog::keys().join(", ")
     ))
 }
@@ -64,7 +64,8 @@ pub enum Command {
     Update(UpdateArgs),
     /// Add a feature to a project: `add docker` is `update --set docker=yes` (see `sprout show STACK`)
     Add(AddArgs),
-    /// Exit 0 if the project is current with this sprout's templates, 6 if an update is available
+    /// Exit 0 if the project is current with this sprout's templates, 6 if an update is available,
+    /// 14 if a line it is on is past its end of support
     Check {
         /// The project's folder
         #[arg(default_value = ".")]

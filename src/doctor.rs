@@ -12,6 +12,7 @@ use crate::plan::Plan;
 use crate::probe::{self, Probe};
 use crate::requires::{Requirement, Status};
 use crate::stack::Stack;
+use crate::support;
 
 /// One requirement and how this machine meets it.
 #[derive(Debug, Clone)]
@@ -208,10 +209,15 @@ pub fn run(stack: Option<&str>, json: bool, out: &Output) -> Result<Exit> {
         .map(|s| (s, findings.by_ref().take(s.requires.len()).collect()))
         .collect();
     let ok = per_stack.iter().flat_map(|(_, f)| f).all(Finding::is_ok);
+    let today = support::today();
+    let lines = stacks
+        .iter()
+        .map(|s| support_of(s, today))
+        .collect::<Result<Vec<_>>>()?;
     let printed = if json {
-        out.json(&report_json(&per_stack, ok))
+        out.json(&report_json(&per_stack, &lines, ok))
     } else {
-        out.result(&report_text(&per_stack))
+        out.result(&report_text(&per_stack, &lines))
     };
     printed.map_err(Error::printing)?;
     Ok(if ok {
@@ -221,10 +227,21 @@ pub fn run(stack: Option<&str>, json: bool, out: &Output) -> Result<Exit> {
     })
 }
 
+/// The support windows of the lines a built-in stack offers (a template from elsewhere has none
+/// in the table, whatever its stacks are called).
+fn support_of(stack: &Stack, today: jiff::civil::Date) -> Result<Vec<support::Standing>> {
+    if stack.source.source().is_some() {
+        return Ok(Vec::new());
+    }
+    support::of_stack(&stack.key, today)
+}
+
 #[derive(Serialize)]
 struct StackReport<'a> {
     stack: &'a str,
     requirements: Vec<FindingJson>,
+    /// The lines the stack offers, each with its end of support.
+    support: &'a [support::Standing],
 }
 
 #[derive(Serialize)]
@@ -233,23 +250,29 @@ struct Report<'a> {
     stacks: Vec<StackReport<'a>>,
 }
 
-fn report_json<'a>(per_stack: &'a [(&'a Stack, Vec<Finding>)], ok: bool) -> Report<'a> {
+fn report_json<'a>(
+    per_stack: &'a [(&'a Stack, Vec<Finding>)],
+    lines: &'a [Vec<support::Standing>],
+    ok: bool,
+) -> Report<'a> {
     Report {
         ok,
         stacks: per_stack
             .iter()
-            .map(|(stack, findings)| StackReport {
+            .zip(lines)
+            .map(|((stack, findings), lines)| StackReport {
                 stack: &stack.key,
                 requirements: findings.iter().map(Finding::json).collect(),
+                support: lines,
             })
             .collect(),
     }
 }
 
-fn report_text(per_stack: &[(&Stack, Vec<Finding>)]) -> String {
+fn report_text(per_stack: &[(&Stack, Vec<Finding>)], lines: &[Vec<support::Standing>]) -> String {
     let mut text = String::new();
     let (mut met, mut total) = (0, 0);
-    for (stack, findings) in per_stack {
+    for ((stack, findings), lines) in per_stack.iter().zip(lines) {
         text.push_str(&format!(
             "{} {}\n",
             style(&stack.key).bold(),
@@ -277,6 +300,17 @@ fn report_text(per_stack: &[(&Stack, Vec<Finding>)]) -> String {
                     crate::text::shown(&finding.requirement.fix)
                 ));
             }
+        }
+        for line in lines.iter().filter(|l| l.is_warning()) {
+            let choose = line
+                .moves_to
+                .map(|answer| format!("\n      new projects: --set {answer}"))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  {} {}{choose}\n",
+                style("!").yellow().bold(),
+                line.describe()
+            ));
         }
     }
     if met == total {

@@ -100,6 +100,10 @@ pub enum Error {
     #[error("template of stack `{stack}` is broken: {reason}")]
     Template { stack: String, reason: String },
 
+    /// The support-window table built into sprout cannot be read (a bug).
+    #[error("the support-window table built into sprout is broken: {reason}")]
+    SupportTable { reason: String },
+
     /// A template that is not built in breaks the template format: its author's to fix.
     #[error("stack `{stack}` of the template {template} is broken: {reason}")]
     TemplateBroken {
@@ -259,7 +263,7 @@ impl Error {
             | Error::InstallInterrupted { .. }
             | Error::GitInterrupted { .. }
             | Error::VerifyInterrupted { .. } => Exit::Cancelled,
-            Error::Template { .. } => Exit::Internal,
+            Error::Template { .. } | Error::SupportTable { .. } => Exit::Internal,
             Error::Render(e) if e.built_in => Exit::Internal,
             Error::Render(_) => Exit::TemplateSource,
             Error::InstallFailed { .. } => Exit::InstallFailed,

@@ -42,6 +42,9 @@ pub enum Exit {
     /// A template that is not built in wants to run commands that were not accepted (declined,
     /// or no terminal to ask and no `--trust`); nothing was written or run.
     Untrusted = 13,
+    /// `sprout check`: a framework or runtime line the project is on is past its end of support
+    /// (before an available update, which it outranks).
+    Unsupported = 14,
     /// Interrupted: at a prompt or while writing (nothing was left behind), or during `--install`
     /// (the install is stopped, the project stays).
     Cancelled = 130,
@@ -49,7 +52,7 @@ pub enum Exit {
 
 impl Exit {
     /// Every code, in order: README and `--help` document each of them.
-    pub const ALL: [Exit; 15] = [
+    pub const ALL: [Exit; 16] = [
         Exit::Success,
         Exit::Internal,
         Exit::Usage,
@@ -64,6 +67,7 @@ impl Exit {
         Exit::TemplateFaults,
         Exit::TemplateSource,
         Exit::Untrusted,
+        Exit::Unsupported,
         Exit::Cancelled,
     ];
 }

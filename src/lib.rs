@@ -39,6 +39,7 @@ pub mod serve;
 pub mod signals;
 pub mod source;
 pub mod stack;
+pub mod support;
 pub mod template;
 pub mod template_error;
 pub mod text;

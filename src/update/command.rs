@@ -13,7 +13,7 @@ use crate::output::Output;
 use crate::record::{self, Record};
 use crate::source::Source;
 use crate::trust;
-use crate::{signals, verify, writer};
+use crate::{signals, support, verify, writer};
 
 use super::{Fate, Preview, base, diff, prepare, write};
 
@@ -121,6 +121,7 @@ fn run(
                 current: preview.is_current(),
                 preview: &preview,
                 verify: report.as_ref(),
+                support: None,
             }),
             written,
         )?;
@@ -185,6 +186,10 @@ struct Json<'a> {
     /// `update --verify --json`: the verify report.
     #[serde(skip_serializing_if = "Option::is_none")]
     verify: Option<&'a verify::Report>,
+    /// `check --json`: the framework and runtime lines the project is on, each with its end of
+    /// support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    support: Option<&'a [support::Standing]>,
 }
 
 fn text(preview: &Preview, dry_run: bool) -> String {
@@ -265,27 +270,52 @@ pub fn check(
     let _lock = locked(dir)?;
     let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
     let current = exit == Exit::Success;
+    // The table holds the built-in stacks' lines: a project of a template from elsewhere is on
+    // lines sprout knows nothing of, whatever its stack is called.
+    let record = Record::read(dir)?;
+    let lines = if record.template.is_none() && template.is_none() {
+        support::of_project(&record.stack, &record.answers, support::today())?
+    } else {
+        Vec::new()
+    };
     let result = if json {
         out.json(&Json {
             dry_run: true,
             current,
             preview: &preview,
             verify: None,
+            support: Some(&lines),
         })
-    } else if current {
-        out.result(&format!(
-            "{} is current ({})\n",
-            dir.display(),
-            preview.stack
-        ))
     } else {
-        out.result(&format!(
-            "{}Run `sprout update` to apply.\n",
-            text(&preview, true)
-        ))
+        let head = if current {
+            format!("{} is current ({})\n", dir.display(), preview.stack)
+        } else {
+            format!("{}Run `sprout update` to apply.\n", text(&preview, true))
+        };
+        out.result(&format!("{head}{}", support_text(&lines)))
     };
     printed(result, None)?;
+    if lines.iter().any(|l| l.status == support::Status::Ended) {
+        return Ok(Exit::Unsupported);
+    }
     Ok(exit)
+}
+
+/// The lines past or near their end of support, each with the update that moves off it.
+fn support_text(lines: &[support::Standing]) -> String {
+    let mut text = String::new();
+    for line in lines.iter().filter(|l| l.is_warning()) {
+        let mark = match line.status {
+            support::Status::Ended => style("end of support").red().bold(),
+            _ => style("end of support").yellow().bold(),
+        };
+        text.push_str(&format!("{mark}: {}\n", line.describe()));
+        if let Some(answer) = line.moves_to {
+            text.push_str(&format!("  fix: sprout update --set {answer}\n"));
+        }
+        text.push_str(&format!("  source: {}\n", line.source));
+    }
+    text
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {

@@ -16,6 +16,7 @@ mod safety;
 #[cfg(feature = "serve")]
 mod serve;
 mod stacks;
+mod support;
 mod template_errors;
 mod template_tools;
 mod templates;
