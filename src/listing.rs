@@ -5,12 +5,17 @@
 
 use serde_json::{Value as Json, json};
 
+use crate::answers::{self, Given};
 use crate::catalog::Roots;
 use crate::condition::Condition;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::git;
+use crate::helpers;
 use crate::output::Output;
+use crate::plan::Plan;
+use crate::render::{self, Commands, Parse};
+use crate::secrets;
 use crate::source::Origin;
 use crate::stack::{Kind, Stack};
 use crate::value::Value;
@@ -244,8 +249,124 @@ pub fn show_json(stack: &Stack) -> Json {
         "source": stack.source.to_string(),
         "template_version": stack.template_version,
         "options": options,
-        "commands": stack.commands,
+        "commands": default_commands(stack),
+        "commands_for": { "name": EXAMPLE_NAME },
+        "command_templates": command_templates(stack),
     })
+}
+
+/// The project name a stack's commands are shown with: the name is the one answer without a
+/// default.
+pub const EXAMPLE_NAME: &str = "my-service";
+
+/// The commands as `sprout new --dry-run --json` gives them for the default answers and the name
+/// [`EXAMPLE_NAME`]; `null` when they cannot be rendered (a template's fault, which `new` and
+/// `template check` report).
+fn default_commands(stack: &Stack) -> Json {
+    rendered_commands(stack, &[])
+        .and_then(|c| serde_json::to_value(c).ok())
+        .unwrap_or(Json::Null)
+}
+
+/// The commands rendered with the default answers, the name [`EXAMPLE_NAME`] and `changed`.
+fn rendered_commands(stack: &Stack, changed: &[(String, String)]) -> Option<Commands> {
+    let mut set = vec![("name".to_string(), EXAMPLE_NAME.to_string())];
+    set.retain(|(key, _)| !changed.iter().any(|(k, _)| k == key));
+    set.extend(changed.iter().cloned());
+    let given = Given { set, file: None };
+    let answers = answers::resolve(stack, &given, None).ok()?;
+    let secrets = stack
+        .secrets
+        .iter()
+        .map(|(name, _)| (name.clone(), format!("<{name}>")))
+        .collect();
+    let plan = Plan {
+        stack,
+        answers,
+        secrets,
+        year: secrets::current_year(),
+    };
+    let (hb, _) = helpers::registry();
+    render::context(&plan, &hb, Parse::Lifted)
+        .ok()
+        .map(|(_, commands)| commands)
+}
+
+/// Each command as the manifest writes it (a Handlebars template), with the options whose answer
+/// changes what it renders to: a client that sets one of them asks `/api/projects/preview` (or
+/// `sprout new --dry-run --json`) for the command of its answers.
+fn command_templates(stack: &Stack) -> Json {
+    let base = rendered_commands(stack, &[]);
+    // Every other answer each option can take, one at a time.
+    let mut changed: Vec<(String, String)> = vec![("name".into(), "other-service".into())];
+    for option in stack.options.iter().filter(|o| o.key != "name") {
+        let default = option.default.as_ref();
+        match &option.kind {
+            Kind::Choice(choices) => changed.extend(
+                choices
+                    .iter()
+                    .filter(|c| default.and_then(Value::as_text) != Some(c.as_str()))
+                    .map(|c| (option.key.clone(), c.clone())),
+            ),
+            Kind::Bool => {
+                let on = matches!(default, Some(Value::Bool(true)));
+                changed.push((option.key.clone(), if on { "no" } else { "yes" }.into()));
+            }
+            Kind::Text { .. } => {
+                let text = default.and_then(Value::as_text).unwrap_or_default();
+                changed.push((option.key.clone(), format!("{text}x")));
+            }
+        }
+    }
+    let mut uses: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (key, value) in &changed {
+        let (Some(base), Some(other)) = (
+            &base,
+            rendered_commands(stack, &[(key.clone(), value.clone())]),
+        ) else {
+            continue;
+        };
+        for (command, one, two) in command_pairs(base, &other) {
+            let keys = uses.entry(command).or_default();
+            if one != two && !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+    }
+    let own = &stack.commands;
+    let mut out = serde_json::Map::new();
+    let texts = [
+        ("install", Some(&own.install)),
+        ("lint", Some(&own.lint)),
+        ("test", Some(&own.test)),
+        ("start", Some(&own.start)),
+        ("dev", own.dev.as_ref()),
+    ];
+    for (command, text) in texts {
+        if let Some(text) = text {
+            let options = uses.remove(command).unwrap_or_default();
+            out.insert(
+                command.into(),
+                json!({ "template": text, "options": options }),
+            );
+        }
+    }
+    Json::Object(out)
+}
+
+/// The same command of two renderings: (name, first, second).
+fn command_pairs<'a>(a: &'a Commands, b: &'a Commands) -> Vec<(&'static str, &'a str, &'a str)> {
+    let dev = |c: &'a Commands| c.dev.as_deref().unwrap_or_default();
+    vec![
+        ("install", &a.install, &b.install),
+        ("lint", &a.lint, &b.lint),
+        ("test", &a.test, &b.test),
+        ("start", &a.start, &b.start),
+    ]
+    .into_iter()
+    .map(|(n, x, y)| (n, x.as_str(), y.as_str()))
+    .chain([("dev", dev(a), dev(b))])
+    .collect()
 }
 
 /// `when` as data: every key must hold one of its values (`true`/`false` for a yes/no option).
@@ -317,6 +438,75 @@ mod tests {
             Listing::of(&Roots::built_in()).unwrap().summaries(),
             built_in()
         );
+    }
+
+    /// `show --json`'s commands are what `new` renders for the default answers (no Handlebars
+    /// left), and each command's `options` are exactly the options some other answer of which
+    /// makes `new` render that command differently.
+    #[test]
+    fn shown_commands_are_rendered_and_name_the_options_that_change_them() {
+        use crate::answers::Given;
+        use std::collections::{BTreeMap, BTreeSet};
+        let new = |stack: &Stack, set: &[(&str, &str)]| {
+            let set = set
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let given = Given { set, file: None };
+            let (_, project) = crate::generate::prepare(stack, &given, None).ok()?;
+            Some(serde_json::to_value(project.commands).unwrap())
+        };
+        let mut dependencies = 0;
+        for stack in catalog::load_all().unwrap() {
+            let shown = show_json(&stack);
+            let key = &stack.key;
+            assert!(!shown["commands"].to_string().contains("{{"), "{key}");
+            assert_eq!(shown["commands_for"]["name"], EXAMPLE_NAME);
+            let defaults = new(&stack, &[("name", EXAMPLE_NAME)]).unwrap();
+            assert_eq!(shown["commands"], defaults, "{key}");
+            let templates = shown["command_templates"].as_object().unwrap();
+            assert_eq!(templates["install"]["template"], stack.commands.install);
+            let mut changed_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for option in &stack.options {
+                let values: Vec<String> = match &option.kind {
+                    Kind::Choice(choices) => choices.clone(),
+                    Kind::Bool => vec!["yes".into(), "no".into()],
+                    Kind::Text { .. } if option.key == "name" => vec!["other-service".into()],
+                    Kind::Text { .. } => vec!["changed".into()],
+                };
+                for value in &values {
+                    let set = if option.key == "name" {
+                        vec![("name", value.as_str())]
+                    } else {
+                        vec![
+                            ("name", EXAMPLE_NAME),
+                            (option.key.as_str(), value.as_str()),
+                        ]
+                    };
+                    let Some(other) = new(&stack, &set) else {
+                        continue;
+                    };
+                    for command in templates.keys() {
+                        if defaults[command] != other[command] {
+                            changed_by.entry(command).or_default().insert(&option.key);
+                        }
+                    }
+                }
+            }
+            for (command, template) in templates {
+                let listed: BTreeSet<&str> = template["options"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.as_str().unwrap())
+                    .collect();
+                let changing = changed_by.remove(command.as_str()).unwrap_or_default();
+                dependencies += changing.len();
+                assert_eq!(listed, changing, "{key}: the options of `{command}`");
+            }
+        }
+        // The built-in stacks' commands do depend on answers (a package manager, the name).
+        assert!(dependencies > 0);
     }
 
     #[test]

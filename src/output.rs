@@ -66,6 +66,12 @@ impl Output {
         }
     }
 
+    /// Something that happened to the user's files that they did not ask for in this run (what
+    /// an interrupted run left, put right), on stderr; shown even with --quiet.
+    pub fn note(&self, text: &str) {
+        print_stderr(&format!("{} {}\n", style("note:").yellow().bold(), text));
+    }
+
     /// An error as [`error_text`] gives it, on stderr (shown even with --quiet).
     pub fn error(&self, error: &Error) {
         print_stderr(&error_text(error));

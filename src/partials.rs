@@ -5,10 +5,11 @@
 //!   the stack overflows: it is a template fault naming the chain.
 //! - **Names written out** (in a template that is not built in). A partial named by an expression
 //!   (`{{> (lookup this "x")}}`) could be any partial: the loop check could not follow it.
-//! - **Blocks of partial blocks hold text and values only** (not built in). Handlebars renders
-//!   the block of `{{#> name}}…{{/name}}` whole into memory before the partial uses it, beyond
-//!   the reach of the cap on rendered output (`render::MAX_FILE_BYTES`): a block that calls
-//!   partials or loops could grow without bound there.
+//! - **Blocks of partial blocks hold text, values and `if`/`unless` only** (not built in).
+//!   Handlebars renders the block of `{{#> name}}…{{/name}}` whole into memory before the
+//!   partial uses it, beyond the reach of the cap on rendered output (`render::MAX_FILE_BYTES`):
+//!   a block that calls partials or loops could grow without bound there; a condition renders
+//!   no more than its own text.
 //!
 //! Everything else a template writes goes through the capped output.
 
@@ -186,7 +187,9 @@ fn walk(template: &Template, built_in: bool, calls: &mut Calls, scope: Scope) {
                 }
             }
             TemplateElement::HelperBlock(helper) => {
-                if limited {
+                // `if` and `unless` render one of their blocks once: no larger than their text.
+                let once = matches!(helper.name.as_name(), Some("if" | "unless"));
+                if limited && !once {
                     calls.fault.get_or_insert_with(block_fault);
                 }
                 for block in [&helper.template, &helper.inverse].into_iter().flatten() {
@@ -208,7 +211,7 @@ fn walk(template: &Template, built_in: bool, calls: &mut Calls, scope: Scope) {
 }
 
 fn block_fault() -> String {
-    "the block of a partial block (`{{#> name}}…{{/name}}`) holds a block, a partial or an inline partial; it may hold only text and {{values}}: Handlebars keeps it in memory whole".into()
+    "the block of a partial block (`{{#> name}}…{{/name}}`) holds a block other than `if`/`unless`, a partial or an inline partial; it may hold only text, {{values}} and `if`/`unless`: Handlebars keeps it in memory whole".into()
 }
 
 /// A partial's name when it is written out (`{{> name}}`, `{{> "name"}}`); `None` for an
@@ -271,6 +274,14 @@ mod tests {
         assert!(run(busy, &[]).unwrap_err().message.contains("only text"));
         let nested = "{{#> layout}}{{> other}}{{/layout}}";
         assert!(run(nested, &[]).is_err());
+        // A condition renders its text at most once: allowed, but not as a way in for a loop.
+        let conditions =
+            "{{#> layout}}{{#if a}}x{{else}}{{#unless b}}y{{/unless}}{{/if}}{{/layout}}";
+        assert_eq!(run(conditions, &[]), Ok(()));
+        let hidden = "{{#> layout}}{{#if a}}{{#each items}}{{this}}{{/each}}{{/if}}{{/layout}}";
+        assert!(run(hidden, &[]).unwrap_err().message.contains("only text"));
+        let hidden = "{{#> layout}}{{#unless a}}{{> other}}{{/unless}}{{/layout}}";
+        assert!(run(hidden, &[]).is_err());
         let built_in = Text {
             file: "t",
             text: busy,

@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webdriver import Session, WebDriverError  # noqa: E402
+from webdriver import ENTER, TAB, Session, WebDriverError  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -98,7 +98,8 @@ def form_state(s):
           const key = f.dataset.key;
           const inputs = [...f.querySelectorAll('[name]')];
           let value;
-          if (inputs[0].type === 'checkbox') value = inputs[0].checked;
+          if (inputs.length === 0) value = f.querySelector('.label strong').textContent;
+          else if (inputs[0].type === 'checkbox') value = inputs[0].checked;
           else if (inputs[0].type === 'radio') value = (inputs.find(i => i.checked) || {}).value;
           else value = inputs[0].value;
           return [key, !f.hidden, value];
@@ -110,6 +111,30 @@ def wait_preview(s, stack):
         "const st = document.getElementById('status');"
         "return st.classList.contains('good') && document.querySelectorAll('#tree .file').length > 0"
         f" && new URLSearchParams(location.search).get('stack') === {json.dumps(stack)};"))
+
+
+def assert_no_project(s, what):
+    """No command, share link, downloads or tree: the project part is cleared and inert."""
+    shown = s.script("""
+        const project = document.getElementById('project');
+        return {inert: project.inert,
+                command: document.getElementById('command').value,
+                share: document.getElementById('share').value,
+                files: document.querySelectorAll('#tree .file').length,
+                hrefs: ['download-zip', 'download-tgz'].map(id => document.getElementById(id).getAttribute('href')),
+                good: document.getElementById('status').classList.contains('good')};""")
+    assert shown == {"inert": True, "command": "", "share": "", "files": 0, "hrefs": [None, None],
+                     "good": False}, (what, "a project is shown", shown)
+
+
+def tab_stops(s, count=60):
+    """The ids (or tag names) focus visits, pressing Tab `count` times from the skip link."""
+    s.script("document.querySelector('.skip').focus();")
+    stops = []
+    for _ in range(count):
+        s.keys(TAB)
+        stops.append(s.script("const a = document.activeElement; return a.id || a.tagName;"))
+    return stops
 
 
 def set_control(s, option, value):
@@ -175,20 +200,30 @@ def check_stack(s, base, sprout, stack, screens, downloads, work):
             set_control(s, control, now)
             s.wait("the dependant back", lambda: dict((f[0], f[1]) for f in form_state(s))[dependant["key"]])
 
-    # A text answer typed into the page, and a refused one shown beside its field.
+    # A text answer typed into the page, and a refused one shown beside its field: no project is
+    # shown while it is refused, and the reason is said once.
     s.find("#opt-name").clear()
     s.find("#opt-name").send_keys("Bad Name!")
     s.wait("the name to be refused", lambda: s.find("#opt-name-error").displayed()
            and s.find("#opt-name").prop("ariaInvalid") == "true")
     refusal = s.find("#opt-name-error").text()
+    assert_no_project(s, key)
+    status = s.find("#status").text()
+    assert refusal not in status and "Project name" in status, (key, "said once", status, refusal)
     s.find("#opt-name").clear()
     s.find("#opt-name").send_keys("shop-api")
     s.wait("the preview after the name", lambda: "shop-api" in s.find("#command").prop("value"))
     wait_preview(s, key)
     print(f"  {key}: a bad name is refused in the page ({refusal[:60]}…)", flush=True)
 
-    # Answers off their defaults: the last value of the first choice, the first yes/no flipped.
+    # Answers off their defaults: the author (the page asks for it; the command carries it), the
+    # last value of the first choice, the first yes/no flipped.
     changed = []
+    if "author" in options:
+        s.find("#opt-author").clear()
+        s.find("#opt-author").send_keys("Ada O'Hara <ada@example.com>")
+        s.wait("the author in the command", lambda: "author=Ada O'Hara <ada@example.com>"
+               in shlex.split(s.find("#command").prop("value")))
     choice = next((o for o in show["options"] if o["type"] == "choice" and not o.get("condition")), None)
     if choice and choice["choices"][-1] != choice["default"]:
         set_control(s, choice, choice["choices"][-1])
@@ -242,6 +277,107 @@ def check_stack(s, base, sprout, stack, screens, downloads, work):
           f"{len(secret_bearing)} with fresh secrets)", flush=True)
 
 
+def check_link_problems(s, base, stacks):
+    """A share link's unknown stack, option or value opens with a visible error naming it."""
+    key = stacks[0]["key"]
+    show = api(base, f"/api/stacks/{key}")
+    choice = next(o for o in show["options"] if o["type"] == "choice")
+    link = (f"/?stack={key}&name=shop&set.{choice['key']}=not-a-choice"
+            f"&set.{choice['key'][:-1]}x=1&set.bogus=1")
+    s.get(base + link)
+    s.wait("the link's problems", lambda: s.find("#link-problems").displayed())
+    text = s.find("#link-problems").text()
+    for named in ("set.bogus", f"set.{choice['key']}=not-a-choice", f"set.{choice['key'][:-1]}x",
+                  f"did you mean set.{choice['key']}"):
+        assert named in text, (link, named, text)
+    s.wait("the refusal", lambda: "bad" in s.find("#status").prop("className"))
+    assert_no_project(s, link)
+    assert "set.bogus=1" in s.script("return location.search;"), "the link's answers stay in the URL"
+    s.find("#link-problems-drop").click()
+    wait_preview(s, key)
+    assert "bogus" not in s.script("return location.search;")
+    assert not s.find("#link-problems").displayed()
+    print(f"  {link}: every unknown option and value named, no project until they are dropped",
+          flush=True)
+
+    wrong = key[:-1]
+    s.get(base + f"/?stack={wrong}")
+    s.wait("the stack's problem", lambda: s.find("#stack-problem").displayed())
+    text = s.find("#stack-problem").text()
+    assert f"stack {wrong}," in text and f"did you mean {key}?" in text, text
+    assert_no_project(s, wrong)
+    print(f"  /?stack={wrong}: {text}", flush=True)
+
+
+def check_keyboard(s, base, key, downloads):
+    """Keyboard only: the refused page's tab stops skip the project; the good one reaches the
+    downloads, and Enter on one downloads the project."""
+    s.get(base + f"/?stack={key}&name=Bad%20Name")
+    s.wait("the refusal", lambda: s.find("#opt-name-error").displayed())
+    stops = tab_stops(s)
+    project = {"download-zip", "download-tgz", "command", "copy-command", "share", "copy-share",
+               "copy-file", "viewer"}
+    assert not project & set(stops), ("refused, yet focus reaches", project & set(stops))
+    assert "opt-name" in stops, stops
+    s.get(base + f"/?stack={key}&name=keyboard-app")
+    wait_preview(s, key)
+    stops = tab_stops(s)
+    assert "download-zip" in stops and "download-tgz" in stops, stops
+    s.script("document.querySelector('.skip').focus();")
+    for _ in range(stops.index("download-zip") + 1):
+        s.keys(TAB)
+    assert s.script("return document.activeElement.id;") == "download-zip"
+    for leftover in downloads.iterdir():
+        leftover.unlink()
+    s.keys(ENTER)
+    s.wait("the download by keyboard", lambda: (downloads / "keyboard-app.zip").exists(), timeout=30)
+    assert s.script("return location.pathname + location.hash;") == "/", "Enter left the page"
+    print(f"  keyboard: {len(stops)} tab stops; the refused project has none; Enter downloads",
+          flush=True)
+
+
+def check_polish(s, base, key, downloads):
+    """Help text's backticks render as code; the viewer wraps, highlights and copies; the theme
+    toggle overrides the system's scheme and is remembered."""
+    s.get(base + f"/?stack={key}&name=polish-app")
+    wait_preview(s, key)
+    helps = s.script("return [...document.querySelectorAll('.help')].map(h => [h.textContent, h.querySelectorAll('code').length]);")
+    assert not any("`" in text for text, _ in helps), helps
+    assert any(codes for _, codes in helps), ("no help text shows code", helps)
+
+    preview = api(base, f"/api/projects/preview?stack={key}&name=polish-app")
+    texts = [f for f in preview["files"] if f["text"]]
+    longest = max(texts, key=lambda f: max(len(line) for line in f["text"].splitlines() or [""]))
+    s.find(f'#tree .file[data-path="{longest["path"]}"]').click()
+    s.wait("the longest file", lambda: s.find("#viewer-heading").text() == longest["path"])
+    fits = s.script("const v = document.getElementById('viewer'); return [v.scrollWidth, v.clientWidth];")
+    assert fits[0] <= fits[1] + 1, ("the viewer scrolls sideways", longest["path"], fits)
+
+    code = next(f for f in texts if f["path"].rsplit(".", 1)[-1] in ("py", "js", "ts", "rb", "java"))
+    s.find(f'#tree .file[data-path="{code["path"]}"]').click()
+    s.wait("the code file", lambda: s.find("#viewer-heading").text() == code["path"])
+    kinds = s.script("return [...new Set([...document.querySelectorAll('#viewer span')].map(e => e.className))];")
+    assert {"tok-keyword", "tok-string"} <= set(kinds), (code["path"], kinds)
+    assert s.script("return document.getElementById('viewer').textContent;") == code["text"]
+    s.script("window.copied = null; navigator.clipboard.writeText = async (t) => { window.copied = t; };")
+    s.find("#copy-file").click()
+    s.wait("the file copied", lambda: s.script("return window.copied;") == code["text"])
+    print(f"  viewer: {longest['path']} wraps, {code['path']} has {sorted(kinds)}, copy gives its text",
+          flush=True)
+
+    body = "return getComputedStyle(document.body).backgroundColor;"
+    light = s.script(body)
+    s.find('#theme option[value="dark"]').click()
+    s.wait("the dark theme", lambda: s.script(body) != light)
+    dark = s.script(body)
+    s.get(base + f"/?stack={key}&name=polish-app")
+    wait_preview(s, key)
+    assert s.script(body) == dark and s.find("#theme").prop("value") == "dark", "the theme is remembered"
+    s.find('#theme option[value="auto"]').click()
+    s.wait("the system's theme", lambda: s.script(body) == light)
+    print(f"  theme: {light} / {dark}, remembered on reload", flush=True)
+
+
 # No embedded stack has an option with a condition today; the page's own code is checked with a
 # manifest that has two (a choice and a yes/no one controls them), in the real browser.
 SYNTHETIC = [
@@ -256,6 +392,8 @@ SYNTHETIC = [
      "default": "ghcr.io", "max_len": 100, "multiline": False,
      "when": "docker is yes and database is sqlite or postgres",
      "condition": {"docker": [True], "database": ["sqlite", "postgres"]}},
+    {"key": "region", "type": "choice", "prompt": "Region", "help": "The only one there is",
+     "choices": ["eu-west"], "default": "eu-west"},
 ]
 
 
@@ -282,6 +420,11 @@ def check_conditions(s, base):
         for key, visible in expected.items():
             assert s.find(f'.field[data-key="{key}"]').displayed() == visible, (changes, key)
     print("  options appear and disappear as their conditions hold (6 steps)", flush=True)
+    region = s.find('.field[data-key="region"]')
+    assert not s.find_all('.field[data-key="region"] [name]'), "a one-choice option got a control"
+    assert "eu-west" in region.text(), region.text()
+    assert s.script("return answers().find(a => a.option.key === 'region').value;") == "eu-west"
+    print("  a one-choice option is shown, with no control", flush=True)
 
 
 def main():
@@ -326,11 +469,28 @@ def main():
                 failed.append(stack["key"])
                 session.screenshot(screens / f"{stack['key']}-failed.png")
                 print(f"  FAILED: {error!r}", flush=True)
-        # The page on a phone.
+        for name, check in [("share links", lambda: check_link_problems(session, base, stacks)),
+                            ("keyboard", lambda: check_keyboard(session, base, stacks[0]["key"], downloads)),
+                            ("polish", lambda: check_polish(session, base, stacks[0]["key"], downloads))]:
+            print(name, flush=True)
+            try:
+                check()
+            except (AssertionError, WebDriverError, StopIteration, ValueError) as error:
+                failed.append(name)
+                session.screenshot(screens / f"{name.replace(' ', '-')}-failed.png")
+                print(f"  FAILED: {error!r}", flush=True)
+        # The page on a phone: the downloads are on the first screen.
         session.window_size(390, 844)
         session.get(base + f"/?stack={stacks[0]['key']}&name=phone-app")
         wait_preview(session, stacks[0]["key"])
         session.screenshot(screens / "phone.png")
+        reach = session.script("""
+            const a = document.getElementById('download-zip').getBoundingClientRect();
+            const top = document.elementFromPoint(a.left + a.width / 2, a.top + a.height / 2);
+            return [a.top >= 0 && a.bottom <= innerHeight, top && top.id];""")
+        print(f"phone: Download .zip on the first screen: {reach}", flush=True)
+        if reach != [True, "download-zip"]:
+            failed.append("phone")
         session.script("document.getElementById('options-heading').scrollIntoView();")
         session.screenshot(screens / "phone-form.png")
         session.window_size(1280, 1000)

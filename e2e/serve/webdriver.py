@@ -7,6 +7,8 @@ import urllib.error
 import urllib.request
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+TAB = "\ue004"
+ENTER = "\ue007"
 
 
 class WebDriverError(Exception):
@@ -61,6 +63,13 @@ class Session:
                 last = error
             time.sleep(0.1)
         raise WebDriverError(f"timed out waiting for {what} (last: {last!r})")
+
+    def keys(self, *keys):
+        """Press and release each key in turn (WebDriver key codes such as TAB and ENTER above)."""
+        actions = []
+        for key in keys:
+            actions += [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]
+        self.call("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
 
     def window_size(self, width, height):
         self.call("POST", "/window/rect", {"width": width, "height": height})

@@ -8,6 +8,15 @@ use crate::git::Git;
 /// Clone `url` into the empty folder `dir` at `reference` (a tag, branch or commit; the default
 /// branch when `None`) and return the commit checked out, or why it failed.
 pub fn clone(url: &str, reference: Option<&str>, dir: &Path) -> Result<String, String> {
+    // git would read a reference or URL that starts with `-` as an option.
+    if let Some(option) = reference.filter(|r| r.starts_with('-')) {
+        return Err(format!(
+            "`#{option}` is not a tag, branch or commit: it starts with `-`"
+        ));
+    }
+    if url.starts_with('-') {
+        return Err(format!("`{url}` is not a git URL: it starts with `-`"));
+    }
     let target = dir.to_string_lossy();
     match reference {
         None => {
@@ -96,4 +105,26 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
         .map(String::from)
         .unwrap_or_else(|| output.status.to_string());
     Err(format!("`git {}` failed: {line}", args[0]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reference or URL that git would take for an option is refused before git runs: the
+    /// folder stays empty and no command named in it runs.
+    #[test]
+    fn a_reference_or_url_that_reads_as_an_option_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pwned = tmp.path().join("pwned");
+        let option = format!("--upload-pack=touch {}", pwned.display());
+        let into = tmp.path().join("clone");
+        std::fs::create_dir(&into).unwrap();
+        let by_reference = clone("https://example.invalid/t.git", Some(&option), &into);
+        assert!(by_reference.unwrap_err().contains("starts with `-`"));
+        let by_url = clone(&option, None, &into);
+        assert!(by_url.unwrap_err().contains("starts with `-`"));
+        assert!(!pwned.exists());
+        assert_eq!(std::fs::read_dir(&into).unwrap().count(), 0);
+    }
 }

@@ -17,7 +17,7 @@ pub fn run(command: TemplateCommand, out: &Output) -> Result<Exit> {
             let printed = if json {
                 out.json(&report)
             } else {
-                out.result(&report.text())
+                out.result(&crate::text::shown_lines(&report.text()))
             };
             printed.map_err(Error::printing)?;
             Ok(if report.ok {

@@ -13,23 +13,45 @@ use crate::output::Output;
 use crate::record::{self, Record};
 use crate::source::Source;
 use crate::trust;
+use crate::writer::update::Recovered;
 use crate::{signals, support, verify, writer};
 
 use super::{Fate, Preview, base, diff, prepare, write};
 
-/// The project's lock, held for the whole run, once what a killed update left is rolled back.
-/// `None` when `dir` is no folder (reading its record then says so).
-fn locked(dir: &std::path::Path) -> Result<Option<std::fs::File>> {
+/// The project's lock, held for the whole run, once what a killed update left is rolled back
+/// (which the run says). `None` when `dir` is no folder (reading its record then says so).
+fn locked(dir: &std::path::Path, out: &Output) -> Result<Option<std::fs::File>> {
     if !dir.is_dir() {
         return Ok(None);
     }
-    let lock = writer::update::lock(dir, &signals::CANCEL)?;
-    writer::update::recover(dir);
+    let waiting = || {
+        out.note(&format!(
+            "waiting for another sprout run on {} to finish (Ctrl-C stops waiting)",
+            crate::text::shown(&dir.display().to_string())
+        ));
+    };
+    let lock = writer::update::lock(dir, &signals::CANCEL, &waiting)?;
+    for found in writer::update::recover(dir) {
+        out.note(match found {
+            Recovered::RolledBack => {
+                "an earlier update or add of this project was stopped before it was complete: \
+                 it is rolled back, the project is as it was before it"
+            }
+            Recovered::Completed => {
+                "an earlier update or add of this project was stopped once it was complete: \
+                 the project is the updated one, and its leftover folder is removed"
+            }
+            Recovered::Leftover => {
+                "an earlier update or add of this project was stopped: the folder it left, \
+                 which held nothing to undo, is removed"
+            }
+        });
+    }
     Ok(Some(lock))
 }
 
 pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
-    let _lock = locked(&args.dir)?;
+    let _lock = locked(&args.dir, out)?;
     let set = args
         .set
         .iter()
@@ -44,7 +66,7 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
-    let _lock = locked(&args.dir)?;
+    let _lock = locked(&args.dir, out)?;
     let record = Record::read(&args.dir)?;
     let catalog = catalog(
         &args.dir,
@@ -213,7 +235,13 @@ fn text(preview: &Preview, dry_run: bool) -> String {
         if let Some(before) = preview.answers.before.get(key)
             && before != after
         {
-            out.push_str(&format!("  answer {key}: {before} → {after}\n"));
+            // The record's values, as JSON shows them, direction marks escaped too.
+            let (before, after) = (before.to_string(), after.to_string());
+            out.push_str(&format!(
+                "  answer {key}: {} → {}\n",
+                crate::text::shown(&before),
+                crate::text::shown(&after)
+            ));
         }
     }
     let notable: Vec<_> = preview.notable().collect();
@@ -267,7 +295,7 @@ pub fn check(
     json: bool,
     out: &Output,
 ) -> Result<Exit> {
-    let _lock = locked(dir)?;
+    let _lock = locked(dir, out)?;
     let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
     let current = exit == Exit::Success;
     // The table holds the built-in stacks' lines: a project of a template from elsewhere is on
@@ -319,7 +347,7 @@ fn support_text(lines: &[support::Standing]) -> String {
 }
 
 pub fn verify(args: VerifyArgs, out: &Output) -> Result<Exit> {
-    let _lock = locked(&args.dir)?;
+    let _lock = locked(&args.dir, out)?;
     let catalog = catalog(&args.dir, args.source.template.as_deref(), Pin::Recorded)?;
     let options = verify_options(args.timeout, args.exec);
     let trusted = args.source.trust;

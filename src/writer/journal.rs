@@ -14,7 +14,7 @@ use super::place;
 use crate::error::{Error, Result};
 use crate::git::blob_id;
 
-const FILE_NAME: &str = "journal";
+pub(super) const FILE_NAME: &str = "journal";
 
 pub struct Journal {
     file: File,

@@ -103,8 +103,70 @@ impl Stage {
     }
 
     pub fn remove(&self) {
-        let _ = fs::remove_dir_all(&self.dir);
+        remove_marked(&self.dir, &[super::journal::FILE_NAME], &[]);
     }
+}
+
+/// Remove the marked folder `dir` one step at a time (see [`removal_steps`]): the files named
+/// `first` (a journal: once it is gone, nothing is undone), then what it holds, the files named
+/// `last` (a commit mark), its mark, and the folder, so a kill part way leaves it marked (for
+/// the next run) or empty, never an unmarked folder that holds anything.
+pub fn remove_marked(dir: &Path, first: &[&str], last: &[&str]) {
+    for (path, is_dir) in removal_steps(dir, first, last) {
+        let _ = if is_dir {
+            fs::remove_dir(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+    }
+}
+
+/// The removals that take the marked folder `dir` away, in order, each a path and whether it
+/// is a folder: a kill between any two leaves the folder marked, or empty.
+pub fn removal_steps(dir: &Path, first: &[&str], last: &[&str]) -> Vec<(PathBuf, bool)> {
+    let files = |names: &[&str]| -> Vec<(PathBuf, bool)> {
+        names
+            .iter()
+            .map(|name| dir.join(name))
+            .filter(|path| fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
+            .map(|path| (path, false))
+            .collect()
+    };
+    let mut steps = files(first);
+    let last = files(last);
+    let owner = dir.join(OWNER);
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let named = |(step, _): &(PathBuf, bool)| *step == path;
+            if path == owner || steps.iter().any(named) || last.iter().any(named) {
+                continue;
+            }
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&path, &mut steps);
+            } else {
+                steps.push((path, false));
+            }
+        }
+    }
+    steps.extend(last);
+    steps.push((owner, false));
+    steps.push((dir.to_path_buf(), true));
+    steps
+}
+
+/// Everything below `dir`, then `dir`: what is in a folder before the folder.
+fn walk(dir: &Path, steps: &mut Vec<(PathBuf, bool)>) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&entry.path(), steps);
+            } else {
+                steps.push((entry.path(), false));
+            }
+        }
+    }
+    steps.push((dir.to_path_buf(), true));
 }
 
 /// Stages named `prefix…` directly in `dir` and marked as sprout's, left by killed runs: `undo`
@@ -120,7 +182,7 @@ pub fn remove_stale(dir: &Path, prefix: &str, mut undo: impl FnMut(&Path)) {
             .is_some_and(|n| n.starts_with(prefix));
         if is_stage && entry.file_type().is_ok_and(|t| t.is_dir()) && is_ours(&entry.path()) {
             undo(&entry.path());
-            let _ = fs::remove_dir_all(entry.path());
+            remove_marked(&entry.path(), &[super::journal::FILE_NAME], &[]);
         }
     }
 }

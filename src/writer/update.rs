@@ -72,17 +72,32 @@ fn check_no_symlink(dir: &Path, relative: &str) -> Result<()> {
     crate::paths::no_link_on_the_way(dir, relative).map_err(|path| Error::SymlinkInTarget { path })
 }
 
-/// Wait for the project's lock (another sprout updating it finishes first); an interrupt while
-/// waiting cancels. Held until the returned file is dropped.
-pub fn lock(project: &Path, cancel: &AtomicBool) -> Result<File> {
-    super::lock::acquire(project, cancel)
+/// Wait for the project's lock (another sprout updating it finishes first), calling `waiting`
+/// once if it has to wait; an interrupt while waiting cancels. Held until the returned file is
+/// dropped.
+pub fn lock(project: &Path, cancel: &AtomicBool, waiting: &dyn Fn()) -> Result<File> {
+    super::lock::acquire_saying(project, cancel, waiting)
+}
+
+/// What became of an update a kill interrupted, found by [`recover`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovered {
+    /// It had not finished: the project is as it was before it.
+    RolledBack,
+    /// It had finished writing: only its folder was left, now removed.
+    Completed,
+    /// Its folder held nothing to undo (it was stopped before it touched the project, or
+    /// while its folder was being removed): removed.
+    Leftover,
 }
 
 /// Undo what killed updates left in `project` (call it holding the lock): each transaction
-/// folder marked as sprout's is rolled back, or only removed once it was committed.
-pub fn recover(project: &Path) {
+/// folder marked as sprout's is rolled back, or only removed once it was committed. What each
+/// one was, for the run to say.
+pub fn recover(project: &Path) -> Vec<Recovered> {
+    let mut found = Vec::new();
     let Ok(entries) = fs::read_dir(project) else {
-        return;
+        return found;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
@@ -90,10 +105,19 @@ pub fn recover(project: &Path) {
             && entry.file_type().is_ok_and(|t| t.is_dir())
             && stage::is_ours(&entry.path());
         if ours {
-            roll_back(&entry.path(), project);
-            let _ = fs::remove_dir_all(entry.path());
+            let tx = entry.path();
+            found.push(if tx.join(COMMITTED).exists() {
+                Recovered::Completed
+            } else if tx.join(JOURNAL).exists() {
+                roll_back(&tx, project);
+                Recovered::RolledBack
+            } else {
+                Recovered::Leftover
+            });
+            stage::remove_marked(&entry.path(), &[JOURNAL], &[COMMITTED]);
         }
     }
+    found
 }
 
 /// One change as the journal holds it.
@@ -261,7 +285,9 @@ pub fn apply(project: &Path, changes: &[Change], cancel: &AtomicBool) -> Result<
     if result.is_err() {
         roll_back(&tx, project);
     }
-    let _ = fs::remove_dir_all(&tx);
+    // The journal goes first (from then on nothing of the transaction is undone), the commit
+    // mark last (until then, the next run knows the transaction was complete).
+    stage::remove_marked(&tx, &[JOURNAL], &[COMMITTED]);
     result
 }
 
@@ -282,7 +308,11 @@ fn stage_all(project: &Path, tx: &Path, changes: &[Change]) -> Result<Vec<(usize
         match change {
             Change::Write { path, bytes, mode } => {
                 let staged = tx.join("new").join(i.to_string());
-                fs::write(&staged, bytes).map_err(failed(&target))?;
+                // On the disk before it can be moved in: after a power cut, a file the journal
+                // names is whole (or was never moved).
+                File::create(&staged)
+                    .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+                    .map_err(failed(&target))?;
                 let mode = match fs::metadata(&target) {
                     Ok(meta) => permissions_mode(&meta).unwrap_or(*mode),
                     Err(_) => *mode,
@@ -329,19 +359,21 @@ fn stage_all(project: &Path, tx: &Path, changes: &[Change]) -> Result<Vec<(usize
     File::create(&written)
         .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
         .and_then(|()| fs::rename(&written, tx.join(JOURNAL)))
+        .and_then(|()| sync_folder(tx))
         .map_err(failed(project))?;
     Ok(all)
 }
 
 /// Put the project back as it was before the transaction in `tx`, as far as its journal says
 /// anything was moved: each new file still as sprout wrote it is removed, each original moved
-/// back, each folder the update made removed if empty. Nothing when it was committed.
+/// back, each folder the update made removed if empty. Nothing when it was committed, or when
+/// its journal is gone (not yet written, or removed once the transaction was over).
 fn roll_back(tx: &Path, project: &Path) {
     if tx.join(COMMITTED).exists() {
         return;
     }
     let Ok(bytes) = fs::read(tx.join(JOURNAL)) else {
-        // No journal: nothing in the project was touched yet.
+        // No journal: nothing in the project was touched yet, or the transaction was over.
         return;
     };
     let entries = Entry::parse(&String::from_utf8_lossy(&bytes));
@@ -367,6 +399,17 @@ fn roll_back(tx: &Path, project: &Path) {
             let _ = fs::rename(&old, &target);
         }
     }
+}
+
+/// Make the entries of the folder `dir` (a rename into it) durable.
+#[cfg(unix)]
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -554,12 +597,87 @@ mod tests {
                     rename(&tx.join("new").join(i.to_string()), &target);
                 }
             }
-            recover(tmp.path());
+            assert_eq!(recover(tmp.path()), [Recovered::RolledBack]);
             assert_eq!(
                 snapshot(tmp.path()),
                 old,
                 "killed after {renames} rename(s)"
             );
+        }
+    }
+
+    /// The state a transaction leaves once it is written (or rolled back) and only its folder
+    /// is left to remove: the project, and the transaction folder.
+    fn finished(dir: &Path, committed: bool) -> std::path::PathBuf {
+        old_project(dir);
+        let tx = dir.join(format!("{PREFIX}{}", u32::MAX - 1));
+        fs::create_dir(&tx).unwrap();
+        stage::mark(&tx).unwrap();
+        let entries = stage_all(dir, &tx, &changes()).unwrap();
+        for (i, entry) in &entries {
+            let target = dir.join(entry.path());
+            if let Entry::Folder { .. } = entry {
+                fs::create_dir(&target).unwrap();
+                continue;
+            }
+            if target.exists() {
+                fs::rename(&target, tx.join("old").join(i.to_string())).unwrap();
+            }
+            if let Entry::Write { .. } = entry {
+                fs::rename(tx.join("new").join(i.to_string()), &target).unwrap();
+            }
+        }
+        if committed {
+            File::create(tx.join(COMMITTED)).unwrap();
+        } else {
+            roll_back(&tx, dir);
+        }
+        tx
+    }
+
+    /// A kill at any step of removing a finished transaction's folder: the next run's recovery
+    /// keeps the transaction's outcome (the new project once committed, else the old one), and
+    /// what is left of the folder is nothing, or an empty folder.
+    #[test]
+    fn a_kill_while_a_finished_transaction_is_removed_keeps_its_outcome() {
+        for committed in [true, false] {
+            let reference = tempfile::tempdir().unwrap();
+            let tx = finished(reference.path(), committed);
+            fs::remove_dir_all(&tx).unwrap();
+            let outcome = snapshot(reference.path());
+            let probe = tempfile::tempdir().unwrap();
+            let tx = finished(probe.path(), committed);
+            let steps = stage::removal_steps(&tx, &[JOURNAL], &[COMMITTED]).len();
+            for done in 0..=steps {
+                let tmp = tempfile::tempdir().unwrap();
+                let tx = finished(tmp.path(), committed);
+                for (path, is_dir) in stage::removal_steps(&tx, &[JOURNAL], &[COMMITTED])
+                    .into_iter()
+                    .take(done)
+                {
+                    if is_dir {
+                        fs::remove_dir(&path).unwrap();
+                    } else {
+                        fs::remove_file(&path).unwrap();
+                    }
+                }
+                let found = recover(tmp.path());
+                let said = format!("committed {committed}, killed after {done} of {steps} steps");
+                // The journal goes first; the last three are the commit mark (if any), the
+                // owner mark, then the empty folder, which is no longer sprout's to remove.
+                let expected = match (committed, done) {
+                    (_, d) if d >= steps - 1 => vec![],
+                    (true, d) if d < steps - 2 => vec![Recovered::Completed],
+                    (false, 0) => vec![Recovered::RolledBack],
+                    _ => vec![Recovered::Leftover],
+                };
+                assert_eq!(found, expected, "{said}");
+                if tx.exists() {
+                    assert_eq!(names(&tx), Vec::<String>::new(), "{said}");
+                    fs::remove_dir(&tx).unwrap();
+                }
+                assert_eq!(snapshot(tmp.path()), outcome, "{said}");
+            }
         }
     }
 
@@ -576,7 +694,7 @@ mod tests {
         fs::write(tx.join("old/0"), "v1").unwrap();
         fs::write(tx.join(JOURNAL), "W 0 x keep.txt\0").unwrap();
         fs::write(tx.join(COMMITTED), "").unwrap();
-        recover(tmp.path());
+        assert_eq!(recover(tmp.path()), [Recovered::Completed]);
         assert_eq!(snapshot(tmp.path()), new);
     }
 

@@ -347,6 +347,9 @@ fn a_template_that_would_render_gigabytes_stops_at_the_cap() {
 
 #[test]
 fn partial_blocks_and_partial_names_that_could_escape_the_checks_are_faults() {
-    refused_everywhere("block-bomb", "it may hold only text and {{values}}");
+    refused_everywhere(
+        "block-bomb",
+        "it may hold only text, {{values}} and `if`/`unless`",
+    );
     refused_everywhere("dynamic-partial", "a partial is named by an expression");
 }

@@ -174,6 +174,10 @@ fn a_signal_or_a_kill_at_any_rename_of_add_leaves_the_old_or_the_new_project() {
                     "{said}: check {}",
                     stderr(&checked)
                 );
+                // It says what it found: after a kill, the interrupted run; else nothing.
+                let noted = stderr(&checked)
+                    .contains("note: an earlier update or add of this project was stopped");
+                assert_eq!(noted, signal == "KILL", "{said}: {}", stderr(&checked));
                 let now = snapshot(&dir);
                 assert!(
                     now == old || now == new,
@@ -219,6 +223,37 @@ fn concurrent_adds_take_turns_and_the_record_says_what_is_there() {
     assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
     assert_eq!(sprout_entries(&dir), Vec::<String>::new());
     assert!(!git(&dir, &["status", "--porcelain"]).contains(".sprout-"));
+}
+
+#[test]
+fn a_run_that_must_wait_for_the_projects_lock_says_so_then_goes_on() {
+    use std::io::{BufRead, BufReader};
+    let s = Scratch::new();
+    let dir = project(&s, "svc");
+    // Another run holds the project's lock.
+    let held = fs::File::open(&dir).unwrap();
+    held.lock().unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("sprout"))
+        .args(["check", dir.to_str().unwrap()])
+        .envs(isolated_env(&s))
+        .env_remove("SPROUT_TEMPLATES")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with("note: waiting for another sprout run on ")
+            && first.ends_with("to finish (Ctrl-C stops waiting)"),
+        "{first}"
+    );
+    // Still waiting: nothing else said, and not ended.
+    assert!(child.try_wait().unwrap().is_none());
+    held.unlock().unwrap();
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert_eq!(rest, Vec::<String>::new());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }
 
 /// Processes whose working folder is inside `dir` (a git sprout started and left running).

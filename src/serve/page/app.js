@@ -1,6 +1,9 @@
 // sprout serve: the page. Builds the form from GET /api/stacks/{key}, hides options whose
 // `condition` does not hold (as the terminal skips them), asks /api/projects/preview for the file
 // tree, the command and the server's verdict on every answer, and keeps the answers in the URL.
+// While any answer is refused (by the server, or a share link's answer the form cannot hold) the
+// project part of the page (command, share link, downloads, tree) is cleared and inert: the page
+// never shows a project the form does not describe.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -15,7 +18,7 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 
-const state = { picked: null, stack: null, options: [], files: [], selected: null, seq: 0, timer: 0 };
+const state = { picked: null, stack: null, options: [], files: [], selected: null, seq: 0, timer: 0, linkProblems: [] };
 const initial = new URLSearchParams(location.search);
 
 async function getJson(url) {
@@ -50,21 +53,89 @@ async function loadStacks() {
   if (wanted && body.some((s) => s.key === wanted)) {
     $(`stack-${wanted}`).checked = true;
     await chooseStack(wanted, initial);
+  } else if (wanted !== null) {
+    const near = closest(wanted, body.map((s) => s.key));
+    const problem = $("stack-problem");
+    problem.replaceChildren(...markdown(wanted === ""
+      ? "The link names no stack (`stack=` is empty): pick one above."
+      : `The link asks for stack \`${wanted}\`, which this server does not offer${near ? ` (did you mean \`${near}\`?)` : ""}: pick one above.`));
+    problem.hidden = false;
   }
+}
+
+// The known word nearest to `word` (at most a third of it changed), for "did you mean".
+function closest(word, known) {
+  const distance = (a, b) => {
+    let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) {
+        next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+      row = next;
+    }
+    return row[b.length];
+  };
+  let best = null;
+  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  for (const candidate of known) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+// Help texts use Markdown's backticks for code: `text` becomes <code>text</code>, the rest text.
+function markdown(text) {
+  return String(text).split("`").map((part, i) => (i % 2 ? el("code", { text: part }) : document.createTextNode(part)));
 }
 
 async function chooseStack(key, answers) {
   state.picked = key;
+  $("stack-problem").hidden = true;
   const { ok, body } = await getJson(`/api/stacks/${encodeURIComponent(key)}`);
   if (state.picked !== key) return;
   if (!ok) {
     showStatus(body);
+    showProject(null);
     return;
   }
   state.stack = body;
   state.options = body.options;
+  showLinkProblems(answers === initial ? linkProblems(initial, body) : []);
   buildForm(answers);
   refresh();
+}
+
+// What a share link asks for that the form cannot hold: parameters it does not know, options the
+// stack does not have, values that are not among an option's choices. Each is shown by name.
+function linkProblems(params, stack) {
+  const options = new Map(stack.options.map((o) => [o.key, o]));
+  const problems = [];
+  for (const [param, value] of params) {
+    if (param === "stack" || param === "name") continue;
+    const key = param.startsWith("set.") ? param.slice(4) : null;
+    const option = key && key !== "name" ? options.get(key) : null;
+    if (!option) {
+      const near = closest(key ?? param, [...options.keys()].filter((k) => k !== "name"));
+      problems.push(`\`${param}\`: ${key ? `${stack.title} has no option \`${key}\`` : "not a parameter of this page"}${near ? ` (did you mean \`set.${near}\`?)` : ""}`);
+    } else if (option.type === "choice" && !option.choices.some((c) => c.toLowerCase() === value.toLowerCase())) {
+      problems.push(`\`${param}=${value}\`: not a choice of ${option.prompt} (${option.choices.map((c) => `\`${c}\``).join(", ")})`);
+    } else if (option.type === "bool" && !/^(true|false|yes|no|y|n|on|off|1|0)$/i.test(value)) {
+      problems.push(`\`${param}=${value}\`: ${option.prompt} takes \`yes\` or \`no\``);
+    }
+  }
+  return problems;
+}
+
+function showLinkProblems(problems) {
+  state.linkProblems = problems;
+  const box = $("link-problems");
+  box.hidden = problems.length === 0;
+  $("link-problems-text").textContent = problems.length === 1
+    ? "The link you opened asks for an answer this form cannot hold; the form shows its default instead:"
+    : "The link you opened asks for answers this form cannot hold; the form shows their defaults instead:";
+  $("link-problems-list").replaceChildren(...problems.map((p) => el("li", {}, ...markdown(p))));
 }
 
 // ---- the form -----------------------------------------------------------------------------
@@ -84,14 +155,20 @@ function buildForm(answers) {
 
 function field(option, given) {
   const id = `opt-${option.key}`;
-  const help = el("p", { class: "help", id: `${id}-help`, text: option.help });
+  const help = el("p", { class: "help", id: `${id}-help` }, ...markdown(option.help));
   const error = el("p", { class: "error", id: `${id}-error`, hidden: true });
   const described = `${id}-help ${id}-error`;
   const wrap = el("div", { class: `field field-${option.type}`, "data-key": option.key });
-  const value = given ?? (option.default === null ? "" : option.default);
+  const fallback = option.default === null ? "" : option.default;
+  const fits = option.type !== "choice" || given == null || option.choices.some((c) => c.toLowerCase() === given.toLowerCase());
+  const value = fits ? given ?? fallback : fallback;
 
-  if (option.type === "bool") {
-    const on = given != null ? /^(true|yes|y|on|1)$/i.test(given) : option.default === true;
+  if (option.type === "choice" && option.choices.length === 1) {
+    // Nothing to choose: the answer is shown, not offered as a control.
+    wrap.append(el("p", { class: "label", id }, `${option.prompt}: `, el("strong", { text: option.choices[0] })), help);
+  } else if (option.type === "bool") {
+    const known = given != null && /^(true|false|yes|no|y|n|on|off|1|0)$/i.test(given);
+    const on = known ? /^(true|yes|y|on|1)$/i.test(given) : option.default === true;
     const input = el("input", { type: "checkbox", role: "switch", id, name: option.key, "aria-describedby": described, checked: on });
     wrap.append(el("label", { class: "switch", for: id }, input, el("span", { class: "track", "aria-hidden": "true" }), el("span", { text: option.prompt })), help, error);
   } else if (option.type === "choice" && option.choices.length <= 4) {
@@ -115,7 +192,7 @@ function field(option, given) {
     const attrs = { id, name: option.key, maxlength: option.max_len, "aria-describedby": described, spellcheck: "false", autocomplete: "off", required: option.key === "name" };
     const input = option.multiline ? el("textarea", { ...attrs, rows: 3 }) : el("input", { ...attrs, type: "text" });
     input.value = value === "" && option.key === "name" && given == null ? "my-service" : value;
-    if (option.rule) help.textContent = `${option.help}. Allowed: ${option.rule}`;
+    if (option.rule) help.replaceChildren(...markdown(`${option.help}. Allowed: ${option.rule}`));
     wrap.append(el("label", { for: id, text: option.prompt }), input, help, error);
   }
   if (option.when) wrap.append(el("p", { class: "when", text: `Shown when ${option.when}` }));
@@ -124,6 +201,7 @@ function field(option, given) {
 
 function rawValue(option) {
   const form = $("options");
+  if (option.type === "choice" && option.choices.length === 1) return option.choices[0];
   if (option.type === "bool") return form.elements[option.key].checked;
   if (option.type === "choice" && option.choices.length <= 4) {
     const checked = form.querySelector(`input[name="${option.key}"]:checked`);
@@ -181,21 +259,33 @@ async function refresh() {
   applyConditions();
   const params = query();
   const search = `?${params}`;
-  history.replaceState(null, "", search);
-  $("share").value = location.href;
+  // The link's own answers stay in the address bar until they are dropped.
+  if (state.linkProblems.length === 0) history.replaceState(null, "", search);
   const seq = ++state.seq;
   const { ok, body } = await getJson(`/api/projects/preview${search}`);
   if (seq !== state.seq) return;
   clearErrors();
-  if (!ok) {
+  if (state.linkProblems.length > 0) {
+    showStatus({ detail: "the link's answers listed under Options are not in the form" });
+    showProject(null);
+  } else if (!ok) {
     showStatus(body);
-    setDownloads(null);
-    return;
+    showProject(null);
+  } else {
+    showStatus(null, body);
+    showProject(params, body);
   }
-  showStatus(null, body);
-  $("command").value = body.command;
+}
+
+// The project part of the page: filled from a preview, or cleared and inert while refused.
+function showProject(params, preview) {
+  const project = $("project");
+  project.inert = !params;
+  project.classList.toggle("refused", !params);
+  $("command").value = params ? preview.command : "";
+  $("share").value = params ? location.href : "";
   setDownloads(params);
-  showTree(body.files);
+  showTree(params ? preview.files : []);
 }
 
 function clearErrors() {
@@ -212,15 +302,26 @@ function showStatus(problem, preview) {
   status.className = "status";
   if (problem) {
     const text = problem.hint ? `${problem.detail} — ${problem.hint}` : problem.detail;
-    const target = problem.key && document.querySelector(`.field[data-key="${problem.key}"] .error`);
-    if (target) {
-      target.textContent = text;
-      target.hidden = false;
-      const input = document.querySelector(`.field[data-key="${problem.key}"] [name]`);
-      if (input) input.setAttribute("aria-invalid", "true");
-    }
+    const wrap = problem.key && document.querySelector(`.field[data-key="${problem.key}"]:not([hidden])`);
+    const target = wrap && wrap.querySelector(".error");
     status.classList.add("bad");
-    status.append(el("strong", { text: "Cannot generate: " }), document.createTextNode(text));
+    status.append(el("strong", { text: "No project: " }));
+    if (target) {
+      // The reason is said once, beside its field; the status names the field and leads to it.
+      target.replaceChildren(...markdown(text));
+      target.hidden = false;
+      const input = wrap.querySelector("[name]");
+      if (input) input.setAttribute("aria-invalid", "true");
+      const option = state.options.find((o) => o.key === problem.key);
+      const go = el("a", { href: `#opt-${problem.key}`, text: option ? option.prompt : problem.key });
+      go.addEventListener("click", (e) => {
+        e.preventDefault();
+        if (input) input.focus();
+      });
+      status.append(document.createTextNode("the answer to "), go, document.createTextNode(" is refused (see the form)."));
+    } else {
+      status.append(...markdown(text));
+    }
   } else if (preview) {
     const bytes = preview.files.reduce((n, f) => n + f.size, 0);
     status.classList.add("good");
@@ -249,7 +350,7 @@ function setDownloads(params) {
 
 function showTree(files) {
   state.files = files;
-  $("file-count").textContent = `(${files.length})`;
+  $("file-count").textContent = files.length ? `(${files.length})` : "";
   const root = { dirs: new Map(), files: [] };
   for (const file of files) {
     const parts = file.path.split("/");
@@ -262,7 +363,13 @@ function showTree(files) {
   }
   $("tree").replaceChildren(...branch(root));
   const keep = files.find((f) => f.path === state.selected) || files.find((f) => /^README/i.test(f.path)) || files[0];
-  if (keep) view(keep);
+  if (keep) {
+    view(keep);
+  } else {
+    $("viewer-heading").textContent = "Preview";
+    $("viewer").replaceChildren(el("code"));
+    $("copy-file").hidden = true;
+  }
 }
 
 function branch(node) {
@@ -288,28 +395,123 @@ function view(file) {
     b.setAttribute("aria-current", String(b.dataset.path === file.path));
   }
   $("viewer-heading").textContent = file.path;
-  const text = file.text == null ? `(${file.size} bytes; not shown here, it is in the download)` : file.text;
-  $("viewer").replaceChildren(el("code", { text }));
+  $("copy-file").hidden = file.text == null;
+  if (file.text == null) {
+    $("viewer").replaceChildren(el("code", { text: `(${file.size} bytes; not shown here, it is in the download)` }));
+  } else {
+    $("viewer").replaceChildren(el("code", {}, ...highlight(file.path, file.text)));
+  }
+}
+
+// ---- highlighting -------------------------------------------------------------------------
+// A small tokenizer, enough to tell comments, strings, numbers and keywords apart in the files
+// the stacks write. It only wraps text in spans (textContent, never HTML).
+
+const KEYWORDS = new Set(("async await break case catch class const continue def default del do elif else enum except export extends " +
+  "false finally fn for from function if import in interface is lambda let match module new nil none not null or and pass private " +
+  "protected public raise require rescue return self static super switch this throw throws true try type undefined unless until " +
+  "val var void when while with yield end then begin package record final implements").split(" "));
+
+function comments(path) {
+  const name = path.split("/").pop().toLowerCase();
+  const ext = name.includes(".") ? name.split(".").pop() : name;
+  if (["js", "mjs", "cjs", "ts", "java", "kt", "json", "jsonc", "css", "go", "rs", "c", "h", "graphql", "gql"].includes(ext)) return { line: "//", block: ["/*", "*/"] };
+  if (["md", "txt", "license", "notice"].includes(ext)) return null;
+  if (["html", "xml", "svg"].includes(ext)) return { line: null, block: ["<!--", "-->"] };
+  if (ext === "sql") return { line: "--", block: ["/*", "*/"] };
+  return { line: "#", block: null };
+}
+
+function highlight(path, text) {
+  const syntax = comments(path);
+  if (!syntax || text.length > 200000) return [document.createTextNode(text)];
+  const { line, block } = syntax;
+  const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const parts = [];
+  if (block) parts.push(`${esc(block[0])}[\\s\\S]*?(?:${esc(block[1])}|$)`);
+  if (line) parts.push(`${esc(line)}[^\\n]*`);
+  const strings = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|` + "`(?:[^`\\\\]|\\\\.)*`";
+  const pattern = new RegExp(`(${parts.join("|") || "(?!)"})|(${strings})|(\\b\\d[\\d_.]*\\b)|([A-Za-z_][A-Za-z0-9_]*)`, "g");
+  const out = [];
+  let at = 0;
+  let plain = "";
+  const flush = () => {
+    if (plain) out.push(document.createTextNode(plain));
+    plain = "";
+  };
+  for (const m of text.matchAll(pattern)) {
+    plain += text.slice(at, m.index);
+    at = m.index + m[0].length;
+    const kind = m[1] ? "comment" : m[2] ? "string" : m[3] ? "number" : KEYWORDS.has(m[4]) ? "keyword" : null;
+    if (!kind) {
+      plain += m[0];
+      continue;
+    }
+    flush();
+    out.push(el("span", { class: `tok-${kind}`, text: m[0] }));
+  }
+  plain += text.slice(at);
+  flush();
+  return out;
 }
 
 // ---- copying ------------------------------------------------------------------------------
 
-async function copy(inputId, button) {
-  const input = $(inputId);
-  input.select();
+async function copy(text, button, select) {
+  if (select) select();
   let done = false;
   try {
-    await navigator.clipboard.writeText(input.value);
+    await navigator.clipboard.writeText(text);
     done = true;
   } catch {
-    done = document.execCommand && document.execCommand("copy");
+    done = Boolean(select && document.execCommand && document.execCommand("copy"));
   }
+  const label = button.textContent;
   button.textContent = done ? "Copied" : "Select and copy";
-  setTimeout(() => { button.textContent = "Copy"; }, 1500);
+  setTimeout(() => { button.textContent = label; }, 1500);
+}
+
+function copyInput(id, button) {
+  copy($(id).value, button, () => $(id).select());
+}
+
+function copyFile(button) {
+  const file = state.files.find((f) => f.path === state.selected);
+  if (file && file.text != null) {
+    copy(file.text, button, () => getSelection().selectAllChildren($("viewer")));
+  }
+}
+
+// ---- theme --------------------------------------------------------------------------------
+
+function setTheme(theme) {
+  if (theme === "light" || theme === "dark") document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+  try {
+    if (theme === "light" || theme === "dark") localStorage.setItem("sprout-theme", theme);
+    else localStorage.removeItem("sprout-theme");
+  } catch {
+    // Storage may be refused (private windows): the choice then lasts this page only.
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  $("copy-command").addEventListener("click", (e) => copy("command", e.currentTarget));
-  $("copy-share").addEventListener("click", (e) => copy("share", e.currentTarget));
+  let saved = null;
+  try {
+    saved = localStorage.getItem("sprout-theme");
+  } catch {
+    saved = null;
+  }
+  $("theme").value = saved === "light" || saved === "dark" ? saved : "auto";
+  setTheme($("theme").value);
+  $("theme").addEventListener("change", (e) => setTheme(e.currentTarget.value));
+  $("copy-command").addEventListener("click", (e) => copyInput("command", e.currentTarget));
+  $("copy-share").addEventListener("click", (e) => copyInput("share", e.currentTarget));
+  $("copy-file").addEventListener("click", (e) => copyFile(e.currentTarget));
+  $("link-problems-drop").addEventListener("click", () => {
+    showLinkProblems([]);
+    refresh();
+  });
+  showProject(null);
   loadStacks();
 });

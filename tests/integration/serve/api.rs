@@ -46,6 +46,18 @@ fn health_stacks_and_the_page() {
             serde_json::from_slice::<Json>(&cli.stdout).unwrap(),
             "{key}"
         );
+        // The commands are rendered, as the preview of the default answers gives them; the
+        // templates are marked as such and name the options that change them.
+        let named = show.json()["commands_for"]["name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let preview = server.get(&format!("/api/projects/preview?stack={key}&name={named}"));
+        assert_eq!(show.json()["commands"], preview.json()["commands"], "{key}");
+        assert!(!show.json()["commands"].to_string().contains("{{"), "{key}");
+        for (_, template) in show.json()["command_templates"].as_object().unwrap() {
+            assert!(template["template"].is_string() && template["options"].is_array());
+        }
     }
 
     let page = Reply::from(
