@@ -63,10 +63,22 @@ def test_list_is_paged_by_id(client: FlaskClient) -> None:
     assert [item["id"] for item in page["items"]] == ids[1:3]
     assert (page["limit"], page["offset"], page["total"]) == (2, 1, 3)
     assert client.get("/items?offset=99999999999999999999").json["items"] == []
+    page = client.get("/items?offset=" + "0" * 5000 + "2").json  # leading zeros
+    assert ([item["id"] for item in page["items"]], page["offset"]) == (ids[2:], 2)
 
 
 @pytest.mark.parametrize(
-    "query", ["limit=0", "limit=101", "limit=abc", "limit=-1", "offset=-1", "offset=x"]
+    "query",
+    [
+        "limit=0",
+        "limit=101",
+        "limit=abc",
+        "limit=-1",
+        "offset=-1",
+        "offset=x",
+        "limit=" + "9" * 5000,
+        "offset=" + "9" * 5000,
+    ],
 )
 def test_list_rejects_a_bad_page(client: FlaskClient, query: str) -> None:
     response = client.get(f"/items?{query}")
@@ -105,7 +117,19 @@ def test_create_rejects_invalid_fields(
 
 
 @pytest.mark.parametrize(
-    "data", ["{not json", "[1, 2]", '"text"', "42", "null", "[" * 100_000]
+    "data",
+    [
+        "{not json",
+        "[1, 2]",
+        '"text"',
+        "42",
+        "null",
+        "[" * 100_000,
+        "NaN",
+        '{"name": "Tea", "price": Infinity}',
+        '{"name": "Tea", "price": -Infinity}',
+        '{"name": "Tea", "price": NaN}',
+    ],
 )
 def test_create_rejects_a_body_that_is_not_a_json_object(
     client: FlaskClient, data: str

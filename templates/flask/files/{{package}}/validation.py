@@ -13,6 +13,10 @@ NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 1000
 LIMIT_DEFAULT = 20
 LIMIT_MAX = 100
+# Python's int() refuses longer decimal strings, and json.dumps the ints they
+# would make (its guard against quadratic conversions): an offset can have as
+# many digits, with leading zeros on top.
+MAX_DIGITS = 4300
 
 
 class ItemId(BaseConverter):
@@ -45,7 +49,7 @@ def json_object() -> dict[str, object]:
     except UnicodeDecodeError:
         bad_request("The body is not UTF-8.")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_not_json)
     except (ValueError, RecursionError):
         bad_request("The body is not valid JSON.")
     if not isinstance(data, dict):
@@ -104,6 +108,11 @@ def _body() -> bytes:
     if unbounded and request.environ["wsgi.input"].read(1):
         abort(413)
     return data
+
+
+def _not_json(constant: str) -> NoReturn:
+    """NaN, Infinity and -Infinity: Python's json reads them, JSON has none."""
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _unpaired_surrogates(data: object) -> list[str]:
@@ -197,7 +206,12 @@ def _count(
         return default
     text = given[0]
     if text.isascii() and text.isdigit():
-        value = int(text)
+        digits = text.lstrip("0") or "0"
+        if len(digits) > MAX_DIGITS:
+            detail = f"{key} must have at most {MAX_DIGITS} digits."
+            errors.append({"pointer": f"/{key}", "detail": detail})
+            return default
+        value = int(digits)
         if value >= least and (most is None or value <= most):
             return value
     bounds = f"from {least} to {most}" if most is not None else f"{least} or more"
