@@ -81,8 +81,11 @@ fn quit() -> ! {
     }
     let mut stderr = std::io::stderr();
     // Put the cursor back if a question hid it; escape sequences only to a terminal that takes them.
-    if stderr.is_terminal() && crate::text::terminal_takes_codes() {
-        let _ = console::Term::stderr().show_cursor();
+    if stderr.is_terminal() {
+        if crate::text::terminal_takes_codes() {
+            let _ = console::Term::stderr().show_cursor();
+        }
+        // Off the line the question (or the terminal's `^C`) left the cursor on.
         let _ = stderr.write_all(b"\n");
     }
     let _ = writeln!(stderr, "{}", Error::Cancelled);

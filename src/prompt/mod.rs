@@ -5,6 +5,7 @@
 //!
 //! Every question has a flag: without a terminal nothing is asked (see [`interactive`]).
 
+mod plain;
 mod theme;
 mod typeahead;
 
@@ -35,23 +36,36 @@ pub fn interactive() -> bool {
 pub struct TerminalAsker {
     term: Term,
     theme: SproutTheme,
-    _typeahead: TypeAhead,
+    /// A terminal that takes no escape sequences (`TERM=dumb`) gets questions as plain lines.
+    plain: bool,
+    _typeahead: Option<TypeAhead>,
 }
 
 impl TerminalAsker {
     /// Print the keyboard help once, before the first question.
     pub fn start() -> Self {
-        eprintln!(
-            "{}",
-            style("↑/↓ choose · Enter accept · Ctrl-C quit (nothing is written until you confirm)")
+        let plain = !crate::text::terminal_takes_codes();
+        if plain {
+            eprintln!(
+                "Enter takes the default · Ctrl-C quits (nothing is written until you confirm)"
+            );
+        } else {
+            eprintln!(
+                "{}",
+                style(
+                    "↑/↓ choose · Enter accept · Ctrl-C quit (nothing is written until you confirm)"
+                )
                 .for_stderr()
                 .dim()
-        );
+            );
+        }
         let term = Term::stderr();
         TerminalAsker {
             theme: SproutTheme::new(&term),
             term,
-            _typeahead: TypeAhead::start(),
+            plain,
+            // Plain questions are read in the terminal's own line mode.
+            _typeahead: (!plain).then(TypeAhead::start),
         }
     }
 
@@ -86,6 +100,9 @@ impl TerminalAsker {
     /// One row of `rows` (label, description), each cut to the terminal's width; the answer
     /// line names the label alone.
     fn select(&self, prompt: &str, rows: &[(&str, &str)], default: usize) -> Result<usize> {
+        if self.plain {
+            return plain::select(prompt, rows, default);
+        }
         let items = list_rows(rows, usize::from(self.term.size().1));
         let index = Select::with_theme(&self.theme)
             .with_prompt(prompt)
@@ -103,6 +120,9 @@ impl TerminalAsker {
 
     /// Yes or no: `y`, `n`, or Enter for the default.
     fn yes_no(&self, prompt: &str, default: bool) -> Result<bool> {
+        if self.plain {
+            return plain::yes_no(prompt, default);
+        }
         Confirm::with_theme(&self.theme)
             .with_prompt(prompt)
             .default(default)
@@ -119,23 +139,28 @@ impl TerminalAsker {
             .as_ref()
             .and_then(Value::as_text)
             .filter(|d| !d.is_empty());
+        let check = |text: &str| -> std::result::Result<(), String> {
+            // dialoguer takes Ctrl-D, Ctrl-U and the like as characters of the answer.
+            if text.chars().any(char::is_control) {
+                return Err(format!(
+                    "{prompt}: `{}` has a control character (a Ctrl key); type it again",
+                    shown(text)
+                ));
+            }
+            match option.parse(text) {
+                Ok(_) => Ok(()),
+                Err(_) if text.is_empty() => Err(format!("{prompt}: an answer is needed")),
+                Err(error) => Err(message(&error)),
+            }
+        };
+        if self.plain {
+            let text = plain::text(prompt, default, check)?;
+            return option.parse(&text);
+        }
         let mut input = Input::<String>::with_theme(&self.theme)
             .with_prompt(prompt)
             .allow_empty(true)
-            .validate_with(|text: &String| -> std::result::Result<(), String> {
-                // dialoguer takes Ctrl-D, Ctrl-U and the like as characters of the answer.
-                if text.chars().any(char::is_control) {
-                    return Err(format!(
-                        "{prompt}: `{}` has a control character (a Ctrl key); type it again",
-                        shown(text)
-                    ));
-                }
-                match option.parse(text) {
-                    Ok(_) => Ok(()),
-                    Err(_) if text.is_empty() => Err(format!("{prompt}: an answer is needed")),
-                    Err(error) => Err(message(&error)),
-                }
-            });
+            .validate_with(|text: &String| check(text));
         if let Some(default) = default {
             input = input.default(default.to_string());
         }

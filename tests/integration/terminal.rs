@@ -377,8 +377,9 @@ fn the_questions_are_coloured_only_where_colour_is_wanted() {
             "{env:?}: {}",
             String::from_utf8_lossy(&pty.said)
         );
-        // The question is drawn whole (its `›` after the prompt) before it is judged.
-        assert!(pty.read_until(|said| contains(said, "›".as_bytes())));
+        // The question is drawn whole (its `›` after the prompt; a plain question's `: ` at a
+        // dumb terminal) before it is judged.
+        assert!(pty.read_until(|said| contains(said, "›".as_bytes()) || said.ends_with(b": ")));
         std::io::Write::write_all(&mut pty.session, b"\x03").unwrap();
         let said = pty.until_end();
         let text = String::from_utf8_lossy(&said);
@@ -386,4 +387,45 @@ fn the_questions_are_coloured_only_where_colour_is_wanted() {
         assert!(text.contains("Nothing written."), "{env:?}: {text:?}");
         assert!(!out.exists(), "{env:?}");
     }
+}
+
+#[test]
+fn a_dumb_terminal_gets_plain_questions_answered_by_lines() {
+    let s = Scratch::new();
+    let out = s.join("out");
+    let mut pty = Pty::start(
+        &s,
+        &[("TERM", "dumb")],
+        &["new", "--no-git", "-o", out.to_str().unwrap()],
+    );
+    let send = |pty: &mut Pty, line: &str| {
+        std::io::Write::write_all(&mut pty.session, line.as_bytes()).unwrap();
+        pty.said.len()
+    };
+    // The stack: a numbered list, answered by its number or name; anything else is asked again.
+    assert!(pty.read_until(|said| contains(said, b"Stack [1-")));
+    assert!(contains(&pty.said, b") express"));
+    send(&mut pty, "nonsense\n");
+    assert!(pty.read_until(|said| contains(said, b"is not one of")));
+    send(&mut pty, "express\n");
+    // The name: refused with the reason, then taken.
+    assert!(pty.read_until(|said| contains(said, b"Project name")));
+    let mark = send(&mut pty, "Bad Name\n");
+    assert!(pty.read_until(|said| said.len() > mark && said.ends_with(b": ")));
+    send(&mut pty, "demo\n");
+    // Every other question with Enter (its default), then yes to the summary.
+    for _ in 0..40 {
+        let mark = pty.said.len();
+        let asked = pty.read_until(|said| said.len() > mark && said.ends_with(b": "));
+        if !asked {
+            break;
+        }
+        let tail = String::from_utf8_lossy(&pty.said[mark..]).into_owned();
+        send(&mut pty, if tail.contains("Create") { "y\n" } else { "\n" });
+    }
+    let said = pty.until_end();
+    let text = String::from_utf8_lossy(&said);
+    assert!(!contains(&said, b"\x1b"), "an escape code: {text:?}");
+    assert!(text.contains("invalid value for `name`"), "{text:?}");
+    assert!(out.join("demo/package.json").is_file(), "{text:?}");
 }
