@@ -7,14 +7,15 @@ FROM rust:1.95-alpine AS build
 RUN apk add --no-cache musl-dev=~1
 WORKDIR /src
 # What `cargo build` reads: the manifest and lock, build.rs and build/ (the templates parsed at
-# build time), src/, the templates and the `template new` scaffold embedded in the binary, and
-# the bench and test targets Cargo.toml names. e2e/serve/docker_context.py builds from exactly
+# build time), src/, the templates, the `template new` scaffold and the support-window table
+# (data/) embedded in the binary, and the bench and test targets Cargo.toml names. e2e/serve/docker_context.py builds from exactly
 # these in CI.
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY build ./build
 COPY src ./src
 COPY templates ./templates
 COPY scaffold ./scaffold
+COPY data ./data
 COPY benches ./benches
 COPY tests ./tests
 RUN cargo build --release --locked --bin sprout \

@@ -93,8 +93,8 @@ test('GET /api/ping answers pong', async () => {
         "insert": [
             (
                 "src/app.js",
-                "      } else if (url.pathname === '/health') {",
-                "      } else if (url.pathname === '/api/ping') {\n        sendJson(res, 200, { pong: true });\n",
+                "      } else if (path === '/health') {",
+                "      } else if (path === '/api/ping') {\n        sendJson(res, 200, { pong: true });\n",
             )
         ],
         "create": {"test/ping.test.js": JS_TEST % "{ env: {} }"},
