@@ -33,7 +33,8 @@ children included for the git path. Then peak memory, binary size, and the start
 `cargo bench --bench render` measures the render alone, per stack and for the same 1,000 files.
 
     python3 bench/compare.py            # 11 paired runs per case, with callgrind
-    python3 bench/compare.py --no-callgrind  # wall time only (a few minutes)
+    python3 bench/compare.py --no-callgrind  # wall time only
+    python3 bench/compare.py --tmpfs-only    # leave out the runs on disk
     python3 bench/compare.py --quick    # 2 runs, tmpfs only, no callgrind, the debug binary: a
                                         # smoke test that the benchmark runs (numbers not judged)
     python3 bench/compare.py --write    # also write docs/performance.md
@@ -474,6 +475,7 @@ def main() -> int:
         "--profile", default="release", help="cargo profile to build and measure (`profiling` is release with symbols)"
     )
     parser.add_argument("--no-callgrind", action="store_true", help="wall time only")
+    parser.add_argument("--tmpfs-only", action="store_true", help="leave out the runs on disk (/var/tmp)")
     parser.add_argument("--write", action="store_true", help="write the results into docs/performance.md")
     args = parser.parse_args()
     runs = 2 if args.quick else args.runs
@@ -496,7 +498,7 @@ def main() -> int:
     if not synthetic:
         print("benchmark: this sprout has no `new --template`: the synthetic stack is left out", file=sys.stderr)
     places = [("tmpfs", "/dev/shm" if os.path.isdir("/dev/shm") else None)]
-    if not args.quick:
+    if not (args.quick or args.tmpfs_only):
         places.append(("disk", "/var/tmp"))  # not under the repository: sprout would not commit there
     rows: list[dict] = []
     for i, (place, parent) in enumerate(places):

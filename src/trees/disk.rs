@@ -37,7 +37,9 @@ const HANDLEBARS: &str = env!("SPROUT_HANDLEBARS_VERSION");
 #[derive(Serialize, Deserialize)]
 struct Entry<'a> {
     format: u32,
+    #[serde(borrow)]
     handlebars: Cow<'a, str>,
+    #[serde(borrow)]
     text: Cow<'a, str>,
     tree: Cow<'a, Tree>,
 }

@@ -98,22 +98,25 @@ impl Tree {
     }
 
     /// Handlebars' tree again, named `name`; None only when Handlebars refuses a part of it.
-    pub fn to_template(&self, name: Option<&str>) -> Option<Template> {
+    pub fn into_template(self, name: Option<&str>) -> Option<Template> {
         let mut template = Template::new();
         template.name = name.map(str::to_owned);
         template.elements = self
             .elements
-            .iter()
-            .map(Element::to_element)
+            .into_iter()
+            .map(Element::into_element)
             .collect::<Option<Vec<_>>>()?;
-        let mut mapping = Vec::with_capacity(self.mapping.len());
-        for &(line, column) in &self.mapping {
-            let mut at = prototype_mapping()?.clone();
-            at.0 = line;
-            at.1 = column;
-            mapping.push(at);
-        }
-        template.mapping = mapping;
+        let prototype = prototype_mapping()?;
+        template.mapping = self
+            .mapping
+            .into_iter()
+            .map(|(line, column)| {
+                let mut at = prototype.clone();
+                at.0 = line;
+                at.1 = column;
+                at
+            })
+            .collect();
         Some(template)
     }
 }
@@ -165,7 +168,7 @@ fn helper(mut h: HelperTemplate) -> Option<Helper> {
     };
     // The private field: the node equals the one built with it, and only that one.
     let built = |indent: bool| {
-        let spec = spec(&call, block_param.as_ref())?;
+        let spec = spec(call.clone(), block_param.clone())?;
         let mut probe = HelperTemplate::new(spec, h.block, indent);
         probe.chain = h.chain;
         Some(probe == h)
@@ -186,7 +189,7 @@ fn decorator(mut d: DecoratorTemplate) -> Option<Decorator> {
     let template = subtree(d.template.take())?;
     let call = call(&d.name, &d.params, &d.hash)?;
     let built = |indent: bool| {
-        let mut probe = DecoratorTemplate::new(spec(&call, None)?, indent);
+        let mut probe = DecoratorTemplate::new(spec(call.clone(), None)?, indent);
         probe.indent = d.indent.clone();
         Some(probe == d)
     };
@@ -249,104 +252,105 @@ fn param(p: &Parameter) -> Option<Param> {
     })
 }
 
-/// The expression's own parts. (Handlebars' builder clones what it is given, so only the small
-/// parts go through it.)
-fn spec(call: &Call, block_param: Option<&BlockParams>) -> Option<ExpressionSpec> {
-    let mut builder = ExpressionSpecBuilder::default();
-    builder
-        .name(call.name.to_parameter()?)
-        .params(
-            call.params
-                .iter()
-                .map(Param::to_parameter)
-                .collect::<Option<Vec<_>>>()?,
-        )
-        .hash(
-            call.hash
-                .iter()
-                .map(|(k, v)| Some((k.clone(), v.to_parameter()?)))
-                .collect::<Option<HashMap<_, _>>>()?,
-        )
-        .omit_pre_ws(false)
-        .omit_pro_ws(false);
-    if let Some(block_param) = block_param {
-        builder.block_param(match block_param {
-            BlockParams::Single(p) => BlockParam::Single(p.to_parameter()?),
-            BlockParams::Pair(a, b) => BlockParam::Pair((a.to_parameter()?, b.to_parameter()?)),
-        });
+/// The expression's own parts, moved into a copy of an empty one (Handlebars' builder would
+/// clone each of them).
+fn spec(call: Call, block_param: Option<BlockParams>) -> Option<ExpressionSpec> {
+    static EMPTY: OnceLock<Option<ExpressionSpec>> = OnceLock::new();
+    let mut spec = EMPTY
+        .get_or_init(|| {
+            ExpressionSpecBuilder::default()
+                .name(Parameter::Name(String::new()))
+                .params(Vec::new())
+                .hash(HashMap::new())
+                .omit_pre_ws(false)
+                .omit_pro_ws(false)
+                .build()
+                .ok()
+        })
+        .clone()?;
+    spec.name = call.name.into_parameter()?;
+    spec.params = call
+        .params
+        .into_iter()
+        .map(Param::into_parameter)
+        .collect::<Option<Vec<_>>>()?;
+    spec.hash = call
+        .hash
+        .into_iter()
+        .map(|(k, v)| Some((k, v.into_parameter()?)))
+        .collect::<Option<HashMap<_, _>>>()?;
+    spec.block_param = match block_param {
+        Some(BlockParams::Single(p)) => Some(BlockParam::Single(p.into_parameter()?)),
+        Some(BlockParams::Pair(a, b)) => {
+            Some(BlockParam::Pair((a.into_parameter()?, b.into_parameter()?)))
+        }
+        None => None,
+    };
+    Some(spec)
+}
+
+fn into_subtree(tree: Option<Tree>) -> Option<Option<Template>> {
+    match tree {
+        Some(t) => t.into_template(None).map(Some),
+        None => Some(None),
     }
-    builder.build().ok()
 }
 
 impl Element {
-    fn to_element(&self) -> Option<TemplateElement> {
+    fn into_element(self) -> Option<TemplateElement> {
         use TemplateElement as T;
         Some(match self {
-            Element::Raw(text) => T::RawString(text.clone()),
-            Element::Comment(text) => T::Comment(text.clone()),
-            Element::Expression(h) => T::Expression(h.to_helper()?),
-            Element::HtmlExpression(h) => T::HtmlExpression(h.to_helper()?),
-            Element::HelperBlock(h) => T::HelperBlock(h.to_helper()?),
-            Element::DecoratorExpression(d) => T::DecoratorExpression(d.to_decorator()?),
-            Element::DecoratorBlock(d) => T::DecoratorBlock(d.to_decorator()?),
-            Element::PartialExpression(d) => T::PartialExpression(d.to_decorator()?),
-            Element::PartialBlock(d) => T::PartialBlock(d.to_decorator()?),
+            Element::Raw(text) => T::RawString(text),
+            Element::Comment(text) => T::Comment(text),
+            Element::Expression(h) => T::Expression(h.into_helper()?),
+            Element::HtmlExpression(h) => T::HtmlExpression(h.into_helper()?),
+            Element::HelperBlock(h) => T::HelperBlock(h.into_helper()?),
+            Element::DecoratorExpression(d) => T::DecoratorExpression(d.into_decorator()?),
+            Element::DecoratorBlock(d) => T::DecoratorBlock(d.into_decorator()?),
+            Element::PartialExpression(d) => T::PartialExpression(d.into_decorator()?),
+            Element::PartialBlock(d) => T::PartialBlock(d.into_decorator()?),
         })
     }
 }
 
 impl Helper {
-    fn to_helper(&self) -> Option<Box<HelperTemplate>> {
-        let spec = spec(&self.call, self.block_param.as_ref())?;
+    fn into_helper(self) -> Option<Box<HelperTemplate>> {
+        let spec = spec(self.call, self.block_param)?;
         let mut helper = HelperTemplate::new(spec, self.block, self.indent_before_write);
         helper.chain = self.chain;
-        helper.template = match &self.template {
-            Some(t) => Some(t.to_template(None)?),
-            None => None,
-        };
-        helper.inverse = match &self.inverse {
-            Some(t) => Some(t.to_template(None)?),
-            None => None,
-        };
+        helper.template = into_subtree(self.template)?;
+        helper.inverse = into_subtree(self.inverse)?;
         Some(Box::new(helper))
     }
 }
 
 impl Decorator {
-    fn to_decorator(&self) -> Option<Box<DecoratorTemplate>> {
-        let mut decorator =
-            DecoratorTemplate::new(spec(&self.call, None)?, self.indent_before_write);
-        decorator.indent = self.indent.clone();
-        decorator.template = match &self.template {
-            Some(t) => Some(t.to_template(None)?),
-            None => None,
-        };
+    fn into_decorator(self) -> Option<Box<DecoratorTemplate>> {
+        let spec = spec(self.call, None)?;
+        let mut decorator = DecoratorTemplate::new(spec, self.indent_before_write);
+        decorator.indent = self.indent;
+        decorator.template = into_subtree(self.template)?;
         Some(Box::new(decorator))
     }
 }
 
 impl Param {
-    fn to_parameter(&self) -> Option<Parameter> {
+    fn into_parameter(self) -> Option<Parameter> {
         Some(match self {
-            Param::Name(n) => Parameter::Name(n.clone()),
+            Param::Name(n) => Parameter::Name(n),
             Param::Names(names, raw) => Parameter::Path(JsonPath::Relative((
-                names.iter().map(|n| PathSeg::Named(n.clone())).collect(),
-                raw.clone(),
+                names.into_iter().map(PathSeg::Named).collect(),
+                raw,
             ))),
-            Param::Path(raw) => Parameter::Path(JsonPath::parse(raw).ok()?),
-            Param::Local(level, name, raw) => {
-                Parameter::Path(JsonPath::Local((*level, name.clone(), raw.clone())))
-            }
-            Param::Literal(json) => Parameter::Literal(serde_json::from_str(json).ok()?),
-            Param::Subexpression(element) => {
-                let element = element.to_element()?;
-                Parameter::Subexpression(
-                    SubexpressionBuilder::default()
-                        .element(Box::new(element))
-                        .build()
-                        .ok()?,
-                )
-            }
+            Param::Path(raw) => Parameter::Path(JsonPath::parse(&raw).ok()?),
+            Param::Local(level, name, raw) => Parameter::Path(JsonPath::Local((level, name, raw))),
+            Param::Literal(json) => Parameter::Literal(serde_json::from_str(&json).ok()?),
+            Param::Subexpression(element) => Parameter::Subexpression(
+                SubexpressionBuilder::default()
+                    .element(Box::new(element.into_element()?))
+                    .build()
+                    .ok()?,
+            ),
         })
     }
 }

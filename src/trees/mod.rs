@@ -70,7 +70,7 @@ pub fn parsed(text: &str) -> Result<Arc<Template>, TemplateError> {
 /// The tree of `text` from `disk`, or parsed (and stored there).
 fn load(text: &str, disk: Option<&Disk>) -> Result<Template, TemplateError> {
     if let Some(tree) = disk.and_then(|d| d.read(text))
-        && let Some(template) = tree.to_template(None)
+        && let Some(template) = tree.into_template(None)
     {
         return Ok(template);
     }
@@ -131,7 +131,7 @@ mod tests {
             let tree = Tree::from_template(template.clone()).unwrap();
             let bytes = postcard::to_stdvec(&tree).unwrap();
             let back: Tree = postcard::from_bytes(&bytes).unwrap();
-            assert_eq!(back.to_template(None).unwrap(), template, "{text}");
+            assert_eq!(back.into_template(None).unwrap(), template, "{text}");
         }
     }
 
@@ -170,7 +170,7 @@ mod tests {
             let template = Template::compile(&text).unwrap();
             let tree = Tree::from_template(template.clone()).expect(&text);
             let back: Tree = postcard::from_bytes(&postcard::to_stdvec(&tree).unwrap()).unwrap();
-            assert_eq!(back.to_template(None).unwrap(), template, "{text}");
+            assert_eq!(back.into_template(None).unwrap(), template, "{text}");
         }
     }
 
