@@ -169,6 +169,14 @@ pub fn render(plan: &Plan) -> Result<Project> {
         &format!("{own}/"),
         origin.built_in,
     ));
+    // Every chosen template's tree, read or parsed on every core at once.
+    let texts: Vec<&str> = chosen
+        .iter()
+        .flatten()
+        .filter(|s| s.source.ends_with(".hbs"))
+        .filter_map(|s| s.file.contents_utf8())
+        .collect();
+    trees::prepare(&texts);
     if !origin.built_in {
         check_partials(stack, &chosen, &partials)?;
     }
@@ -628,7 +636,8 @@ fn used_partials<'a>(
 
 /// `{{> name}}`, `{{~> name}}` and `{{#> name}}` calls in a template.
 pub(crate) fn partial_calls(text: &str) -> impl Iterator<Item = &str> {
-    text.match_indices("{{").filter_map(move |(i, _)| {
+    // memchr's search, not `match_indices`: this runs over every template of a stack, twice.
+    memchr::memmem::find_iter(text.as_bytes(), b"{{").filter_map(move |i| {
         let rest = text[i + 2..].strip_prefix('~').unwrap_or(&text[i + 2..]);
         let rest = rest.strip_prefix('#').unwrap_or(rest);
         let name = rest.strip_prefix('>')?.trim_start();
