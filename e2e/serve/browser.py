@@ -310,14 +310,28 @@ def check_link_problems(s, base, stacks):
 
 
 def check_keyboard(s, base, key, downloads):
-    """Keyboard only: the refused page's tab stops skip the project; the good one reaches the
-    downloads, and Enter on one downloads the project."""
-    s.get(base + f"/?stack={key}&name=Bad%20Name")
-    s.wait("the refusal", lambda: s.find("#opt-name-error").displayed())
-    stops = tab_stops(s)
+    """Keyboard only: with no stack picked and with a refused answer, the tab stops skip the
+    project and a disabled download takes no focus (Enter there does nothing); the good page's
+    tab stops reach the downloads, and Enter on one downloads the project."""
     project = {"download-zip", "download-tgz", "command", "copy-command", "share", "copy-share",
                "copy-file", "viewer"}
-    assert not project & set(stops), ("refused, yet focus reaches", project & set(stops))
+    for url, ready in [("/", lambda: s.find_all(".card")),
+                       (f"/?stack={key}&name=Bad%20Name", lambda: s.find("#opt-name-error").displayed())]:
+        s.get(base + url)
+        s.wait(f"{url} to settle", ready)
+        stops = tab_stops(s)
+        assert not project & set(stops), (url, "no project, yet focus reaches", project & set(stops))
+        for leftover in downloads.iterdir():
+            leftover.unlink()
+        before = s.script("return location.href;")
+        for link in ("download-zip", "download-tgz"):
+            focused = s.script(f"const a = document.getElementById('{link}'); a.focus();"
+                               " return [document.activeElement.id, a.hasAttribute('href')];")
+            assert focused[0] != link and not focused[1], (url, link, "focusable", focused)
+            s.keys(ENTER)
+        time.sleep(1)
+        assert s.script("return location.href;") == before, (url, "Enter on a disabled download left the page")
+        assert not list(downloads.iterdir()), (url, "a disabled download downloaded")
     assert "opt-name" in stops, stops
     s.get(base + f"/?stack={key}&name=keyboard-app")
     wait_preview(s, key)
@@ -332,7 +346,8 @@ def check_keyboard(s, base, key, downloads):
     s.keys(ENTER)
     s.wait("the download by keyboard", lambda: (downloads / "keyboard-app.zip").exists(), timeout=30)
     assert s.script("return location.pathname + location.hash;") == "/", "Enter left the page"
-    print(f"  keyboard: {len(stops)} tab stops; the refused project has none; Enter downloads",
+    print(f"  keyboard: {len(stops)} tab stops; the refused project has none, its downloads take"
+          " no focus and Enter there does nothing; Enter on a live one downloads",
           flush=True)
 
 
