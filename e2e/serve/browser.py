@@ -516,6 +516,24 @@ SYNTHETIC = [
 ]
 
 
+def hidden_under_the_bar(s, count=80):
+    """The focus stops (by id, a file's path or tag name) whose top lies under the fixed download
+    bar once focus has moved to them, pressing Tab `count` times from the skip link."""
+    s.script("document.querySelector('.skip').focus();")
+    hidden = []
+    for _ in range(count):
+        s.keys(TAB)
+        name = s.script("""
+            const a = document.activeElement;
+            const bar = document.querySelector('.downloads');
+            if (bar.contains(a) || getComputedStyle(bar).position !== 'fixed') return null;
+            const top = a.getBoundingClientRect().top;
+            return top >= bar.getBoundingClientRect().top ? (a.id || a.dataset.path || a.tagName) : null;""")
+        if name and name not in hidden:
+            hidden.append(name)
+    return hidden
+
+
 def check_conditions(s, base):
     s.get(base + "/")
     s.wait("the stack cards", lambda: s.find_all(".card"))
@@ -562,7 +580,8 @@ def docs_screens(s, base, key, screens):
             s.window_size(width, height)
             s.get(base + f"/?stack={key}&name=shop-api")
             wait_preview(s, key)
-            # On a phone the download bar covers the tree's last rows: the file is opened by script.
+            # At this scroll position the file's button may lie under the phone's download bar (a
+            # user scrolls it out first): the file is opened by script.
             s.script("document.querySelector(`#tree .file[data-path='${arguments[0]}']`).click();", source)
             s.wait("the source file", lambda: s.find("#viewer-heading").text() == source)
             if size == "phone" and scheme == "dark":
@@ -651,6 +670,11 @@ def main():
         print(f"phone: Download .zip on the first screen: {reach}", flush=True)
         if reach != [True, "download-zip"]:
             failed.append("phone")
+        # Tabbing through the page, no focused control is hidden under the download bar.
+        hidden = hidden_under_the_bar(session)
+        print(f"phone: focused controls hidden under the download bar: {hidden}", flush=True)
+        if hidden:
+            failed.append("phone focus")
         session.script("document.getElementById('options-heading').scrollIntoView();")
         session.screenshot(screens / "phone-form.png")
         session.window_size(1280, 1000)
