@@ -397,7 +397,21 @@ def check_polish(s, base, key, downloads):
     assert s.script(body) == dark and s.find("#theme").prop("value") == "dark", "the theme is remembered"
     s.find('#theme option[value="auto"]').click()
     s.wait("the system's theme", lambda: s.script(body) == light)
-    print(f"  theme: {light} / {dark}, remembered on reload", flush=True)
+    # On a system in the dark scheme: "As the system" is dark, and Light overrides it.
+    scheme = lambda value: s.call("POST", "/chromium/send_command", {  # noqa: E731
+        "cmd": "Emulation.setEmulatedMedia",
+        "params": {"features": [{"name": "prefers-color-scheme", "value": value}]}})
+    try:
+        scheme("dark")
+        s.wait("the system's dark scheme", lambda: s.script(body) == dark)
+        s.find('#theme option[value="light"]').click()
+        s.wait("the light theme over a dark system", lambda: s.script(body) == light)
+        s.find('#theme option[value="auto"]').click()
+        s.wait("the system's dark scheme again", lambda: s.script(body) == dark)
+    finally:
+        scheme("light")
+    print(f"  theme: {light} / {dark}, remembered on reload; Light and Dark override the system's"
+          " scheme either way", flush=True)
 
 
 def axe_violations(s, axe):
