@@ -20,6 +20,9 @@ use xxhash_rust::xxh3::xxh3_128;
 pub use disk::{DIR_ENV, Disk, MAX_BYTES, OFF_ENV};
 pub use mirror::Tree;
 
+/// Fewest texts [`prepare`] spreads over threads.
+const PREPARE_AT_ONCE: usize = 64;
+
 /// Texts kept in memory past this many bytes are forgotten all at once.
 const MEMORY_BYTES: usize = 64 * 1024 * 1024;
 
@@ -72,7 +75,8 @@ pub fn parsed(text: &str) -> Result<Arc<Template>, TemplateError> {
 /// parse is left for [`parsed`] to report.
 pub fn prepare(texts: &[&str]) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || texts.len() < 2 {
+    // Below a few dozen texts, starting threads costs about what they save.
+    if threads < 2 || texts.len() < PREPARE_AT_ONCE {
         return;
     }
     let per_thread = texts.len().div_ceil(threads);
