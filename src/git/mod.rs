@@ -14,6 +14,7 @@
 //!   hook) instead of leaving it running after sprout ends ([`crate::signals::ChildGuard`]).
 
 pub mod init;
+pub mod remote;
 
 pub use init::{COMMIT_MESSAGE, enclosing_repository, init};
 

@@ -16,6 +16,7 @@ use crate::trust;
 use crate::writer::update::Recovered;
 use crate::{signals, support, verify, writer};
 
+use super::tags::{self, Tags};
 use super::{Fate, Preview, Unrecorded, base, branch, diff, index, prepare, prepare_with, write};
 
 /// The project's lock, held for the whole run, once what a killed update left is rolled back
@@ -57,12 +58,83 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
         .iter()
         .map(|raw| answers::parse_set(raw))
         .collect::<Result<Vec<_>>>()?;
-    let catalog = catalog(
+    let (template, tags) = versions(
         &args.dir,
         args.flags.source.template.as_deref(),
-        Pin::Newest,
+        args.to_latest,
+        out,
     )?;
-    run(&catalog, &args.dir, &set, &args.flags, out)
+    let catalog = catalog(&args.dir, template.as_deref(), Pin::Newest)?;
+    run(&catalog, &args.dir, &set, &args.flags, tags, out)
+}
+
+/// The source the project's templates are read from: `template`, else the record's (`None`: the
+/// built-in ones).
+fn source_of(dir: &std::path::Path, template: Option<&str>) -> Result<Option<Source>> {
+    Ok(match template {
+        Some(text) => Some(Source::parse(text)),
+        None => Record::read(dir)?.template.map(|t| Source::parse(&t)),
+    })
+}
+
+/// The newer tags of a git template read at a version tag (one `git ls-remote`); `None` for any
+/// other source, or, said in a note, when the repository cannot be asked.
+fn newer_tags(dir: &std::path::Path, template: Option<&str>, out: &Output) -> Result<Option<Tags>> {
+    let Some(source) = source_of(dir, template)? else {
+        return Ok(None);
+    };
+    match tags::of(&source) {
+        None => Ok(None),
+        Some(Ok(tags)) => Ok(Some(tags)),
+        Some(Err(reason)) => {
+            out.note(&format!("newer tags of {source} are not known: {reason}"));
+            Ok(None)
+        }
+    }
+}
+
+/// `update`'s source and tags: with `to_latest`, the template's newest version tag (refused for
+/// a source not read at one), else `template` as given and the newer tags found.
+fn versions(
+    dir: &std::path::Path,
+    template: Option<&str>,
+    to_latest: bool,
+    out: &Output,
+) -> Result<(Option<String>, Option<Tags>)> {
+    if !to_latest {
+        return Ok((template.map(String::from), newer_tags(dir, template, out)?));
+    }
+    let source = source_of(dir, template)?;
+    let Some((url, tag)) = source.as_ref().and_then(tags::tagged) else {
+        return Err(Error::Usage(
+            "--to-latest needs a git template read at a version tag (GIT-URL#v1.2.0); \
+             this project's is not"
+                .into(),
+        ));
+    };
+    let found = tags::of(&Source::Git {
+        url: url.to_string(),
+        reference: Some(tag.to_string()),
+    });
+    let found = match found {
+        Some(Ok(found)) => found,
+        Some(Err(reason)) => {
+            return Err(Error::SourceUnavailable {
+                template: format!("{url}#{tag}"),
+                reason,
+            });
+        }
+        None => return Ok((template.map(String::from), None)),
+    };
+    let Some(latest) = found.latest() else {
+        return Ok((template.map(String::from), Some(found)));
+    };
+    let tags = Tags {
+        tag: latest.to_string(),
+        before: Some(found.tag.clone()),
+        newer: Vec::new(),
+    };
+    Ok((Some(format!("{url}#{latest}")), Some(tags)))
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
@@ -89,7 +161,8 @@ pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
         })?;
         set.push(pair);
     }
-    run(&catalog, &args.dir, &set, &args.flags, out)
+    let tags = newer_tags(&args.dir, args.flags.source.template.as_deref(), out)?;
+    run(&catalog, &args.dir, &set, &args.flags, tags, out)
 }
 
 fn run(
@@ -97,6 +170,7 @@ fn run(
     dir: &std::path::Path,
     set: &[(String, String)],
     flags: &UpdateFlags,
+    tags: Option<Tags>,
     out: &Output,
 ) -> Result<Exit> {
     let unrecorded = if flags.yes {
@@ -105,9 +179,10 @@ fn run(
         Unrecorded::Refuse
     };
     if let Some(name) = &flags.branch {
-        return on_branch(catalog, dir, set, unrecorded, flags, name, out);
+        return on_branch(catalog, dir, set, unrecorded, flags, name, tags, out);
     }
-    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    let mut preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    preview.tags = tags;
     // Merging over unresolved conflict blocks would bury them.
     if !flags.dry_run
         && let Some(left) = markers_error(&markers_left(dir, &preview))
@@ -191,6 +266,7 @@ fn accept_verify(catalog: &Catalog, preview: &Preview, trusted: bool) -> Result<
 }
 
 /// `update --branch NAME`: the update committed on a new branch, the user's branch untouched.
+#[allow(clippy::too_many_arguments)]
 fn on_branch(
     catalog: &Catalog,
     dir: &std::path::Path,
@@ -198,6 +274,7 @@ fn on_branch(
     unrecorded: Unrecorded,
     flags: &UpdateFlags,
     name: &str,
+    tags: Option<Tags>,
     out: &Output,
 ) -> Result<Exit> {
     if !base::in_repository(dir) {
@@ -207,7 +284,8 @@ fn on_branch(
     }
     branch::check_name(dir, name)?;
     refuse_dirty(dir)?;
-    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    let mut preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    preview.tags = tags;
     if let Some(left) = markers_error(&markers_left(dir, &preview)) {
         return Err(left);
     }
@@ -372,6 +450,7 @@ fn text(preview: &Preview, head: &str) -> String {
         preview.dir.display(),
         preview.stack
     );
+    out.push_str(&tags_text(preview.tags.as_ref()));
     for (key, after) in &preview.answers.after {
         if let Some(before) = preview.answers.before.get(key)
             && before != after
@@ -428,6 +507,25 @@ fn text(preview: &Preview, head: &str) -> String {
     out
 }
 
+/// The template's tag lines of a report: the move `--to-latest` made, and the newer tags.
+fn tags_text(tags: Option<&Tags>) -> String {
+    let Some(tags) = tags else {
+        return String::new();
+    };
+    let mut out = String::new();
+    if let Some(before) = &tags.before {
+        out.push_str(&format!("  template tag {before} → {}\n", tags.tag));
+    }
+    if let Some(latest) = tags.latest() {
+        out.push_str(&format!(
+            "  newer tags of the template than {}: {} (`sprout update --to-latest` moves to {latest})\n",
+            tags.tag,
+            tags.newer.join(", ")
+        ));
+    }
+    out
+}
+
 /// The files of the project that still hold conflict markers (committed or not) or that git
 /// holds unmerged: sprout's files and every tracked file.
 pub fn markers_left(dir: &std::path::Path, preview: &Preview) -> Vec<String> {
@@ -469,9 +567,14 @@ pub fn check(
     out: &Output,
 ) -> Result<Exit> {
     let _lock = locked(dir, out)?;
-    let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
+    let (mut exit, mut preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
+    preview.tags = newer_tags(dir, template, out)?;
     let left = markers_left(dir, &preview);
     let current = exit == Exit::Success;
+    // A newer tag of the template is an update too.
+    if preview.tags.as_ref().is_some_and(|t| t.latest().is_some()) {
+        exit = Exit::UpdateAvailable;
+    }
     // The table holds the built-in stacks' lines: a project of a template from elsewhere is on
     // lines sprout knows nothing of, whatever its stack is called.
     let record = Record::read(dir)?;
@@ -493,7 +596,17 @@ pub fn check(
         })
     } else {
         let head = if current {
-            format!("{} is current ({})\n", dir.display(), preview.stack)
+            format!(
+                "{} is current ({}){}\n{}",
+                dir.display(),
+                preview.stack,
+                preview
+                    .tags
+                    .as_ref()
+                    .map(|t| format!(" at {}", t.tag))
+                    .unwrap_or_default(),
+                tags_text(preview.tags.as_ref())
+            )
         } else {
             format!(
                 "{}Run `sprout update` to apply.\n",

@@ -14,6 +14,7 @@ pub mod merge;
 pub mod migrate;
 pub mod moves;
 pub mod secret;
+pub mod tags;
 mod tree;
 pub mod unrecorded;
 mod year;
@@ -118,6 +119,9 @@ pub struct Preview {
     pub base: &'static str,
     pub files: Vec<FileFate>,
     pub conflicts: Vec<String>,
+    /// A git template read at a version tag: that tag and the newer ones its repository holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<tags::Tags>,
     #[serde(skip)]
     pub changes: Vec<Change>,
     #[serde(skip)]
@@ -414,6 +418,7 @@ pub fn prepare_with(
         base: base_source,
         files,
         conflicts,
+        tags: None,
         changes,
         record: new_record,
         old_record: old_record_text,

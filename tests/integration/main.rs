@@ -26,4 +26,5 @@ mod truth;
 mod update;
 mod update_base;
 mod update_surprises;
+mod update_tags;
 mod verify;
