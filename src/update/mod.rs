@@ -194,6 +194,14 @@ pub fn prepare_with(
         secrets: tokens.clone(),
         year: record.year.unwrap_or_else(crate::secrets::current_year),
     };
+    // The migrations' moves, their paths rendered with the project's answers.
+    let moves = migrate::render(moves, |texts| {
+        render::fill_paths(&plan, texts, "migration's rename_file path")
+    })?;
+    migrate::place(&mut record, &moves).map_err(|reason| Error::Record {
+        path: dir.join(record::FILE_NAME),
+        reason,
+    })?;
     let moved_to: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(o, n)| (n.as_str(), o.as_str()))

@@ -25,6 +25,7 @@ mod transactions;
 mod truth;
 mod update;
 mod update_base;
+mod update_moves;
 mod update_surprises;
 mod update_tags;
 mod verify;

@@ -1,0 +1,106 @@
+//! Moves on both sides of an update: a template's `rename_file` whose paths hold `{{…}}` (most
+//! files of a Python or Java project live under the package's folder), files the user moved as
+//! git sees them, and a move on both sides.
+
+use std::path::Path;
+
+use sprout::update::Fate;
+
+use crate::common::sprout;
+use crate::update::{APP, Fixture, MANIFEST, commit_all, git, read, write};
+
+/// The fixture with a package folder as flask's: `[derived] package = "{{snake_case name}}"` and
+/// `{{package}}/health.py`.
+fn with_package(fx: &Fixture, manifest: &str) {
+    fx.manifest(&format!(
+        "{manifest}\n[derived]\npackage = \"{{{{snake_case name}}}}\"\n"
+    ));
+}
+
+/// `sprout ARGS DIR --template <fixture>`, with a git identity.
+fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
+    crate::update::git_env(&mut sprout())
+        .args(args)
+        .arg("--template")
+        .arg(fx.templates.path())
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+fn fate_of<'p>(preview: &'p sprout::update::Preview, path: &str) -> (Fate, Option<&'p str>) {
+    let file = preview.files.iter().find(|f| f.path == path);
+    let file = file.unwrap_or_else(|| panic!("{path} is not in {:?}", preview.files));
+    (file.fate, file.to.as_deref())
+}
+
+#[test]
+fn a_rename_rule_under_the_package_folder_carries_the_users_edits_to_the_new_name() {
+    let fx = Fixture::new();
+    with_package(&fx, MANIFEST);
+    fx.template("{{package}}/health.py", APP);
+    let dir = fx.generate(true);
+    assert_eq!(read(&dir, "app/health.py"), APP);
+    write(&dir, "app/health.py", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "mine");
+
+    // Version 2 renames it, and changes it.
+    with_package(
+        &fx,
+        &format!(
+            "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"{{{{package}}}}/health.py\" = \"{{{{package}}}}/status.py\" }}\n",
+            MANIFEST.replace("template_version = 1", "template_version = 2")
+        ),
+    );
+    fx.remove_template("{{package}}/health.py");
+    fx.template("{{package}}/status.py", &APP.replace("nine", "nine (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(
+        fate_of(&preview, "app/health.py"),
+        (Fate::Moved, Some("app/status.py"))
+    );
+    assert_eq!(fate_of(&preview, "app/status.py").0, Fate::Merged);
+    assert!(
+        !dir.join("app/health.py").exists(),
+        "not orphaned beside it"
+    );
+    let text = read(&dir, "app/status.py");
+    assert!(
+        text.contains("two (mine)") && text.contains("nine (new)"),
+        "{text}"
+    );
+    let record = read(&dir, ".sprout.toml");
+    assert!(record.contains("\"app/status.py\""), "{record}");
+    assert!(!record.contains("health.py"), "{record}");
+}
+
+#[test]
+fn a_rendered_rename_shows_as_a_rename_in_the_report_and_the_diff() {
+    let fx = Fixture::new();
+    with_package(&fx, MANIFEST);
+    fx.template("{{package}}/health.py", APP);
+    let dir = fx.generate(true);
+    with_package(
+        &fx,
+        &format!(
+            "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"{{{{package}}}}/health.py\" = \"{{{{package}}}}/status.py\" }}\n",
+            MANIFEST.replace("template_version = 1", "template_version = 2")
+        ),
+    );
+    fx.remove_template("{{package}}/health.py");
+    fx.template("{{package}}/status.py", &APP.replace("two", "two (new)"));
+    let out = cli(&fx, &["update", "--dry-run", "--diff"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("moved            app/health.py → app/status.py"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rename from app/health.py\nrename to app/status.py\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+two (new)"), "{stdout}");
+    // git itself shows the file as untouched: nothing written by a dry run.
+    assert_eq!(git(&dir, &["status", "--porcelain"]), "");
+}
