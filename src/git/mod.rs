@@ -15,6 +15,7 @@
 
 pub mod init;
 pub mod remote;
+pub mod renames;
 
 pub use init::{COMMIT_MESSAGE, enclosing_repository, init};
 

@@ -111,6 +111,27 @@ fn first_commit(dir: &Path) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The commit holding the base as a tree, for git's rename detection: `refs/sprout/base` when the
+/// base is the record's (`from_record`), else sprout's first commit; only where the project is
+/// the repository's top.
+pub fn commit(dir: &Path, from_record: bool) -> Option<String> {
+    if !from_record {
+        return first_commit(dir);
+    }
+    if !is_repository_top(dir) {
+        return None;
+    }
+    git_text(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{BASE_REF}^{{commit}}"),
+        ],
+    )
+}
+
 /// Path → blob id of sprout's first commit, for a project whose record has no `[files]`.
 pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
     let root = first_commit(dir)?;

@@ -256,6 +256,7 @@ pub fn prepare_with(
         {
             gone.push(moves::Missing {
                 path,
+                base_path: moved_to.get(path).copied().unwrap_or(path),
                 id,
                 base: base_blobs.get(id).map(Vec::as_slice),
             });
@@ -264,7 +265,10 @@ pub fn prepare_with(
     let mut claimed = paths.clone();
     claimed.insert(record::FILE_NAME);
     claimed.extend(moves.iter().map(|(old, _)| old.as_str()));
-    let user_moves = moves::find(dir, &gone, &claimed, &|bytes| {
+    let base_commit = (!gone.is_empty())
+        .then(|| base::commit(dir, base_source == "record"))
+        .flatten();
+    let user_moves = moves::find(dir, base_commit.as_deref(), &gone, &claimed, &|bytes| {
         base::blob_id(&secret::mask(bytes, &values))
     });
 

@@ -104,3 +104,71 @@ fn a_rendered_rename_shows_as_a_rename_in_the_report_and_the_diff() {
     // git itself shows the file as untouched: nothing written by a dry run.
     assert_eq!(git(&dir, &["status", "--porcelain"]), "");
 }
+
+/// Latin-1 text, as Java's `.properties` files long were: no UTF-8.
+fn latin1(text: &str) -> Vec<u8> {
+    text.chars().map(|c| c as u8).collect()
+}
+
+#[test]
+fn git_follows_a_users_move_of_a_file_that_is_not_utf8_text() {
+    let fx = Fixture::new();
+    let props =
+        "greeting=caf\u{e9}\none=1\ntwo=2\nthree=3\nfour=4\nfive=5\nsix=6\nseven=7\neight=8\n";
+    let at = fx.templates.path().join("demo/files/messages.properties");
+    std::fs::write(&at, latin1(props)).unwrap();
+    let dir = fx.generate(true);
+    std::fs::create_dir_all(dir.join("i18n")).unwrap();
+    git(
+        &dir,
+        &["mv", "messages.properties", "i18n/messages.properties"],
+    );
+    std::fs::write(
+        dir.join("i18n/messages.properties"),
+        latin1(&props.replace("two=2", "two=deux")),
+    )
+    .unwrap();
+    commit_all(&dir, "moved and translated");
+    std::fs::write(&at, latin1(&props.replace("eight=8", "eight=8\nnine=9"))).unwrap();
+
+    let preview = fx.update(&dir, &[]);
+    // Not text to compare line by line: git's rename detection found where it went. The
+    // template's change conflicts there (both versions kept), and the old path is not written.
+    assert_eq!(
+        fate_of(&preview, "messages.properties"),
+        (Fate::Conflict, Some("i18n/messages.properties"))
+    );
+    assert_eq!(preview.conflicts, ["i18n/messages.properties"]);
+    assert!(!dir.join("messages.properties").exists());
+    let kept = std::fs::read(dir.join("i18n/messages.properties")).unwrap();
+    let has = |needle: &[u8]| kept.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"two=deux") && has(b"nine=9"), "both sides are kept");
+}
+
+#[test]
+fn the_same_move_on_both_sides_is_one_move() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    git(&dir, &["mv", "app.txt", "src/app.txt"]);
+    write(&dir, "src/app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "moved");
+    fx.manifest(&format!(
+        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
+        MANIFEST.replace("template_version = 1", "template_version = 2")
+    ));
+    fx.remove_template("app.txt");
+    fx.template("src/app.txt", &APP.replace("nine", "nine (new)"));
+    let preview = fx.update(&dir, &[]);
+    // Already where the template moves it: merged there, and no `moved` entry that would say
+    // sprout moved something.
+    assert_eq!(fate_of(&preview, "src/app.txt"), (Fate::Merged, None));
+    assert!(preview.files.iter().all(|f| f.fate != Fate::Moved));
+    assert!(preview.files.iter().all(|f| f.path != "app.txt"));
+    let text = read(&dir, "src/app.txt");
+    assert!(
+        text.contains("two (mine)") && text.contains("nine (new)"),
+        "{text}"
+    );
+    assert!(!dir.join("app.txt").exists());
+}
