@@ -93,11 +93,19 @@ pub fn place(record: &mut Record, moves: &Moves) -> Result<(), String> {
     for (old, new) in moves {
         record::check_path(old)?;
         record::check_path(new)?;
-        if let Some(id) = record.files.remove(old) {
-            record.files.insert(new.clone(), id);
+    }
+    follow(&mut record.files, moves);
+    Ok(())
+}
+
+/// A base's path → blob id, its files where `moves` take them (a base read from sprout's first
+/// commit holds the paths of then).
+pub fn follow(files: &mut std::collections::BTreeMap<String, String>, moves: &Moves) {
+    for (old, new) in moves {
+        if let Some(id) = files.remove(old) {
+            files.insert(new.clone(), id);
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -231,7 +231,8 @@ pub fn prepare_with(
     // The base: the record's blob ids, else sprout's first commit.
     let (base_ids, base_source) = if !record.files.is_empty() {
         (record.files.clone(), "record")
-    } else if let Some(ids) = base::first_commit_ids(dir) {
+    } else if let Some(mut ids) = base::first_commit_ids(dir) {
+        migrate::follow(&mut ids, &moves);
         (ids, "first-commit")
     } else {
         (BTreeMap::new(), "none")

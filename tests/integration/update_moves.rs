@@ -172,3 +172,50 @@ fn the_same_move_on_both_sides_is_one_move() {
     );
     assert!(!dir.join("app.txt").exists());
 }
+
+#[test]
+fn a_first_release_project_follows_a_template_rename_and_the_report_says_what_was_written() {
+    // A record from the first release: no template version, year nor [files]; the base is
+    // sprout's first commit.
+    let fx = Fixture::new();
+    let dir = fx.generate(false);
+    crate::update::as_made_by_todays_release(&dir);
+    write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "mine");
+    fx.manifest(&format!(
+        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
+        MANIFEST.replace("template_version = 1", "template_version = 2")
+    ));
+    fx.remove_template("app.txt");
+    fx.template("src/app.txt", &APP.replace("nine", "nine (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(preview.base, "first-commit");
+    // The base of the moved file is its old path's: a merge, not a whole-file conflict.
+    assert_eq!(
+        fate_of(&preview, "app.txt"),
+        (Fate::Moved, Some("src/app.txt"))
+    );
+    assert_eq!(fate_of(&preview, "src/app.txt"), (Fate::Merged, None));
+    assert!(preview.conflicts.is_empty(), "{:?}", preview.conflicts);
+    let text = read(&dir, "src/app.txt");
+    assert!(
+        text.contains("two (mine)") && text.contains("nine (new)"),
+        "{text}"
+    );
+    // Each path is reported once, and as what happened to it.
+    let reported: Vec<&str> = preview.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        reported.iter().filter(|p| **p == "app.txt").count(),
+        1,
+        "{reported:?}"
+    );
+    assert!(!dir.join("app.txt").exists());
+    for file in &preview.files {
+        let at = file.to.as_deref().unwrap_or(&file.path);
+        let exists = dir.join(at).exists();
+        match file.fate {
+            Fate::Removed | Fate::DeletedByUser => assert!(!exists, "{at}"),
+            _ => assert!(exists, "{} {:?} but {at} is gone", file.path, file.fate),
+        }
+    }
+}
