@@ -383,10 +383,10 @@ impl Error {
                 "no branch was made; your branch and files are as they were".into(),
             ),
             Error::Unrecorded { key, default } => Some(format!(
-                "pass --set {key}=<VALUE> with the value the project was made with{}",
+                "record the value the project was made with: sprout update --set {key}=<VALUE>{}",
                 default
                     .as_ref()
-                    .map(|d| format!(", or --yes to take today's default `{d}`"))
+                    .map(|d| format!(" (or sprout update --yes to take today's default `{d}`)"))
                     .unwrap_or_default()
             )),
             Error::MarkersLeft { .. } => Some(

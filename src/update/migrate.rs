@@ -7,56 +7,15 @@
 
 use crate::manifest::Migration;
 use crate::record::{self, Record};
-use crate::value::Value;
 
 /// Files to move: (old path, new path), in order.
 pub type Moves = Vec<(String, String)>;
 
 /// Apply every migration above the record's version (a record without one is version 1) to the
-/// record's answers; the files to move, as the template wrote their paths.
+/// record's answers; the files to move, as the template wrote their paths. See
+/// [`Record::migrate`].
 pub fn apply(record: &mut Record, migrations: &[Migration]) -> Result<Moves, String> {
-    let from = record.template_version.unwrap_or(1);
-    let mut steps: Vec<&Migration> = migrations.iter().filter(|m| m.version > from).collect();
-    steps.sort_by_key(|m| m.version);
-    let mut moves = Vec::new();
-    for step in steps {
-        for (old, new) in &step.rename_answer {
-            for (key, _) in record.answers.iter_mut().filter(|(k, _)| k == old) {
-                key.clone_from(new);
-            }
-        }
-        for (key, values) in &step.rename_value {
-            for (_, value) in record.answers.iter_mut().filter(|(k, _)| k == key) {
-                if let Value::Text(text) = value
-                    && let Some(new) = values.get(text.as_str())
-                {
-                    *text = new.clone();
-                }
-            }
-        }
-        for (key, value) in &step.answer {
-            let value = Value::from_toml(value).ok_or_else(|| {
-                format!(
-                    "the template's migration {} gives `{key}` a value that is not a string, a number or true/false",
-                    step.version
-                )
-            })?;
-            if !record.answers.iter().any(|(k, _)| k == key) {
-                record.answers.push((key.clone(), value));
-            }
-        }
-        for (old, new) in &step.rename_file {
-            // A file moved twice moves once, from where it was to where it ends.
-            match moves
-                .iter_mut()
-                .find(|(_, to): &&mut (String, String)| to == old)
-            {
-                Some((_, to)) => to.clone_from(new),
-                None => moves.push((old.clone(), new.clone())),
-            }
-        }
-    }
-    Ok(moves)
+    record.migrate(migrations)
 }
 
 /// `moves` with each path holding `{{` rendered by `fill` (the others as they are).
@@ -113,6 +72,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::value::Value;
 
     #[test]
     fn steps_above_the_recorded_version_apply_in_order() {
