@@ -198,6 +198,8 @@ pub fn prepare_with(
     let moves = migrate::render(moves, |texts| {
         render::fill_paths(&plan, texts, "migration's rename_file path")
     })?;
+    // The files as the record names them: the render its base commit holds.
+    let recorded_files = record.files.clone();
     migrate::place(&mut record, &moves).map_err(|reason| Error::Record {
         path: dir.join(record::FILE_NAME),
         reason,
@@ -267,7 +269,7 @@ pub fn prepare_with(
     claimed.insert(record::FILE_NAME);
     claimed.extend(moves.iter().map(|(old, _)| old.as_str()));
     let base_commit = (!gone.is_empty())
-        .then(|| base::commit(dir, base_source == "record"))
+        .then(|| base::commit(dir, (base_source == "record").then_some(&recorded_files)))
         .flatten();
     let user_moves = moves::find(dir, base_commit.as_deref(), &gone, &claimed, &|bytes| {
         base::blob_id(&secret::mask(bytes, &values))

@@ -58,3 +58,60 @@ fn verify_takes_the_value_a_migration_gives_old_projects() {
     let (_, commands) = sprout::verify::commands(&fx.catalog(), &dir).unwrap();
     assert_eq!(commands.test, "echo bonus=false");
 }
+
+/// `sprout ARGS DIR --template <fixture>`, with a git identity.
+fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
+    crate::update::git_env(&mut sprout())
+        .args(args)
+        .arg("--template")
+        .arg(fx.templates.path())
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn after_update_on_a_branch_the_users_branch_still_updates_from_its_own_base() {
+    use crate::update::{APP, commit_all, git, read, write};
+    use sprout::update::Fate;
+
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    // Version 2 moves app.txt to src/app.txt; the update is committed on a branch of its own,
+    // which moves sprout's base on to version 2's render.
+    fx.manifest(&format!(
+        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
+        MANIFEST.replace("template_version = 1", "template_version = 2")
+    ));
+    fx.remove_template("app.txt");
+    fx.template("src/app.txt", &APP.replace("nine", "nine (new)"));
+    let out = cli(&fx, &["update", "--branch", "sprout-update"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(read(&dir, ".sprout.toml").contains("\"app.txt\""));
+
+    // Meanwhile, on the user's branch (which holds version 1's record), app.txt moves and changes.
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    git(&dir, &["mv", "app.txt", "lib/app.txt"]);
+    write(&dir, "lib/app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "moved");
+
+    // The update of the user's branch merges from version 1's render, the base its record
+    // names: git sees the move from there, and the template's change lands in lib/app.txt.
+    let preview = fx.update(&dir, &[]);
+    let file = preview
+        .files
+        .iter()
+        .find(|f| f.path == "src/app.txt")
+        .unwrap();
+    assert_eq!(
+        (file.fate, file.to.as_deref()),
+        (Fate::Merged, Some("lib/app.txt")),
+        "{:?}",
+        preview.files
+    );
+    let text = read(&dir, "lib/app.txt");
+    assert!(
+        text.contains("two (mine)") && text.contains("nine (new)"),
+        "{text}"
+    );
+}
