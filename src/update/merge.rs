@@ -1,6 +1,6 @@
-//! Three-way merge of one file with `git merge-file --diff3` (through the one git runner): conflict blocks carry the base
-//! section and labels naming both sides. Without git, or for a file that is not text, both
-//! versions are kept in one conflict block; nothing is ever dropped.
+//! Three-way merge of one file with `git merge-file --diff3`, run by the one git runner:
+//! conflict blocks carry the base section and labels naming both sides. Without git, or for a
+//! file that is not text, both versions are kept in one conflict block; nothing is ever dropped.
 
 use std::path::Path;
 
