@@ -151,3 +151,34 @@ fn to_latest_is_refused_for_a_template_not_read_at_a_version_tag() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn to_latest_on_a_branch_names_the_tags_in_its_commit() {
+    let s = Scratch::new();
+    let bare = tagged_repository(s.path());
+    let url = format!("file://{}", bare.display());
+    let mut new = isolated(&s);
+    crate::update::git_env(&mut new);
+    let out = new
+        .args(["new", "demo", "--template", &format!("{url}#v1.1.0")])
+        .args(["--yes", "-o"])
+        .arg(s.join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let project = s.join("out/demo");
+    let mut update = isolated(&s);
+    crate::update::git_env(&mut update);
+    let out = update
+        .args(["update", "--to-latest", "--branch", "sprout-update"])
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let subject = git(&project, &["log", "-1", "--format=%s", "sprout-update"]);
+    assert!(subject.contains("tag v1.1.0 → v2.0.0"), "{subject}");
+    // The user's branch is as it was; the branch holds the new tag.
+    assert!(readme(&project).contains("version v1.1.0"));
+    let record = git(&project, &["show", "sprout-update:.sprout.toml"]);
+    assert!(record.contains(&format!("{url}#v2.0.0")), "{record}");
+}
