@@ -2,23 +2,39 @@
 
 use super::Git;
 
+impl Git {
+    /// git that may talk to a remote, never asking for anything nor running what a URL names:
+    /// no `ext::` transport (`ext::sh -c …`), and ssh in batch mode unless the user set
+    /// `GIT_SSH_COMMAND`. Called before the subcommand (it adds `-c` options).
+    pub fn remote(self) -> Git {
+        let git = self.args(["-c", "protocol.ext.allow=never"]);
+        if std::env::var_os("GIT_SSH_COMMAND").is_some() {
+            return git;
+        }
+        git.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    }
+}
+
+/// Why git could not be run.
+pub fn not_run(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "git is not installed".to_string(),
+        _ => format!("cannot run git: {error}"),
+    }
+}
+
 /// The tag names of the repository at `url`, as one `git ls-remote --tags --refs` lists them,
-/// or why it could not be asked. Like a clone, it never asks for anything (no terminal prompt,
-/// ssh in batch mode) and a URL never names a command to run.
+/// or why it could not be asked. Like a clone, it never asks for anything and a URL never names
+/// a command to run ([`Git::remote`]).
 pub fn tags(url: &str) -> Result<Vec<String>, String> {
     if url.starts_with('-') {
         return Err(format!("`{url}` is not a git URL: it starts with `-`"));
     }
-    let mut git = Git::anywhere()
-        .args(["-c", "protocol.ext.allow=never"])
-        .args(["ls-remote", "--tags", "--refs", "--", url]);
-    if std::env::var_os("GIT_SSH_COMMAND").is_none() {
-        git = git.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
-    }
-    let output = git.output().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "git is not installed".to_string(),
-        _ => format!("cannot run git: {e}"),
-    })?;
+    let output = Git::anywhere()
+        .remote()
+        .args(["ls-remote", "--tags", "--refs", "--", url])
+        .output()
+        .map_err(|e| not_run(&e))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let line = stderr

@@ -2,12 +2,10 @@
 //! files of a Python or Java project live under the package's folder), files the user moved as
 //! git sees them, and a move on both sides.
 
-use std::path::Path;
-
 use sprout::update::Fate;
 
-use crate::common::sprout;
 use crate::update::{APP, Fixture, MANIFEST, commit_all, git, read, write};
+use crate::update_surprises::{cli, fate_at};
 
 /// The fixture with a package folder as flask's: `[derived] package = "{{snake_case name}}"` and
 /// `{{package}}/health.py`.
@@ -17,21 +15,12 @@ fn with_package(fx: &Fixture, manifest: &str) {
     ));
 }
 
-/// `sprout ARGS DIR --template <fixture>`, with a git identity.
-fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
-    crate::update::git_env(&mut sprout())
-        .args(args)
-        .arg("--template")
-        .arg(fx.templates.path())
-        .arg(dir)
-        .output()
-        .unwrap()
-}
-
-fn fate_of<'p>(preview: &'p sprout::update::Preview, path: &str) -> (Fate, Option<&'p str>) {
-    let file = preview.files.iter().find(|f| f.path == path);
-    let file = file.unwrap_or_else(|| panic!("{path} is not in {:?}", preview.files));
-    (file.fate, file.to.as_deref())
+/// `manifest` (version 1's) as version 2, whose migration renames `old` to `new`.
+pub(crate) fn renamed(manifest: &str, old: &str, new: &str) -> String {
+    format!(
+        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"{old}\" = \"{new}\" }}\n",
+        manifest.replace("template_version = 1", "template_version = 2")
+    )
 }
 
 #[test]
@@ -47,19 +36,16 @@ fn a_rename_rule_under_the_package_folder_carries_the_users_edits_to_the_new_nam
     // Version 2 renames it, and changes it.
     with_package(
         &fx,
-        &format!(
-            "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"{{{{package}}}}/health.py\" = \"{{{{package}}}}/status.py\" }}\n",
-            MANIFEST.replace("template_version = 1", "template_version = 2")
-        ),
+        &renamed(MANIFEST, "{{package}}/health.py", "{{package}}/status.py"),
     );
     fx.remove_template("{{package}}/health.py");
     fx.template("{{package}}/status.py", &APP.replace("nine", "nine (new)"));
     let preview = fx.update(&dir, &[]);
     assert_eq!(
-        fate_of(&preview, "app/health.py"),
-        (Fate::Moved, Some("app/status.py"))
+        fate_at(&preview, "app/health.py"),
+        (Fate::Moved, Some("app/status.py".into()))
     );
-    assert_eq!(fate_of(&preview, "app/status.py").0, Fate::Merged);
+    assert_eq!(fate_at(&preview, "app/status.py").0, Fate::Merged);
     assert!(
         !dir.join("app/health.py").exists(),
         "not orphaned beside it"
@@ -82,10 +68,7 @@ fn a_rendered_rename_shows_as_a_rename_in_the_report_and_the_diff() {
     let dir = fx.generate(true);
     with_package(
         &fx,
-        &format!(
-            "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"{{{{package}}}}/health.py\" = \"{{{{package}}}}/status.py\" }}\n",
-            MANIFEST.replace("template_version = 1", "template_version = 2")
-        ),
+        &renamed(MANIFEST, "{{package}}/health.py", "{{package}}/status.py"),
     );
     fx.remove_template("{{package}}/health.py");
     fx.template("{{package}}/status.py", &APP.replace("two", "two (new)"));
@@ -135,8 +118,8 @@ fn git_follows_a_users_move_of_a_file_that_is_not_utf8_text() {
     // Not text to compare line by line: git's rename detection found where it went. The
     // template's change conflicts there (both versions kept), and the old path is not written.
     assert_eq!(
-        fate_of(&preview, "messages.properties"),
-        (Fate::Conflict, Some("i18n/messages.properties"))
+        fate_at(&preview, "messages.properties"),
+        (Fate::Conflict, Some("i18n/messages.properties".into()))
     );
     assert_eq!(preview.conflicts, ["i18n/messages.properties"]);
     assert!(!dir.join("messages.properties").exists());
@@ -153,16 +136,13 @@ fn the_same_move_on_both_sides_is_one_move() {
     git(&dir, &["mv", "app.txt", "src/app.txt"]);
     write(&dir, "src/app.txt", &APP.replace("two", "two (mine)"));
     commit_all(&dir, "moved");
-    fx.manifest(&format!(
-        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
-        MANIFEST.replace("template_version = 1", "template_version = 2")
-    ));
+    fx.manifest(&renamed(MANIFEST, "app.txt", "src/app.txt"));
     fx.remove_template("app.txt");
     fx.template("src/app.txt", &APP.replace("nine", "nine (new)"));
     let preview = fx.update(&dir, &[]);
     // Already where the template moves it: merged there, and no `moved` entry that would say
     // sprout moved something.
-    assert_eq!(fate_of(&preview, "src/app.txt"), (Fate::Merged, None));
+    assert_eq!(fate_at(&preview, "src/app.txt"), (Fate::Merged, None));
     assert!(preview.files.iter().all(|f| f.fate != Fate::Moved));
     assert!(preview.files.iter().all(|f| f.path != "app.txt"));
     let text = read(&dir, "src/app.txt");
@@ -182,20 +162,17 @@ fn a_first_release_project_follows_a_template_rename_and_the_report_says_what_wa
     crate::update::as_made_by_todays_release(&dir);
     write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
     commit_all(&dir, "mine");
-    fx.manifest(&format!(
-        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
-        MANIFEST.replace("template_version = 1", "template_version = 2")
-    ));
+    fx.manifest(&renamed(MANIFEST, "app.txt", "src/app.txt"));
     fx.remove_template("app.txt");
     fx.template("src/app.txt", &APP.replace("nine", "nine (new)"));
     let preview = fx.update(&dir, &[]);
     assert_eq!(preview.base, "first-commit");
     // The base of the moved file is its old path's: a merge, not a whole-file conflict.
     assert_eq!(
-        fate_of(&preview, "app.txt"),
-        (Fate::Moved, Some("src/app.txt"))
+        fate_at(&preview, "app.txt"),
+        (Fate::Moved, Some("src/app.txt".into()))
     );
-    assert_eq!(fate_of(&preview, "src/app.txt"), (Fate::Merged, None));
+    assert_eq!(fate_at(&preview, "src/app.txt"), (Fate::Merged, None));
     assert!(preview.conflicts.is_empty(), "{:?}", preview.conflicts);
     let text = read(&dir, "src/app.txt");
     assert!(

@@ -8,6 +8,7 @@ use sprout::error::Error;
 
 use crate::common::sprout;
 use crate::update::{Fixture, MANIFEST};
+use crate::update_surprises::cli;
 
 /// The fixture's next version: an option `bonus` (default yes) that its test command shows.
 fn with_bonus(fx: &Fixture, migration: &str) {
@@ -59,17 +60,6 @@ fn verify_takes_the_value_a_migration_gives_old_projects() {
     assert_eq!(commands.test, "echo bonus=false");
 }
 
-/// `sprout ARGS DIR --template <fixture>`, with a git identity.
-fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
-    crate::update::git_env(&mut sprout())
-        .args(args)
-        .arg("--template")
-        .arg(fx.templates.path())
-        .arg(dir)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn after_update_on_a_branch_the_users_branch_still_updates_from_its_own_base() {
     use crate::update::{APP, commit_all, git, read, write};
@@ -79,9 +69,10 @@ fn after_update_on_a_branch_the_users_branch_still_updates_from_its_own_base() {
     let dir = fx.generate(true);
     // Version 2 moves app.txt to src/app.txt; the update is committed on a branch of its own,
     // which moves sprout's base on to version 2's render.
-    fx.manifest(&format!(
-        "{}\n[[migration]]\nversion = 2\nrename_file = {{ \"app.txt\" = \"src/app.txt\" }}\n",
-        MANIFEST.replace("template_version = 1", "template_version = 2")
+    fx.manifest(&crate::update_moves::renamed(
+        MANIFEST,
+        "app.txt",
+        "src/app.txt",
     ));
     fx.remove_template("app.txt");
     fx.template("src/app.txt", &APP.replace("nine", "nine (new)"));

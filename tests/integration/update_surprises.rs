@@ -10,7 +10,7 @@ use crate::common::sprout;
 use crate::update::{APP, Fixture, commit_all, fates, git, read, write};
 
 /// `sprout ARGS` on the fixture's templates, with a git identity.
-fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
+pub(crate) fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
     crate::update::git_env(&mut sprout())
         .args(args)
         .arg("--template")
@@ -104,7 +104,7 @@ fn check_names_files_holding_conflict_markers_committed_or_not() {
 }
 
 /// The fate of `path` and where it was written, from a preview.
-fn fate_at(preview: &sprout::update::Preview, path: &str) -> (Fate, Option<String>) {
+pub(crate) fn fate_at(preview: &sprout::update::Preview, path: &str) -> (Fate, Option<String>) {
     let file = preview
         .files
         .iter()
