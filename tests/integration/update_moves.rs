@@ -196,3 +196,19 @@ fn a_first_release_project_follows_a_template_rename_and_the_report_says_what_wa
         }
     }
 }
+
+#[test]
+fn without_git_a_file_moved_as_it_was_is_found_and_updated_where_it_is() {
+    let fx = Fixture::new();
+    let dir = fx.generate(false);
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    std::fs::rename(dir.join("app.txt"), dir.join("lib/app.txt")).unwrap();
+    fx.template("app.txt", &APP.replace("two", "two (new)"));
+    let preview = fx.update(&dir, &[]);
+    assert_eq!(
+        fate_at(&preview, "app.txt"),
+        (Fate::Updated, Some("lib/app.txt".into()))
+    );
+    assert!(read(&dir, "lib/app.txt").contains("two (new)"));
+    assert!(!dir.join("app.txt").exists());
+}
