@@ -194,10 +194,16 @@ pub fn prepare_with(
         secrets: tokens.clone(),
         year: record.year.unwrap_or_else(crate::secrets::current_year),
     };
-    // The migrations' moves, their paths rendered with the project's answers.
+    // The migrations' moves, their paths rendered with the project's answers. A path today's
+    // template still writes is not moved away (it would be both removed and written).
     let moves = migrate::render(moves, |texts| {
         render::fill_paths(&plan, texts, "migration's rename_file path")
     })?;
+    let mut rendered = render::render(&plan)?;
+    let moves: migrate::Moves = moves
+        .into_iter()
+        .filter(|(old, _)| !rendered.files.iter().any(|f| f.path == *old))
+        .collect();
     // The files as the record names them: the render its base commit holds.
     let recorded_files = record.files.clone();
     migrate::place(&mut record, &moves).map_err(|reason| Error::Record {
@@ -217,7 +223,6 @@ pub fn prepare_with(
             found => Ok(found),
         }
     };
-    let mut rendered = render::render(&plan)?;
     // A record without a year: the year the project's files show, not this year.
     if record.year.is_none()
         && let Some(shown) =

@@ -212,3 +212,30 @@ fn without_git_a_file_moved_as_it_was_is_found_and_updated_where_it_is() {
     assert!(read(&dir, "lib/app.txt").contains("two (new)"));
     assert!(!dir.join("app.txt").exists());
 }
+
+#[test]
+fn a_rename_whose_old_path_the_template_still_writes_moves_nothing() {
+    let fx = Fixture::new();
+    let dir = fx.generate(true);
+    write(&dir, "app.txt", &APP.replace("two", "two (mine)"));
+    commit_all(&dir, "mine");
+    // Version 2 says app.txt moved, yet still writes it (changed) beside the new file.
+    fx.manifest(&renamed(MANIFEST, "app.txt", "src/app.txt"));
+    fx.template("app.txt", &APP.replace("nine", "nine (new)"));
+    fx.template("src/app.txt", "new file\n");
+    let preview = fx.update(&dir, &[]);
+    // Reported once each, as written: app.txt merged where it is, src/app.txt added.
+    assert!(
+        preview.files.iter().all(|f| f.fate != Fate::Moved),
+        "{:?}",
+        preview.files
+    );
+    assert_eq!(fate_at(&preview, "app.txt"), (Fate::Merged, None));
+    assert_eq!(fate_at(&preview, "src/app.txt"), (Fate::Added, None));
+    let text = read(&dir, "app.txt");
+    assert!(
+        text.contains("two (mine)") && text.contains("nine (new)"),
+        "{text}"
+    );
+    assert_eq!(read(&dir, "src/app.txt"), "new file\n");
+}
