@@ -68,19 +68,10 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
     run(&catalog, &args.dir, &set, &args.flags, tags, out)
 }
 
-/// The source the project's templates are read from: `template`, else the record's (`None`: the
-/// built-in ones).
-fn source_of(dir: &std::path::Path, template: Option<&str>) -> Result<Option<Source>> {
-    Ok(match template {
-        Some(text) => Some(Source::parse(text)),
-        None => Record::read(dir)?.template.map(|t| Source::parse(&t)),
-    })
-}
-
 /// The newer tags of a git template read at a version tag (one `git ls-remote`); `None` for any
 /// other source, or, said in a note, when the repository cannot be asked.
 fn newer_tags(dir: &std::path::Path, template: Option<&str>, out: &Output) -> Result<Option<Tags>> {
-    let Some(source) = source_of(dir, template)? else {
+    let Some(source) = tags::source_of(dir, template)? else {
         return Ok(None);
     };
     match tags::of(&source) {
@@ -104,37 +95,9 @@ fn versions(
     if !to_latest {
         return Ok((template.map(String::from), newer_tags(dir, template, out)?));
     }
-    let source = source_of(dir, template)?;
-    let Some((url, tag)) = source.as_ref().and_then(tags::tagged) else {
-        return Err(Error::Usage(
-            "--to-latest needs a git template read at a version tag (GIT-URL#v1.2.0); \
-             this project's is not"
-                .into(),
-        ));
-    };
-    let found = tags::of(&Source::Git {
-        url: url.to_string(),
-        reference: Some(tag.to_string()),
-    });
-    let found = match found {
-        Some(Ok(found)) => found,
-        Some(Err(reason)) => {
-            return Err(Error::SourceUnavailable {
-                template: format!("{url}#{tag}"),
-                reason,
-            });
-        }
-        None => return Ok((template.map(String::from), None)),
-    };
-    let Some(latest) = found.latest() else {
-        return Ok((template.map(String::from), Some(found)));
-    };
-    let tags = Tags {
-        tag: latest.to_string(),
-        before: Some(found.tag.clone()),
-        newer: Vec::new(),
-    };
-    Ok((Some(format!("{url}#{latest}")), Some(tags)))
+    let source = tags::source_of(dir, template)?;
+    let (moved, tags) = tags::to_latest(source.as_ref())?;
+    Ok((moved.or_else(|| template.map(String::from)), Some(tags)))
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
@@ -178,11 +141,16 @@ fn run(
     } else {
         Unrecorded::Refuse
     };
+    let prepared = move || -> Result<Preview> {
+        let mut preview =
+            prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+        preview.tags = tags;
+        Ok(preview)
+    };
     if let Some(name) = &flags.branch {
-        return on_branch(catalog, dir, set, unrecorded, flags, name, tags, out);
+        return on_branch(catalog, dir, flags, name, prepared, out);
     }
-    let mut preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
-    preview.tags = tags;
+    let preview = prepared()?;
     // Merging over unresolved conflict blocks would bury them.
     if !flags.dry_run
         && let Some(left) = markers_error(&markers_left(dir, &preview))
@@ -265,16 +233,14 @@ fn accept_verify(catalog: &Catalog, preview: &Preview, trusted: bool) -> Result<
     trust::check_here(catalog.origin(), &all, trusted)
 }
 
-/// `update --branch NAME`: the update committed on a new branch, the user's branch untouched.
-#[allow(clippy::too_many_arguments)]
+/// `update --branch NAME`: the update (as `prepared` decides it) committed on a new branch, the
+/// user's branch untouched.
 fn on_branch(
     catalog: &Catalog,
     dir: &std::path::Path,
-    set: &[(String, String)],
-    unrecorded: Unrecorded,
     flags: &UpdateFlags,
     name: &str,
-    tags: Option<Tags>,
+    prepared: impl FnOnce() -> Result<Preview>,
     out: &Output,
 ) -> Result<Exit> {
     if !base::in_repository(dir) {
@@ -284,8 +250,7 @@ fn on_branch(
     }
     branch::check_name(dir, name)?;
     refuse_dirty(dir)?;
-    let mut preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
-    preview.tags = tags;
+    let preview = prepared()?;
     if let Some(left) = markers_error(&markers_left(dir, &preview)) {
         return Err(left);
     }

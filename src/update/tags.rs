@@ -3,9 +3,13 @@
 //! orders them. Pre-releases count only when the project is on one. A reference that is no such
 //! tag (a branch, a commit, `stable`) has no newer version: nothing is asked.
 
+use std::path::Path;
+
 use semver::Version;
 use serde::Serialize;
 
+use crate::error::{Error, Result};
+use crate::record::Record;
 use crate::source::Source;
 
 /// The tag a project is on and the newer ones its repository holds, oldest first.
@@ -66,9 +70,50 @@ pub fn tagged(source: &Source) -> Option<(&str, &str)> {
     }
 }
 
+/// The source the templates of the project in `dir` are read from: `template` as given, else the
+/// record's (`None`: the built-in ones).
+pub fn source_of(dir: &Path, template: Option<&str>) -> Result<Option<Source>> {
+    Ok(match template {
+        Some(text) => Some(Source::parse(text)),
+        None => Record::read(dir)?.template.map(|t| Source::parse(&t)),
+    })
+}
+
+/// `update --to-latest`: the source (as `--template` takes it) at the newest version tag, when
+/// there is a newer one, and the tags; refused (exit 2) for a source not read at a version tag,
+/// and when the repository cannot be asked (exit 12).
+pub fn to_latest(source: Option<&Source>) -> Result<(Option<String>, Tags)> {
+    let Some((url, tag)) = source.and_then(tagged) else {
+        return Err(Error::Usage(
+            "--to-latest needs a git template read at a version tag (GIT-URL#v1.2.0); \
+             this project's is not"
+                .into(),
+        ));
+    };
+    let listed = crate::git::remote::tags(url).map_err(|reason| Error::SourceUnavailable {
+        template: format!("{url}#{tag}"),
+        reason,
+    })?;
+    let newer = newer(tag, &listed).unwrap_or_default();
+    let Some(latest) = newer.last() else {
+        let tags = Tags {
+            tag: tag.to_string(),
+            before: None,
+            newer,
+        };
+        return Ok((None, tags));
+    };
+    let tags = Tags {
+        tag: latest.clone(),
+        before: Some(tag.to_string()),
+        newer: Vec::new(),
+    };
+    Ok((Some(format!("{url}#{latest}")), tags))
+}
+
 /// The newer tags of `source`: `None` when it is not read at a version tag (nothing is asked),
 /// else one `git ls-remote` and its answer.
-pub fn of(source: &Source) -> Option<Result<Tags, String>> {
+pub fn of(source: &Source) -> Option<std::result::Result<Tags, String>> {
     let (url, tag) = tagged(source)?;
     Some(crate::git::remote::tags(url).map(|listed| Tags {
         tag: tag.to_string(),
