@@ -559,3 +559,27 @@ fn template_check_fails_a_rename_rule_that_can_match_nothing() {
     assert!(text.contains("matches no file"), "{text}");
     assert!(text.contains("`nothing`, which is not an option"), "{text}");
 }
+
+#[test]
+fn add_suggests_a_word_only_when_it_is_close() {
+    let s = crate::common::Scratch::new();
+    let made = s.new_project("x", "express", &[]).output().unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let add = |word: &str| {
+        let out = sprout()
+            .args(["add", word, "--dry-run", "-C"])
+            .arg(s.join("x"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // `h2` (spring-boot's database) shares nothing with `ci`: no guess, the list.
+    let stderr = add("h2");
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    assert!(
+        stderr.contains("auth, ci, docker, postgres, sqlite"),
+        "{stderr}"
+    );
+    assert!(add("dokcer").contains("did you mean `docker`?"));
+}
