@@ -560,7 +560,14 @@ pub fn check(
             markers_left: &left,
         })
     } else {
-        let head = if current {
+        let head = if current && !left.is_empty() {
+            // The update is written; what waits is the user's resolving of it.
+            format!(
+                "{} has no update to apply ({}), but conflicts to resolve\n",
+                dir.display(),
+                preview.stack
+            )
+        } else if current {
             format!(
                 "{} is current ({}){}\n{}",
                 dir.display(),

@@ -85,6 +85,10 @@ fn check_names_files_holding_conflict_markers_committed_or_not() {
     assert_eq!(out.status.code(), Some(8), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("app.txt"), "{stderr}");
+    // The update has been written, but the project is not called current while conflicts wait.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("is current"), "{stdout}");
+    assert!(stdout.contains("conflicts to resolve"), "{stdout}");
     // Committed with its markers: still named.
     commit_all(&dir, "resolved (not really)");
     let out = cli(&fx, &["check", "--json"], &dir);
