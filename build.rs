@@ -1,7 +1,17 @@
 //! Build-time work on the embedded templates. Each step lives in its own file under `build/`.
 
+// Shared with the run: the one format of stored trees (only writing them is used here).
+#[allow(dead_code)]
+#[path = "src/trees/entry.rs"]
+mod entry;
 #[path = "build/listing.rs"]
 mod listing;
+// Shared with the run: the stored form of a tree.
+#[allow(dead_code)]
+#[path = "src/trees/mirror.rs"]
+mod mirror;
+#[path = "build/trees.rs"]
+mod trees;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // include_dir cannot tell cargo that the templates changed on stable Rust.
@@ -10,13 +20,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rerun-if-changed=src/trees/entry.rs");
+    println!("cargo:rerun-if-changed=src/trees/mirror.rs");
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     listing::write(std::path::Path::new("templates"), &out)?;
     // The cache of parsed templates keys its entries by the Handlebars that parsed them.
-    println!(
-        "cargo:rustc-env=SPROUT_HANDLEBARS_VERSION={}",
-        locked_version("handlebars")?
-    );
+    let handlebars = locked_version("handlebars")?;
+    trees::write(std::path::Path::new("templates"), &out, &handlebars)?;
+    println!("cargo:rustc-env=SPROUT_HANDLEBARS_VERSION={handlebars}");
     Ok(())
 }
 

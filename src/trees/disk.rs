@@ -1,24 +1,21 @@
-//! Parsed trees on disk, one file per template text, named by a hash of the text, the format
-//! and Handlebars' version.
+//! Parsed trees on disk, one file per template text, named by its entry's key (`entry.rs`: a
+//! hash of the text, the format and Handlebars' version).
 //!
-//! - An entry holds the text it was parsed from, the format, Handlebars' version and the tree,
-//!   then a checksum of all that. It is used only when every one of them matches: a damaged,
-//!   truncated or foreign file is a miss, and the entry is written again.
+//! - A file is one entry (`entry.rs`), used only when it is sound and for the same text: a
+//!   damaged, truncated or foreign file is a miss, and the entry is written again.
 //! - Writes go to a temporary file in the same folder, renamed into place: a reader sees a whole
 //!   entry or none, and two runs writing the same entry at once both leave a whole one.
 //! - The folder is kept under a size: when this process's writes take it past the bound, the
 //!   oldest entries (by modification time) are removed until it holds three quarters of it.
 //! - Every failure to read or write is a miss, never an error: the cache only saves time.
 
-use std::borrow::Cow;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::{xxh3_64, xxh3_128_with_seed};
-
+use super::HANDLEBARS;
+use super::entry;
 use super::mirror::Tree;
 
 /// The folder of sprout's cache, when set (the trees are in its `templates/`).
@@ -27,22 +24,6 @@ pub const DIR_ENV: &str = "SPROUT_CACHE_DIR";
 pub const OFF_ENV: &str = "SPROUT_NO_CACHE";
 /// The size the folder of trees is kept under.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Changes whenever the layout of an entry or of `Tree` changes.
-const FORMAT: u32 = 1;
-/// The Handlebars that parsed the trees (from Cargo.lock, by build.rs): another one may parse
-/// the same text otherwise.
-const HANDLEBARS: &str = env!("SPROUT_HANDLEBARS_VERSION");
-
-#[derive(Serialize, Deserialize)]
-struct Entry<'a> {
-    format: u32,
-    #[serde(borrow)]
-    handlebars: Cow<'a, str>,
-    #[serde(borrow)]
-    text: Cow<'a, str>,
-    tree: Cow<'a, Tree>,
-}
 
 /// A folder of trees and its bound.
 #[derive(Debug)]
@@ -56,8 +37,7 @@ pub struct Disk {
 
 /// Name of the entry for `text`.
 fn key(text: &str) -> String {
-    let seed = xxh3_64(format!("{FORMAT} {HANDLEBARS}").as_bytes());
-    format!("{:032x}", xxh3_128_with_seed(text.as_bytes(), seed))
+    format!("{:032x}", entry::key(text, HANDLEBARS))
 }
 
 impl Disk {
@@ -99,28 +79,14 @@ impl Disk {
     /// The stored tree of `text`, if a sound entry holds it.
     pub fn read(&self, text: &str) -> Option<Tree> {
         let bytes = fs::read(self.dir.join(key(text))).ok()?;
-        let (body, sum) = bytes.split_last_chunk::<8>()?;
-        if xxh3_64(body) != u64::from_le_bytes(*sum) {
-            return None;
-        }
-        let entry: Entry = postcard::from_bytes(body).ok()?;
-        (entry.format == FORMAT && entry.handlebars == HANDLEBARS && entry.text == text)
-            .then(|| entry.tree.into_owned())
+        entry::decode(&bytes, text, HANDLEBARS)
     }
 
     /// Store `tree` as the parse of `text`, then keep the folder under its bound. Best effort.
     pub fn write(&self, text: &str, tree: &Tree) {
-        let entry = Entry {
-            format: FORMAT,
-            handlebars: Cow::Borrowed(HANDLEBARS),
-            text: Cow::Borrowed(text),
-            tree: Cow::Borrowed(tree),
-        };
-        let Ok(mut bytes) = postcard::to_stdvec(&entry) else {
+        let Some(bytes) = entry::encode(text, tree, HANDLEBARS) else {
             return;
         };
-        let sum = xxh3_64(&bytes);
-        bytes.extend_from_slice(&sum.to_le_bytes());
         if self.store(&key(text), &bytes).is_ok() {
             self.count(bytes.len() as u64);
         }

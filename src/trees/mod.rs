@@ -4,10 +4,13 @@
 //! computes each token's line by rescanning the text), far more than rendering it. So a text is
 //! parsed once per content: the tree is kept in memory for the rest of the process (`serve`
 //! renders many projects from the same templates) and on disk for the next runs (`disk.rs`,
-//! under the user's cache folder). A tree read back is the tree Handlebars parsed, line mapping
+//! under the user's cache folder). The built-in templates' trees are parsed at build time
+//! (build/trees.rs) and built into the binary in the same format (`entry.rs`): a first run
+//! parses none of them. A tree read back is the tree Handlebars parsed, line mapping
 //! included, so a render error still names its line.
 
 mod disk;
+mod entry;
 mod mirror;
 
 use std::collections::HashMap;
@@ -19,6 +22,13 @@ use xxhash_rust::xxh3::xxh3_128;
 
 pub use disk::{DIR_ENV, Disk, MAX_BYTES, OFF_ENV};
 pub use mirror::Tree;
+
+/// The Handlebars that parsed the trees (from Cargo.lock, by build.rs): another one may parse
+/// the same text otherwise.
+const HANDLEBARS: &str = env!("SPROUT_HANDLEBARS_VERSION");
+
+/// The entries of the built-in templates' trees, by build/trees.rs.
+static BUILT_IN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/trees.bin"));
 
 /// Fewest texts [`prepare`] spreads over threads.
 const PREPARE_AT_ONCE: usize = 64;
@@ -91,9 +101,18 @@ pub fn prepare(texts: &[&str]) {
     });
 }
 
-/// The tree of `text` from `disk`, or parsed (and stored there).
+/// The tree of `text` parsed into the binary (a built-in template's), if it is there.
+fn built_in(text: &str) -> Option<Tree> {
+    entry::decode(
+        entry::find(BUILT_IN, entry::key(text, HANDLEBARS))?,
+        text,
+        HANDLEBARS,
+    )
+}
+
+/// The tree of `text` from the binary, `disk`, or parsed (and stored there).
 fn load(text: &str, disk: Option<&Disk>) -> Result<Template, TemplateError> {
-    if let Some(tree) = disk.and_then(|d| d.read(text))
+    if let Some(tree) = built_in(text).or_else(|| disk.and_then(|d| d.read(text)))
         && let Some(template) = tree.into_template(None)
     {
         return Ok(template);
@@ -187,15 +206,49 @@ mod tests {
     }
 
     #[test]
-    fn every_built_in_template_is_read_back_as_the_tree_handlebars_parsed() {
+    fn every_built_in_template_is_in_the_binary_as_the_tree_handlebars_parses() {
         let texts = built_in_texts();
         assert!(texts.len() > 150, "only {} texts", texts.len());
         for text in texts {
             let template = Template::compile(&text).unwrap();
-            let tree = Tree::from_template(template.clone()).expect(&text);
-            let back: Tree = postcard::from_bytes(&postcard::to_stdvec(&tree).unwrap()).unwrap();
-            assert_eq!(back.into_template(None).unwrap(), template, "{text}");
+            let tree = built_in(&text).expect(&text);
+            assert_eq!(tree.into_template(None).unwrap(), template, "{text}");
+            // Read through `load`, without a cache on disk: never parsed.
+            let before = parses(&text);
+            assert_eq!(load(&text, None).unwrap(), template);
+            assert_eq!(parses(&text), before, "{text}");
         }
+        assert!(built_in("not a built-in template: {{x}}\n").is_none());
+    }
+
+    #[test]
+    fn a_bundle_finds_each_of_its_entries_and_nothing_else() {
+        let texts: Vec<String> = (0..50)
+            .map(|n| format!("bundled {n}: {{{{x}}}}\n"))
+            .collect();
+        let entries = texts
+            .iter()
+            .map(|t| {
+                let tree = Tree::from_template(Template::compile(t).unwrap()).unwrap();
+                (entry::key(t, "v"), entry::encode(t, &tree, "v").unwrap())
+            })
+            .collect();
+        let bundle = entry::bundle(entries).unwrap();
+        for text in &texts {
+            let found = entry::find(&bundle, entry::key(text, "v")).unwrap();
+            let tree = entry::decode(found, text, "v").unwrap();
+            assert_eq!(
+                tree.into_template(None).unwrap(),
+                Template::compile(text).unwrap()
+            );
+            assert!(
+                entry::decode(found, text, "w").is_none(),
+                "another Handlebars"
+            );
+        }
+        assert!(entry::find(&bundle, entry::key("not bundled", "v")).is_none());
+        assert!(entry::find(&bundle[..10], entry::key(&texts[0], "v")).is_none());
+        assert!(entry::find(&[], 0).is_none());
     }
 
     #[test]

@@ -215,3 +215,29 @@ fn no_cache_turns_it_off() {
     cmd.assert().success();
     assert!(!cache.exists(), "nothing is written to the cache");
 }
+
+#[test]
+fn built_in_stacks_parse_nothing_and_store_nothing() {
+    // Every tree of a built-in stack comes from the binary: the cache stays empty.
+    let stacks = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("sprout.toml").is_file());
+    let s = Scratch::new();
+    let cache = s.join("cache");
+    let mut count = 0;
+    for stack in stacks {
+        let key = stack.file_name().unwrap().to_str().unwrap();
+        sprout()
+            .args(["new", "app", "--stack", key, "--yes", "--no-git", "-o"])
+            .arg(s.join(key))
+            .env("XDG_CONFIG_HOME", s.join("config"))
+            .env_remove("SPROUT_TEMPLATES")
+            .env("SPROUT_CACHE_DIR", &cache)
+            .assert()
+            .success();
+        assert_eq!(entries(&cache), Vec::<PathBuf>::new(), "{key}");
+        count += 1;
+    }
+    assert!(count >= 7, "{count} stacks");
+}
