@@ -25,6 +25,8 @@ use crate::render;
 use crate::stack::{Kind, Stack};
 use crate::template::combos::{self, Combination};
 use crate::template::folder::Folder;
+use crate::template::hostile;
+use crate::template::meaning::{self, Format, Piece};
 use crate::template::spans::{Doc, Step};
 use crate::template::structured;
 use crate::value::Value;
@@ -93,6 +95,8 @@ pub fn check(folder: &Folder) -> Report {
         folder,
         found: BTreeMap::new(),
         combinations: 0,
+        quiet: false,
+        probed: BTreeSet::new(),
     };
     if checker.shared_layer() {
         for stack in &folder.stacks {
@@ -126,7 +130,14 @@ struct Checker<'f> {
     /// Findings by place and message, with the first combination that showed each.
     found: BTreeMap<Key, Option<String>>,
     combinations: usize,
+    /// Rendering for the hostile-value pass: no findings of its own, templates only.
+    quiet: bool,
+    /// Expressions already found to write a value unescaped (file, line, column).
+    probed: BTreeSet<(String, usize, usize)>,
 }
+
+/// A rendered project: output path → (template file, bytes, secret).
+type Project = BTreeMap<String, (String, Vec<u8>, bool)>;
 
 /// A TOML file read with positions and into its type, or the fault that stopped it.
 fn read_toml<'t, T: serde::de::DeserializeOwned>(
@@ -176,6 +187,9 @@ impl Checker<'_> {
     }
 
     fn add_rendered(&mut self, inner: &str, at: (usize, usize), message: String, with: &str) {
+        if self.quiet {
+            return;
+        }
         self.found
             .entry((self.folder.display(inner), at.0, at.1, message))
             .or_insert_with(|| Some(with.to_string()));
@@ -545,18 +559,204 @@ impl Checker<'_> {
             .iter()
             .map(|(name, (inner, _))| (name.as_str(), inner.as_str()))
             .collect();
+        let texts = Texts {
+            templates: templates.iter().cloned().collect(),
+            partials: partials
+                .iter()
+                .map(|(name, (inner, text))| (name.clone(), (inner.clone(), *text)))
+                .collect(),
+        };
         for combination in combos::covering(stack) {
             self.combinations += 1;
-            self.render(
+            let rendered = Rendering {
                 stack,
                 manifest,
                 doc,
-                &hb,
-                &layers,
-                &partial_files,
-                &combination,
+                hb: &hb,
+                layers: &layers,
+                partial_files: &partial_files,
+            };
+            self.render(&rendered, &combination);
+            self.hostile(&rendered, &combination, &texts);
+        }
+    }
+
+    /// The combination rendered with a hostile value in every free-text option, against the
+    /// same with plain values: each file of a format sprout reads must mean the same once the
+    /// values are put back. A file that does not is traced to the expressions that wrote the
+    /// value, each tried alone.
+    fn hostile(&mut self, r: &Rendering, combination: &Combination, texts: &Texts) {
+        let values: Vec<(String, String)> = r
+            .stack
+            .options
+            .iter()
+            .filter(|o| o.key != "name")
+            .filter_map(|o| hostile::value_for(o).map(|v| (o.key.clone(), v)))
+            .collect();
+        if values.is_empty() {
+            return;
+        }
+        let with_values = |hostile: bool| Combination {
+            answers: combination
+                .answers
+                .iter()
+                .map(|(key, value)| match values.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) if hostile => (key.clone(), Value::Text(v.clone())),
+                    Some(_) => (key.clone(), Value::Text(hostile::PLAIN.into())),
+                    None => (key.clone(), value.clone()),
+                })
+                .collect(),
+        };
+        let plain_answers = with_values(false);
+        self.quiet = true;
+        let plain = self.render(r, &plain_answers);
+        let bad = self.render(r, &with_values(true));
+        self.quiet = false;
+        let back: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(_, v)| (v.as_str(), hostile::PLAIN))
+            .collect();
+        let with = combination.describe(r.stack);
+        for (path, (inner, bytes, _)) in &bad {
+            let Some((format, plain_meaning)) = plain
+                .get(path)
+                .and_then(|(_, plain, _)| readable(path, plain))
+            else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(bytes);
+            let broken = match meaning::read(format, path, &text) {
+                Ok(m) if meaning::same(&plain_meaning, &m, &back) => continue,
+                Ok(_) => None,
+                Err(e) => Some(e),
+            };
+            let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+            let found = self.probe(
+                r,
+                &plain_answers,
+                inner,
+                path,
+                (format, &plain_meaning),
+                &values,
+                &keys,
+                texts,
+                &with,
+            );
+            if !found {
+                let what = match &broken {
+                    Some(e) => format!("is no longer valid {} ({e})", format.name()),
+                    None => "changes its meaning".to_string(),
+                };
+                let message = format!(
+                    "{path} {what} when a free-text option ({}) holds quotes, backslashes, line breaks or `{{{{`: escape the value with the helper of the format (\"Escaping\" in docs/templates.md)",
+                    keys.join(", ")
+                );
+                self.add_rendered(inner, (1, 1), message, &with);
+            }
+        }
+    }
+
+    /// Each expression of the file's template and partials that writes a free-text option,
+    /// rendered alone with the hostile value; a finding at each one that breaks the file. False
+    /// when none does on its own.
+    #[allow(clippy::too_many_arguments)]
+    fn probe(
+        &mut self,
+        r: &Rendering,
+        plain: &Combination,
+        inner: &str,
+        path: &str,
+        (format, plain_meaning): (Format, &[Piece]),
+        values: &[(String, String)],
+        keys: &[&str],
+        texts: &Texts,
+        with: &str,
+    ) -> bool {
+        let plan = Plan {
+            stack: r.stack,
+            answers: plain.answers.clone(),
+            secrets: secrets_of(r.stack),
+            year: crate::secrets::current_year(),
+        };
+        let Ok((mut ctx, _)) = render::context(&plan, r.hb, render::Parse::Whole) else {
+            return false;
+        };
+        let Some(own) = texts.templates.get(inner) else {
+            return false;
+        };
+        // The template's own expressions, then every partial's (a partial it does not call
+        // changes nothing).
+        let mut candidates: Vec<(Option<&str>, &str, hostile::Site)> = hostile::sites(own, keys)
+            .into_iter()
+            .map(|site| (None, inner, site))
+            .collect();
+        for (name, (file, text)) in &texts.partials {
+            candidates.extend(
+                hostile::sites(text, keys)
+                    .into_iter()
+                    .map(|site| (Some(name.as_str()), file.as_str(), site)),
             );
         }
+        let mut found = false;
+        for (partial, file, site) in candidates {
+            let place = (file.to_string(), site.line, site.column);
+            if self.probed.contains(&place) {
+                found = true;
+                continue;
+            }
+            let Some((_, value)) = values.iter().find(|(k, _)| *k == site.key) else {
+                continue;
+            };
+            let mut hb = r.hb.clone();
+            let registered = match partial {
+                Some(name) => hb.register_partial(name, site.probed.as_str()).is_ok(),
+                None => hb.register_template_string(inner, &site.probed).is_ok(),
+            };
+            if !registered {
+                continue;
+            }
+            ctx.insert(
+                hostile::PROBE.into(),
+                serde_json::Value::String(value.clone()),
+            );
+            let Ok(out) = render::render_registered(&hb, inner, &ctx) else {
+                continue;
+            };
+            let broken = match meaning::read(format, path, &out) {
+                Ok(m) if meaning::same(plain_meaning, &m, &[(value, hostile::PLAIN)]) => continue,
+                Ok(_) => None,
+                Err(e) => Some(e),
+            };
+            let effect = match broken {
+                Some(e) => format!("{path} is no longer valid {} ({e})", format.name()),
+                None => format!(
+                    "{path} changes its meaning (the value leaves the text it was written into)"
+                ),
+            };
+            let fix = match format.helper() {
+                Some(helper) if format == Format::Xml => format!(
+                    "write `{{{{{helper} {}}}}}`, which escapes it for XML text and attributes",
+                    site.key
+                ),
+                Some(helper) => format!(
+                    "write `{{{{{helper} {}}}}}` in place of the quoted expression: it escapes the value for {} and writes the quotes",
+                    site.key,
+                    format.name()
+                ),
+                None => format!(
+                    "sprout has no escape helper for {}: keep free text out of it",
+                    format.name()
+                ),
+            };
+            let message = format!(
+                "`{}` writes `{}` unescaped: with a value holding quotes, backslashes, `{{{{`, `#` or a line break, {effect}; {fix}",
+                site.expression, site.key
+            );
+            self.add_rendered(file, (site.line, site.column), message, with);
+            self.probed.insert(place);
+            found = true;
+        }
+        found
     }
 
     /// Every `{{> name}}` a used template calls names a partial (a `{{#> name}}…{{/name}}`
@@ -654,35 +854,29 @@ impl Checker<'_> {
         }
     }
 
-    /// One combination, rendered in memory.
-    #[allow(clippy::too_many_arguments)]
-    fn render(
-        &mut self,
-        stack: &Stack,
-        manifest: &str,
-        doc: &Doc,
-        hb: &Handlebars<'static>,
-        layers: &[(Vec<&'static File<'static>>, String, &[FileRule]); 2],
-        partial_files: &HashMap<&str, &str>,
-        combination: &Combination,
-    ) {
+    /// One combination, rendered in memory; the project it writes.
+    fn render(&mut self, r: &Rendering, combination: &Combination) -> Project {
+        let Rendering {
+            stack,
+            manifest,
+            doc,
+            hb,
+            layers,
+            partial_files,
+        } = *r;
         let with = combination.describe(stack);
-        let secrets: Vec<(String, String)> = stack
-            .secrets
-            .iter()
-            .map(|(name, len)| (name.clone(), secret_marker(name, *len)))
-            .collect();
         let plan = Plan {
             stack,
             answers: combination.answers.clone(),
-            secrets,
+            secrets: secrets_of(stack),
             year: crate::secrets::current_year(),
         };
         let ctx = match render::context(&plan, hb, render::Parse::Whole) {
             Ok((ctx, _)) => ctx,
             Err(error) => {
                 let (at, reason) = located(error, doc);
-                return self.add_rendered(manifest, at, reason, &with);
+                self.add_rendered(manifest, at, reason, &with);
+                return Project::new();
             }
         };
         let lookup = |key: &str| plan.answer(key);
@@ -698,15 +892,18 @@ impl Checker<'_> {
                 }
             }
         }
-        // Output path → (source, bytes, secret).
-        let mut project: BTreeMap<String, (String, Vec<u8>, bool)> = BTreeMap::new();
+        let mut project = Project::new();
         for (files, prefix, rules) in layers {
-            let mut layer: BTreeMap<String, (String, Vec<u8>, bool)> = BTreeMap::new();
+            let mut layer = Project::new();
             for file in files {
                 let inner = inner_path(file);
                 let Some(source) = inner.strip_prefix(prefix.as_str()) else {
                     continue;
                 };
+                // The hostile pass reads only what a value can reach: rendered files.
+                if self.quiet && !source.ends_with(".hbs") {
+                    continue;
+                }
                 let matching: Vec<(usize, &FileRule)> = rules
                     .iter()
                     .enumerate()
@@ -798,6 +995,9 @@ impl Checker<'_> {
             // A stack's own file replaces a shared one at the same path.
             project.extend(layer);
         }
+        if self.quiet {
+            return project;
+        }
         for (path, (inner, bytes, secret)) in &project {
             if let Some(fault) = structured::fault(path, bytes) {
                 let message = format!(
@@ -826,7 +1026,42 @@ impl Checker<'_> {
                 );
             }
         }
+        project
     }
+}
+
+/// What every rendering of one stack shares.
+#[derive(Clone, Copy)]
+struct Rendering<'a> {
+    stack: &'a Stack,
+    manifest: &'a str,
+    doc: &'a Doc<'a>,
+    hb: &'a Handlebars<'static>,
+    layers: &'a [(Vec<&'static File<'static>>, String, &'a [FileRule]); 2],
+    partial_files: &'a HashMap<&'a str, &'a str>,
+}
+
+/// The template and partial texts of a stack: template file → text; partial name → (file, text).
+struct Texts {
+    templates: HashMap<String, &'static str>,
+    partials: HashMap<String, (String, &'static str)>,
+}
+
+/// The secrets of a stack as markers no template text holds by chance.
+fn secrets_of(stack: &Stack) -> Vec<(String, String)> {
+    stack
+        .secrets
+        .iter()
+        .map(|(name, len)| (name.clone(), secret_marker(name, *len)))
+        .collect()
+}
+
+/// The format and plain meaning of a rendered file sprout can read; None for any other (or one
+/// that does not read even with plain values: that is a finding of its own).
+fn readable(path: &str, bytes: &[u8]) -> Option<(Format, Vec<Piece>)> {
+    let format = Format::of(path, bytes)?;
+    let text = std::str::from_utf8(bytes).ok()?;
+    meaning::read(format, path, text).ok().map(|m| (format, m))
 }
 
 /// The first rule (by index) and key at which the conditions of the rules matching `source`

@@ -9,6 +9,8 @@ pub mod check;
 pub mod combos;
 pub mod command;
 pub mod folder;
+pub mod hostile;
+pub mod meaning;
 pub mod scaffold;
 pub mod spans;
 pub mod structured;

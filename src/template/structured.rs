@@ -80,7 +80,7 @@ pub fn fault(path: &str, bytes: &[u8]) -> Option<ParseFault> {
 
 /// The offset and reason of the first XML fault: a syntax error, an end tag that does not
 /// match, an element left open, or no root element.
-fn xml_fault(text: &str) -> Option<(usize, String)> {
+pub(crate) fn xml_fault(text: &str) -> Option<(usize, String)> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut depth: usize = 0;

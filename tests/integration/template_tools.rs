@@ -651,3 +651,110 @@ fn check_names_the_key_or_partial_a_typo_was_meant_to_be() {
         "no new partial is suggested: {stdout}"
     );
 }
+
+/// The reproduction: `"description": "{{{description}}}"` renders valid JSON with the default
+/// description, and invalid JSON with `He said "hi"`. check renders every free-text option with
+/// hostile values and names the expression and the helper to use.
+#[test]
+fn a_free_text_option_written_unescaped_into_json_is_reported_at_its_expression() {
+    let fixture = Fixture::new();
+    fixture.append(
+        "files/package.json.hbs",
+        "{\n  \"name\": \"{{name}}\",\n  \"description\": \"{{{description}}}\"\n}\n",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("files/package.json.hbs", "{{{description}}}", 0),
+        "`{{{description}}}` writes `description` unescaped",
+    );
+    assert_finding(&output, "", "package.json is no longer valid JSON");
+    assert_finding(&output, "", "write `{{json description}}`");
+
+    // With the helper the quotes are its own, and check passes.
+    fixture.edit(
+        "files/package.json.hbs",
+        "\"{{{description}}}\"",
+        "{{json description}}",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
+}
+
+/// Each format a template writes code or configuration in: the unescaped value breaks it or
+/// changes what it means (another key, a comment, a command), and is reported at the
+/// expression with the format's helper; the same files written with the helpers pass.
+#[test]
+fn hostile_free_text_is_caught_in_every_format_and_the_helpers_keep_it_data() {
+    let files: [(&str, &str, &str, &str); 7] = [
+        (
+            "settings.yaml.hbs",
+            "title: {{description}}\nport: 1\n",
+            "{{description}}",
+            "yaml",
+        ),
+        (
+            "meta.toml.hbs",
+            "[meta]\nby = \"{{author}}\"\n",
+            "{{author}}",
+            "toml",
+        ),
+        (
+            "about.xml.hbs",
+            "<about>{{{description}}}</about>\n",
+            "{{{description}}}",
+            "xml",
+        ),
+        (
+            ".env.example.hbs",
+            "APP_TITLE=\"{{description}}\"\nDEBUG=0\n",
+            "{{description}}",
+            "env",
+        ),
+        (
+            "app/about.py.hbs",
+            "TITLE = '{{author}}'\nDEBUG = False\n",
+            "{{author}}",
+            "py",
+        ),
+        (
+            "bin/hello.hbs",
+            "#!/bin/sh\necho \"{{author}}\"\n",
+            "{{author}}",
+            "sh",
+        ),
+        (
+            "about.rb.hbs",
+            "TITLE = \"{{description}}\" # shown\n",
+            "{{description}}",
+            "rb",
+        ),
+    ];
+    let fixture = Fixture::new();
+    for (file, text, _, _) in files {
+        fixture.append(&format!("files/{file}"), text);
+    }
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    for (file, _, expression, helper) in files {
+        let rel = format!("files/{file}");
+        assert_finding(
+            &output,
+            &fixture.at(&rel, expression, 0),
+            &format!("write `{{{{{helper} "),
+        );
+    }
+
+    let fixture = Fixture::new();
+    for (file, text, expression, helper) in files {
+        let key = expression.trim_matches(['{', '}']);
+        let quoted = text
+            .replace(&format!("\"{expression}\""), expression)
+            .replace(&format!("'{expression}'"), expression);
+        let escaped = quoted.replace(expression, &format!("{{{{{helper} {key}}}}}"));
+        fixture.append(&format!("files/{file}"), &escaped);
+    }
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
+}
