@@ -139,23 +139,62 @@ struct Checker<'f> {
 /// A rendered project: output path → (template file, bytes, secret).
 type Project = BTreeMap<String, (String, Vec<u8>, bool)>;
 
-/// A TOML file read with positions and into its type, or the fault that stopped it.
+/// A TOML file read with positions and into its type, or every fault found in it: each syntax
+/// error (the parser recovers and goes on), else each key of the wrong name or type (the line
+/// at fault is set aside and the file read again, until it reads or a fault cannot be set
+/// aside).
 fn read_toml<'t, T: serde::de::DeserializeOwned>(
     text: &'t str,
-) -> Result<(Doc<'t>, T), (usize, String)> {
-    let doc = Doc::parse(text).map_err(|e| {
-        (
-            e.span().map_or(0, |s| s.start),
-            e.message().trim().to_string(),
-        )
-    })?;
-    let value = toml::from_str::<T>(text).map_err(|e| {
+) -> Result<(Doc<'t>, T), Vec<(usize, String)>> {
+    let fault = |e: &toml::de::Error| {
         (
             e.span().map_or(0, |s| s.start),
             with_near_key(e.message().trim()),
         )
-    })?;
-    Ok((doc, value))
+    };
+    let (_, syntax) = toml::de::DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        return Err(syntax.iter().map(fault).collect());
+    }
+    let doc = Doc::parse(text).map_err(|e| vec![fault(&e)])?;
+    let mut faults = Vec::new();
+    let mut current = text.to_string();
+    let mut set_aside: Vec<String> = Vec::new();
+    // Each round sets one line aside; a manifest has far fewer faults than this.
+    for _ in 0..100 {
+        let error = match toml::from_str::<T>(&current) {
+            Ok(value) if faults.is_empty() => return Ok((doc, value)),
+            Ok(_) => break,
+            Err(error) => error,
+        };
+        let message = error.message().trim().to_string();
+        // A key set aside is now missing: that is no fault of the author's.
+        if set_aside
+            .iter()
+            .any(|key| message == format!("missing field `{key}`"))
+        {
+            break;
+        }
+        faults.push(fault(&error));
+        let Some(start) = error.span().map(|s| s.start) else {
+            break;
+        };
+        let line_start = current[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = current[start..]
+            .find('\n')
+            .map_or(current.len(), |i| start + i);
+        let Some((key, _)) = current[line_start..line_end].split_once('=') else {
+            break;
+        };
+        set_aside.push(key.trim().trim_matches(['"', '\'']).to_string());
+        // Blanks keep every other offset where it was.
+        let blank = " ".repeat(line_end - line_start);
+        current.replace_range(line_start..line_end, &blank);
+        if toml::de::DeTable::parse(&current).is_err() {
+            break;
+        }
+    }
+    Err(faults)
 }
 
 /// serde's "unknown field `ordr`, expected one of `title`, …" with the key it is nearest to
@@ -210,12 +249,11 @@ impl Checker<'_> {
         }
     }
 
-    fn add_offset(&mut self, inner: &str, text: &str, (offset, message): (usize, String)) {
-        self.add(
-            inner,
-            crate::template::spans::line_col(text, offset),
-            message,
-        );
+    fn add_offsets(&mut self, inner: &str, text: &str, faults: Vec<(usize, String)>) {
+        for (offset, message) in faults {
+            let at = crate::template::spans::line_col(text, offset);
+            self.add(inner, at, message);
+        }
     }
 
     /// The folder's own `_shared/`, when it has one: its options and file rules. False when the
@@ -229,7 +267,7 @@ impl Checker<'_> {
         let shared: Option<SharedOptions> = match options_text.as_deref().map(read_toml) {
             Some(Ok((_, shared))) => Some(shared),
             Some(Err(fault)) => {
-                self.add_offset(options, options_text.as_deref().unwrap_or_default(), fault);
+                self.add_offsets(options, options_text.as_deref().unwrap_or_default(), fault);
                 None
             }
             None => None,
@@ -253,7 +291,7 @@ impl Checker<'_> {
                 }
             }
             Err(fault) => {
-                self.add_offset(rules_name, &rules_text, fault);
+                self.add_offsets(rules_name, &rules_text, fault);
                 ok = false;
             }
         }
@@ -276,7 +314,7 @@ impl Checker<'_> {
         };
         let (doc, manifest) = match read_toml::<Manifest>(&text) {
             Ok(read) => read,
-            Err(fault) => return self.add_offset(&inner, &text, fault),
+            Err(fault) => return self.add_offsets(&inner, &text, fault),
         };
         let before = self.found.len();
         if let Ok(shared) = self.folder.catalog.shared_options() {
@@ -365,6 +403,23 @@ impl Checker<'_> {
         for (i, requirement) in manifest.requires.iter().enumerate() {
             let path = [Step::Key("requires"), Step::Index(i), Step::Key("when")];
             self.conditions(inner, doc, &path, &requirement.when, &entries);
+            // Read as written, never rendered: a `{{…}}` in `min` is no version.
+            if let Err(reason) = crate::requires::Requirement::from_entry(requirement.clone()) {
+                let field = ["min", "check", "fix"]
+                    .into_iter()
+                    .find(|f| reason.contains(&format!("`{f}")))
+                    .unwrap_or("tool");
+                let templated = requirement.min.as_deref().is_some_and(|m| m.contains("{{"));
+                let reason = if field == "min" && templated {
+                    format!(
+                        "{reason}; `min` is read as written, not rendered: give the oldest version that works for every answer"
+                    )
+                } else {
+                    reason
+                };
+                let at = doc.at(&[Step::Key("requires"), Step::Index(i), Step::Key(field)]);
+                self.add(inner, at, reason);
+            }
         }
         for (i, step) in manifest.steps.iter().enumerate() {
             let path = [Step::Key("step"), Step::Index(i), Step::Key("when")];
@@ -1186,20 +1241,25 @@ fn accepts(option: &OptionEntry, value: &Value) -> Result<(), String> {
 /// value that its message quotes (else at 1:1).
 fn located(error: Error, doc: &Doc) -> ((usize, usize), String) {
     let reason = match error {
-        Error::Template { reason, .. } => reason,
+        Error::Template { reason, .. } | Error::TemplateBroken { reason, .. } => reason,
         other => other.to_string(),
     };
-    let at = first_quoted(&reason)
-        .and_then(|q| doc.find_string(q))
+    let at = quoted(&reason)
+        .into_iter()
+        .find_map(|q| doc.find_string(q))
         .unwrap_or((1, 1));
     (at, reason)
 }
 
-/// The first `quoted` word of a message.
-fn first_quoted(reason: &str) -> Option<&str> {
-    let start = reason.find('`')? + 1;
-    let len = reason[start..].find('`')?;
-    Some(&reason[start..start + len])
+/// The `quoted` words of a message, most telling first: the value of a quoted
+/// `key = "value"`, then each word in order.
+fn quoted(reason: &str) -> Vec<&str> {
+    let words: Vec<&str> = reason.split('`').skip(1).step_by(2).collect();
+    let values = words.iter().filter_map(|w| {
+        let (_, value) = w.split_once(" = ")?;
+        Some(value.trim_matches('"'))
+    });
+    values.chain(words.iter().copied()).collect()
 }
 
 /// `{{> name}}` and `{{#> name}}` calls with a literal name, at their line and column; true
@@ -1276,6 +1336,12 @@ fn stored_files(dir: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_assignment_is_placed_at_its_value_first() {
+        let reason = "requirement `python`: `min = \"{{v}}\"` is not a version";
+        assert_eq!(quoted(reason), ["{{v}}", "python", "min = \"{{v}}\""]);
+    }
 
     #[test]
     fn an_unknown_key_near_a_known_one_gets_a_did_you_mean() {

@@ -758,3 +758,89 @@ fn hostile_free_text_is_caught_in_every_format_and_the_helpers_keep_it_data() {
     let (code, output) = fixture.check();
     assert_eq!(code, 0, "{output}");
 }
+
+/// `min` is read as written: a templated one is no version, reported at its value (it was
+/// 1:1), as a templated number is (the port) and every other requirement fault is.
+#[test]
+fn a_templated_min_and_other_manifest_numbers_are_reported_at_their_value() {
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "min = \"3.11\"", "min = \"{{python_min}}\"");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"{{python_min}}\"", 0),
+        "is not a version (numbers and dots); `min` is read as written, not rendered",
+    );
+
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "port = 8000", "port = \"{{port}}\"");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"{{port}}\"", 0),
+        "invalid type: string \"{{port}}\"",
+    );
+
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "check = \"python3 --version\"",
+        "check = \" \"",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\" \"", 0),
+        "requirement `python` has an empty `check`",
+    );
+}
+
+/// Two syntax errors are two findings; so are an unknown key, a wrong type and an unknown key
+/// in an `[[option]]`, each at its place (only the first was reported).
+#[test]
+fn every_toml_fault_is_reported_not_only_the_first() {
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "order = 100", "order = 1 00");
+    fixture.edit("sprout.toml", "port = 8000", "port = 80 00");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    for needle in ["1 00", "80 00"] {
+        let (line, _) = position(&fixture.file("sprout.toml"), needle, 0);
+        assert_finding(
+            &output,
+            &format!("{}:{line}:", fixture.file("sprout.toml").display()),
+            "",
+        );
+    }
+    assert!(output.contains("2 fault(s)"), "{output}");
+
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "order = 100", "ordr = 100");
+    fixture.edit("sprout.toml", "port = 8000", "port = \"8000\"");
+    fixture.edit(
+        "sprout.toml",
+        "help = \"A second endpoint with its test\"",
+        "hlep = \"A second endpoint with its test\"",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "ordr", 0),
+        "did you mean `order`?",
+    );
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"8000\"", 0),
+        "invalid type: string \"8000\", expected u16",
+    );
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "hlep", 0),
+        "did you mean `help`?",
+    );
+    assert!(output.contains("3 fault(s)"), "{output}");
+}
