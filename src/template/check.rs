@@ -22,12 +22,12 @@ use crate::helpers;
 use crate::manifest::{FileRule, Manifest, OptionEntry, OptionType, SharedOptions, SharedRules};
 use crate::plan::Plan;
 use crate::render;
+use crate::spans::{Doc, Step};
 use crate::stack::{Kind, Stack};
 use crate::template::combos::{self, Combination};
 use crate::template::folder::Folder;
 use crate::template::hostile;
 use crate::template::meaning::{self, Format, Piece};
-use crate::template::spans::{Doc, Step};
 use crate::template::structured;
 use crate::value::Value;
 
@@ -149,7 +149,7 @@ fn read_toml<'t, T: serde::de::DeserializeOwned>(
     let fault = |e: &toml::de::Error| {
         (
             e.span().map_or(0, |s| s.start),
-            with_near_key(e.message().trim()),
+            crate::catalog::with_near_key(e.message().trim()),
         )
     };
     let (_, syntax) = toml::de::DeTable::parse_recoverable(text);
@@ -197,27 +197,6 @@ fn read_toml<'t, T: serde::de::DeserializeOwned>(
     Err(faults)
 }
 
-/// serde's "unknown field `ordr`, expected one of `title`, …" with the key it is nearest to
-/// named first: "did you mean `order`?".
-fn with_near_key(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else {
-        return message.to_string();
-    };
-    let Some((given, expected)) = rest.split_once('`') else {
-        return message.to_string();
-    };
-    let known: Vec<String> = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(String::from)
-        .collect();
-    match crate::error::closest(given, &known) {
-        Some(near) => format!("unknown key `{given}`; did you mean `{near}`? ({message})"),
-        None => message.to_string(),
-    }
-}
-
 impl Checker<'_> {
     fn add(&mut self, inner: &str, (line, column): (usize, usize), message: String) {
         self.found
@@ -251,7 +230,7 @@ impl Checker<'_> {
 
     fn add_offsets(&mut self, inner: &str, text: &str, faults: Vec<(usize, String)>) {
         for (offset, message) in faults {
-            let at = crate::template::spans::line_col(text, offset);
+            let at = crate::spans::line_col(text, offset);
             self.add(inner, at, message);
         }
     }
@@ -405,10 +384,7 @@ impl Checker<'_> {
             self.conditions(inner, doc, &path, &requirement.when, &entries);
             // Read as written, never rendered: a `{{…}}` in `min` is no version.
             if let Err(reason) = crate::requires::Requirement::from_entry(requirement.clone()) {
-                let field = ["min", "check", "fix"]
-                    .into_iter()
-                    .find(|f| reason.contains(&format!("`{f}")))
-                    .unwrap_or("tool");
+                let field = crate::spans::requirement_field(&reason).map_or("tool", |(_, f)| f);
                 let templated = requirement.min.as_deref().is_some_and(|m| m.contains("{{"));
                 let reason = if field == "min" && templated {
                     format!(
@@ -1244,22 +1220,20 @@ fn located(error: Error, doc: &Doc) -> ((usize, usize), String) {
         Error::Template { reason, .. } | Error::TemplateBroken { reason, .. } => reason,
         other => other.to_string(),
     };
-    let at = quoted(&reason)
-        .into_iter()
-        .find_map(|q| doc.find_string(q))
-        .unwrap_or((1, 1));
-    (at, reason)
+    // A reason the catalogue placed already starts with its place.
+    if let Some(rest) = reason.strip_prefix(&format!("{}:", crate::catalog::MANIFEST))
+        && let Some((at, message)) = placed(rest)
+    {
+        return (at, message.to_string());
+    }
+    (doc.place(&reason), reason)
 }
 
-/// The `quoted` words of a message, most telling first: the value of a quoted
-/// `key = "value"`, then each word in order.
-fn quoted(reason: &str) -> Vec<&str> {
-    let words: Vec<&str> = reason.split('`').skip(1).step_by(2).collect();
-    let values = words.iter().filter_map(|w| {
-        let (_, value) = w.split_once(" = ")?;
-        Some(value.trim_matches('"'))
-    });
-    values.chain(words.iter().copied()).collect()
+/// `line:column: message` read back.
+fn placed(text: &str) -> Option<((usize, usize), &str)> {
+    let (line, rest) = text.split_once(':')?;
+    let (column, message) = rest.split_once(": ")?;
+    Some(((line.parse().ok()?, column.parse().ok()?), message))
 }
 
 /// `{{> name}}` and `{{#> name}}` calls with a literal name, at their line and column; true
@@ -1331,24 +1305,4 @@ fn stored_files(dir: &Path) -> Vec<String> {
     walk(dir, dir, &mut out);
     out.sort();
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_quoted_assignment_is_placed_at_its_value_first() {
-        let reason = "requirement `python`: `min = \"{{v}}\"` is not a version";
-        assert_eq!(quoted(reason), ["{{v}}", "python", "min = \"{{v}}\""]);
-    }
-
-    #[test]
-    fn an_unknown_key_near_a_known_one_gets_a_did_you_mean() {
-        let message = "unknown field `ordr`, expected one of `title`, `order`, `port`";
-        assert!(with_near_key(message).starts_with("unknown key `ordr`; did you mean `order`?"));
-        let far = "unknown field `zzzzzz`, expected one of `title`, `order`";
-        assert_eq!(with_near_key(far), far);
-        assert_eq!(with_near_key("invalid type"), "invalid type");
-    }
 }

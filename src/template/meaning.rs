@@ -132,7 +132,7 @@ pub fn read(format: Format, path: &str, text: &str) -> Result<Vec<Piece>, String
         Format::Toml => {
             let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
                 let (line, column) =
-                    crate::template::spans::line_col(text, e.span().map_or(0, |span| span.start));
+                    crate::spans::line_col(text, e.span().map_or(0, |span| span.start));
                 format!("{} at line {line}, column {column}", e.message().trim())
             })?;
             toml_pieces(&toml::Value::Table(table), &mut out);

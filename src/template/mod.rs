@@ -12,6 +12,5 @@ pub mod folder;
 pub mod hostile;
 pub mod meaning;
 pub mod scaffold;
-pub mod spans;
 pub mod structured;
 pub mod test;

@@ -2,7 +2,7 @@
 //! extension. JSON with comments (tsconfig, jsconfig, VS Code settings) is read as TypeScript
 //! and VS Code read it.
 
-use crate::template::spans::line_col;
+use crate::spans::line_col;
 
 /// Where a rendered file fails to parse, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

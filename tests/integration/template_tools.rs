@@ -844,3 +844,69 @@ fn every_toml_fault_is_reported_not_only_the_first() {
     );
     assert!(output.contains("3 fault(s)"), "{output}");
 }
+
+/// `sprout new --template` on a faulty template names the place `template check` names (the
+/// manifest's line and column, the template's for a partial) and the same "did you mean".
+#[test]
+fn generation_errors_keep_the_place_and_hint_check_gives() {
+    let cases: [(&str, &str, &str, &str, &str); 4] = [
+        (
+            "sprout.toml",
+            "order = 100",
+            "ordr = 100",
+            "ordr",
+            "did you mean `order`?",
+        ),
+        (
+            "sprout.toml",
+            "min = \"3.11\"",
+            "min = \"{{python_min}}\"",
+            "\"{{python_min}}\"",
+            "is not a version",
+        ),
+        (
+            "sprout.toml",
+            "check = \"python3 --version\"",
+            "check = \" \"",
+            "\" \"",
+            "has an empty `check`",
+        ),
+        (
+            "files/README.md.hbs",
+            "{{> readme/license}}",
+            "{{> readme/licence}}",
+            "{{> readme/licence}}",
+            "did you mean `readme/license`?",
+        ),
+    ];
+    for (file, from, to, needle, words) in cases {
+        let fixture = Fixture::new();
+        fixture.edit(file, from, to);
+        let (line, column) = position(&fixture.file(file), needle, 0);
+        let (_, checked) = fixture.check();
+        assert_finding(
+            &checked,
+            &fixture.at(file, needle, 0),
+            words.trim_end_matches('?'),
+        );
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = sprout()
+            .args(["new", "--yes", "--no-git", "--template"])
+            .arg(&fixture.path)
+            .arg("demo")
+            .current_dir(out_dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{stderr}");
+        let place = if file == "sprout.toml" {
+            format!("sprout.toml:{line}:{column}: ")
+        } else {
+            format!("{}:{line}:{column}: ", fixture.file(file).display())
+        };
+        assert!(
+            stderr.contains(&place) && stderr.contains(words),
+            "{file}: no {place:?} with {words:?} in:\n{stderr}"
+        );
+    }
+}
