@@ -97,6 +97,7 @@ pub fn check(folder: &Folder) -> Report {
         combinations: 0,
         quiet: false,
         probed: BTreeSet::new(),
+        renames: BTreeMap::new(),
     };
     if checker.shared_layer() {
         for stack in &folder.stacks {
@@ -134,6 +135,9 @@ struct Checker<'f> {
     quiet: bool,
     /// Expressions already found to write a value unescaped (file, line, column).
     probed: BTreeSet<(String, usize, usize)>,
+    /// Each `rename_file` rule of the stack being checked (migration index, old path): whether
+    /// some combination writes the file it renames to.
+    renames: BTreeMap<(usize, String), bool>,
 }
 
 /// A rendered project: output path → (template file, bytes, secret).
@@ -404,22 +408,11 @@ impl Checker<'_> {
         self.migrations(inner, doc, manifest, &entries);
     }
 
-    /// A migration's `rename_file` names project paths as they are (a `{{…}}` in one matches no
-    /// file), and its `answer` names options with values they take.
+    /// A migration's `answer` names options with values they take (its `rename_file` rules are
+    /// rendered with each combination: see [`Checker::renames`]).
     fn migrations(&mut self, inner: &str, doc: &Doc, manifest: &Manifest, entries: &[OptionEntry]) {
         for (i, migration) in manifest.migrations.iter().enumerate() {
             let place = |key| doc.at(&[Step::Key("migration"), Step::Index(i), Step::Key(key)]);
-            for (old, new) in &migration.rename_file {
-                if let Some(path) = [old, new].into_iter().find(|p| p.contains("{{")) {
-                    self.add(
-                        inner,
-                        place("rename_file"),
-                        format!(
-                            "`rename_file` path `{path}` holds `{{{{`: its paths are the project's paths as written (`src/app/health.py`), not templates, so this rule matches no file"
-                        ),
-                    );
-                }
-            }
             for (key, raw) in &migration.answer {
                 let problem = match entries.iter().find(|e| e.key == *key) {
                     None => Some(format!("`answer` names `{key}`, which is not an option")),
@@ -609,6 +602,88 @@ impl Checker<'_> {
             };
             self.render(&rendered, &combination);
             self.hostile(&rendered, &combination, &texts);
+        }
+        for ((i, old), matched) in std::mem::take(&mut self.renames) {
+            if matched {
+                continue;
+            }
+            let new = stack.migrations[i]
+                .rename_file
+                .get(&old)
+                .cloned()
+                .unwrap_or_default();
+            let path = [
+                Step::Key("migration"),
+                Step::Index(i),
+                Step::Key("rename_file"),
+            ];
+            self.add(
+                manifest,
+                doc.key_at(&path, &old),
+                format!(
+                    "`rename_file` rule `{old}` → `{new}` matches no file: no combination of answers writes `{new}` (rendered with the answers, as `sprout update` renders it), so a project's file would not follow the move"
+                ),
+            );
+        }
+    }
+
+    /// The `rename_file` rules rendered with one combination's context: each path renders and
+    /// stays in the project, and the rule counts as matching when the combination writes the
+    /// file it renames to (or a later migration renames that on).
+    fn renames(
+        &mut self,
+        r: &Rendering,
+        ctx: &serde_json::Map<String, serde_json::Value>,
+        project: &Project,
+        with: &str,
+    ) {
+        let rendered = |raw: &str| {
+            if raw.contains("{{") {
+                render::render_text(r.hb, raw, ctx)
+                    .map_err(|e| format!("path `{raw}`: {}", describe(e.reason())))
+            } else {
+                Ok(raw.to_string())
+            }
+        };
+        let migrations = &r.stack.migrations;
+        for (i, migration) in migrations.iter().enumerate() {
+            for (old, new) in &migration.rename_file {
+                let path = [
+                    Step::Key("migration"),
+                    Step::Index(i),
+                    Step::Key("rename_file"),
+                ];
+                let at = r.doc.key_at(&path, old);
+                let paths = rendered(old).and_then(|o| Ok((o, rendered(new)?)));
+                let (old_path, new_path) = match paths {
+                    Ok(paths) => paths,
+                    Err(message) => {
+                        self.renames.entry((i, old.clone())).or_insert(true);
+                        self.add_rendered(
+                            r.manifest,
+                            at,
+                            format!("`rename_file`: {message}"),
+                            with,
+                        );
+                        continue;
+                    }
+                };
+                if let Some(refused) = [&old_path, &new_path]
+                    .into_iter()
+                    .find_map(|p| crate::paths::check(p).err())
+                {
+                    self.renames.entry((i, old.clone())).or_insert(true);
+                    let message = format!("`rename_file` rule `{old}` → `{new}`: {refused}");
+                    self.add_rendered(r.manifest, at, message, with);
+                    continue;
+                }
+                let later = migrations.iter().filter(|m| m.version > migration.version);
+                let moved_on = later
+                    .flat_map(|m| m.rename_file.keys())
+                    .any(|o| rendered(o).is_ok_and(|o| o == new_path));
+                let matched = project.contains_key(&new_path) || moved_on;
+                *self.renames.entry((i, old.clone())).or_insert(false) |= matched;
+            }
         }
     }
 
@@ -1029,6 +1104,7 @@ impl Checker<'_> {
         if self.quiet {
             return project;
         }
+        self.renames(r, &ctx, &project, &with);
         for (path, (inner, bytes, secret)) in &project {
             if let Some(fault) = structured::fault(path, bytes) {
                 let message = format!(
