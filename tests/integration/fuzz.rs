@@ -242,16 +242,18 @@ fn shell_words_read_back_exactly() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
-    /// `template check`'s readers of Python, Ruby, shell and `.env` read each helper's output
-    /// (which the real interpreters read back exactly, above) as exactly the value, in one piece
+    /// `template check`'s readers of Python, JavaScript, Java, Ruby, shell and `.env` read each
+    /// helper's output (which real parsers read back exactly, above) as exactly the value, in one piece
     /// of data: the readers agree with the languages where it matters.
     #[test]
     fn check_s_literal_readers_read_the_helpers_output_as_the_value(text in nasty()) {
         use sprout::template::meaning::{Format, Piece, read};
         let text: String = text.chars().filter(|c| !c.is_control() || *c == '\n').collect();
         // An unquoted shell word (`echo`) is data too.
-        let cases: [(Format, &str, String, Option<&str>); 4] = [
+        let cases: [(Format, &str, String, Option<&str>); 6] = [
             (Format::Python, "a.py", format!("X = {}\n", escape::py(&text)), None),
+            (Format::JavaScript, "a.ts", format!("const x = {};\n", escape::js(&text)), None),
+            (Format::Java, "A.java", format!("String x = {};\n", escape::java(&text)), None),
             (Format::Ruby, "a.rb", format!("X = {}\n", escape::rb(&text)), None),
             (Format::Shell, "a.sh", format!("echo {}\n", escape::sh(&text)), Some("echo")),
             (Format::Env, ".env", format!("X={}\n", escape::env(&text)), None),
