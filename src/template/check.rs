@@ -754,7 +754,7 @@ impl Checker<'_> {
                     None => "changes its meaning".to_string(),
                 };
                 let message = format!(
-                    "{path} {what} when a free-text option ({}) holds quotes, backslashes, line breaks or `{{{{`: escape the value with the helper of the format (\"Escaping\" in docs/templates.md)",
+                    "{path} {what} when a free-text option ({}) holds quotes, backslashes, line breaks or `{{{{`: escape the value with the helper of the format (see \"Rendering\" in docs/templates.md)",
                     keys.join(", ")
                 );
                 self.add_rendered(inner, (1, 1), message, &with);

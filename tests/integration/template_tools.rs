@@ -935,3 +935,24 @@ fn a_rename_rule_is_rendered_and_fails_only_when_it_can_match_nothing() {
     );
     assert!(output.contains("1 fault(s)"), "{output}");
 }
+
+/// A value that reaches a file through a derived value has no expression of its own there:
+/// the file is reported, naming the free-text options and what to do.
+#[test]
+fn a_hostile_value_that_arrives_through_a_derived_value_is_reported_at_the_file() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "[commands]",
+        "[derived]\nsummary = \"{{description}}\"\n\n[commands]",
+    );
+    fixture.append("files/meta.json.hbs", "{\"summary\": \"{{summary}}\"}\n");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &format!("{}:1:1: ", fixture.file("files/meta.json.hbs").display()),
+        "meta.json is no longer valid JSON",
+    );
+    assert_finding(&output, "", "free-text option (description, author)");
+}
