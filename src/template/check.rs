@@ -844,6 +844,10 @@ impl Checker<'_> {
                     "write `{{{{{helper} {}}}}}`, which escapes it for XML text and attributes",
                     site.key
                 ),
+                Some(helper) if format == Format::Html => format!(
+                    "write `{{{{{helper} {key}}}}}` in text and attributes (it escapes the value for HTML), `{{{{js {key}}}}}` inside a <script>",
+                    key = site.key
+                ),
                 Some(helper) => format!(
                     "write `{{{{{helper} {}}}}}` in place of the quoted expression: it escapes the value for {} and writes the quotes",
                     site.key,
@@ -855,7 +859,7 @@ impl Checker<'_> {
                 ),
             };
             let message = format!(
-                "`{}` writes `{}` unescaped: with a value holding quotes, backslashes, `{{{{`, `#` or a line break, {effect}; {fix}",
+                "`{}` writes `{}` without the escaping this place needs: with a value holding quotes, backslashes, `{{{{`, `#` or a line break, {effect}; {fix}",
                 site.expression, site.key
             );
             self.add_rendered(file, (site.line, site.column), message, with);

@@ -667,7 +667,7 @@ fn a_free_text_option_written_unescaped_into_json_is_reported_at_its_expression(
     assert_finding(
         &output,
         &fixture.at("files/package.json.hbs", "{{{description}}}", 0),
-        "`{{{description}}}` writes `description` unescaped",
+        "`{{{description}}}` writes `description` without the escaping this place needs",
     );
     assert_finding(&output, "", "package.json is no longer valid JSON");
     assert_finding(&output, "", "write `{{json description}}`");
@@ -955,4 +955,28 @@ fn a_hostile_value_that_arrives_through_a_derived_value_is_reported_at_the_file(
         "meta.json is no longer valid JSON",
     );
     assert_finding(&output, "", "free-text option (description, author)");
+}
+
+/// HTML: text and attributes take `xml`; a `<script>` takes `js`, since `json` leaves a
+/// `</script>` in the value that ends the script early.
+#[test]
+fn in_html_a_script_needs_js_and_json_is_not_enough() {
+    let fixture = Fixture::new();
+    let page = "<!doctype html>\n<title>{{xml description}}</title>\n<script>const about = {{json description}};</script>\n";
+    fixture.append("files/index.html.hbs", page);
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("files/index.html.hbs", "{{json description}}", 0),
+        "`{{js description}}` inside a <script>",
+    );
+    assert!(output.contains("1 fault(s)"), "{output}");
+    fixture.edit(
+        "files/index.html.hbs",
+        "{{json description}}",
+        "{{js description}}",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
 }
