@@ -160,12 +160,8 @@ impl Catalog {
                 known: self.keys(),
             })?;
         let built = read_text(dir, key, MANIFEST).and_then(|text| {
-            let manifest: Manifest = toml::from_str(text).map_err(|e| {
-                let at = e.span().map_or(0, |s| s.start);
-                let (line, column) = crate::spans::line_col(text, at);
-                let reason = with_near_key(e.message().trim());
-                broken(key, format!("{MANIFEST}:{line}:{column}: {reason}"))
-            })?;
+            let manifest: Manifest =
+                toml::from_str(text).map_err(|e| broken(key, toml_fault(MANIFEST, text, &e)))?;
             Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)
                 .map_err(|e| placed(text, e))
         });
@@ -192,7 +188,7 @@ impl Catalog {
 
     pub fn shared_options(&self) -> Result<SharedOptions> {
         let text = read_text(self.shared()?, SHARED, "options.toml")?;
-        toml::from_str(text).map_err(|e| broken(SHARED, format!("options.toml: {e}")))
+        toml::from_str(text).map_err(|e| broken(SHARED, toml_fault("options.toml", text, &e)))
     }
 
     fn shared(&self) -> Result<&'static Dir<'static>> {
@@ -237,6 +233,15 @@ pub fn is_stack_key(key: &str) -> bool {
         && key
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A TOML file's fault as `template check` gives it: `file:line:column: reason`, an unknown key
+/// with the known one nearest to it.
+fn toml_fault(file: &str, text: &str, error: &toml::de::Error) -> String {
+    let at = error.span().map_or(0, |s| s.start);
+    let (line, column) = crate::spans::line_col(text, at);
+    let reason = with_near_key(error.message().trim());
+    format!("{file}:{line}:{column}: {reason}")
 }
 
 /// A fault of a stack's manifest with its place in it, as `template check` gives it
