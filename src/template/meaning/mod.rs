@@ -4,10 +4,10 @@
 //! `template check` renders a file twice, once with a plain value in every free-text option and
 //! once with a hostile one, and compares the two meanings with the hostile value put back to
 //! the plain one: a value that was escaped right changes only the data it was written into.
-//! Formats with a parser in sprout (JSON, TOML, YAML, XML: [`data`]) are read by it; for the
+//! Formats with a parser in sprout (JSON, TOML, YAML, XML: `data`) are read by it; for the
 //! languages a template writes code in, small readers follow each language's rules for string
-//! literals, comments and expansions, which is all a value can break out of: [`scripts`]
-//! (Python, Ruby, shell), [`c_like`] (JavaScript/TypeScript, Java), [`html`], [`lines`] (`.env`,
+//! literals, comments and expansions, which is all a value can break out of: `scripts`
+//! (Python, Ruby, shell), `c_like` (JavaScript/TypeScript, Java), `html`, `lines` (`.env`,
 //! Java `.properties`).
 
 mod c_like;
