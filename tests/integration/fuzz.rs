@@ -128,22 +128,27 @@ fn a_missing_tool_fails_with_its_name() {
     );
 }
 
-/// Python and Java string literals, checked by the real compilers in one batch each
-/// (python3 and a JDK are part of the test machine).
-#[test]
-fn python_and_java_literals_read_back_exactly() {
+/// 200 hostile texts, the same on every run, as answers hold them: no control character but
+/// the line break (the others are refused).
+fn answer_samples() -> Vec<String> {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
-    let samples: Vec<String> = (0..200)
+    (0..200)
         .map(|_| nasty().new_tree(&mut runner).unwrap().current())
-        // Answers never hold control characters other than newlines (they are refused).
         .map(|s| {
             s.chars()
                 .filter(|c| !c.is_control() || *c == '\n')
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Python and Java string literals, checked by the real compilers in one batch each
+/// (python3 and a JDK are part of the test machine).
+#[test]
+fn python_and_java_literals_read_back_exactly() {
+    let samples = answer_samples();
     let dir = tempfile::tempdir().unwrap();
     let expected = serde_json::to_string(&samples).unwrap();
     std::fs::write(dir.path().join("expected.json"), &expected).unwrap();
@@ -211,18 +216,7 @@ fn python_and_java_literals_read_back_exactly() {
 /// written, nothing expanded, nothing run (a `$(…)` would print, a `;` would split).
 #[test]
 fn shell_words_read_back_exactly() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
-    let mut runner = TestRunner::deterministic();
-    let samples: Vec<String> = (0..200)
-        .map(|_| nasty().new_tree(&mut runner).unwrap().current())
-        // Answers never hold control characters other than newlines, and a shell word no NUL.
-        .map(|s| {
-            s.chars()
-                .filter(|c| !c.is_control() || *c == '\n')
-                .collect()
-        })
-        .collect();
+    let samples = answer_samples();
     let words: Vec<String> = samples.iter().map(|s| escape::sh(s)).collect();
     let script = format!("printf '%s\\0' {}\n", words.join(" \\\n  "));
     let out = needed_tool(std::process::Command::new("sh").arg("-c").arg(&script));

@@ -1,6 +1,6 @@
 //! The C family sprout's stacks write: JavaScript/TypeScript and Java/Kotlin.
 
-use super::{Piece, code, text};
+use super::{Piece, code, line_comment, text};
 
 /// JavaScript/TypeScript (`java` false) or Java: `//` and `/* */` comments, string literals with
 /// their escapes; in JavaScript also template literals (whose `${…}` is code) and regular
@@ -14,13 +14,7 @@ pub(super) fn c_like_pieces(source: &str, java: bool, out: &mut Vec<Piece>) -> R
         let next = chars.get(i + 1).copied();
         if c == '/' && next == Some('/') {
             code(out, &std::mem::take(&mut plain));
-            code(out, "//");
-            let end = chars[i..]
-                .iter()
-                .position(|c| *c == '\n')
-                .map_or(chars.len(), |p| i + p);
-            text(out, chars[i + 2..end].iter().collect());
-            i = end;
+            i = line_comment(&chars, i, "//", out);
             continue;
         }
         if c == '/' && next == Some('*') {

@@ -214,6 +214,18 @@ pub(super) fn code(out: &mut Vec<Piece>, s: &str) {
     out.push(Piece::Code(s.to_string()));
 }
 
+/// A comment from `marker` at `i` to the end of its line: the marker as code, the rest as
+/// data; where the line ends.
+pub(super) fn line_comment(chars: &[char], i: usize, marker: &str, out: &mut Vec<Piece>) -> usize {
+    let end = chars[i..]
+        .iter()
+        .position(|c| *c == '\n')
+        .map_or(chars.len(), |p| i + p);
+    code(out, marker);
+    text(out, chars[i + marker.len()..end].iter().collect());
+    end
+}
+
 /// A data piece between markers, so two strings in a row stay two.
 pub(super) fn text(out: &mut Vec<Piece>, s: String) {
     out.push(Piece::Code("\u{1}".into()));

@@ -1,7 +1,7 @@
 //! Scripting languages: Python, Ruby and POSIX shell, by their rules for string literals,
 //! comments and expansions.
 
-use super::{Piece, code, text};
+use super::{Piece, code, line_comment, text};
 
 /// Python: comments, and string literals with their prefixes (raw, bytes, f-strings, whose
 /// `{…}` is code), quotes and escapes.
@@ -13,13 +13,7 @@ pub(super) fn python_pieces(source: &str, out: &mut Vec<Piece>) -> Result<(), St
         let c = chars[i];
         if c == '#' {
             code(out, &std::mem::take(&mut plain));
-            code(out, "#");
-            let end = chars[i..]
-                .iter()
-                .position(|c| *c == '\n')
-                .map_or(chars.len(), |p| i + p);
-            text(out, chars[i + 1..end].iter().collect());
-            i = end;
+            i = line_comment(&chars, i, "#", out);
             continue;
         }
         // A string's prefix: letters right before a quote, not ending an identifier.
@@ -161,13 +155,7 @@ pub(super) fn ruby_pieces(source: &str, out: &mut Vec<Piece>) -> Result<(), Stri
         match c {
             '#' => {
                 code(out, &std::mem::take(&mut plain));
-                code(out, "#");
-                let end = chars[i..]
-                    .iter()
-                    .position(|c| *c == '\n')
-                    .map_or(chars.len(), |p| i + p);
-                text(out, chars[i + 1..end].iter().collect());
-                i = end;
+                i = line_comment(&chars, i, "#", out);
             }
             '\'' | '"' => {
                 code(out, &std::mem::take(&mut plain));
@@ -254,13 +242,7 @@ pub(super) fn shell_pieces(source: &str, out: &mut Vec<Piece>) -> Result<(), Str
         let c = chars[i];
         match c {
             '#' if word_start => {
-                code(out, "#");
-                let end = chars[i..]
-                    .iter()
-                    .position(|c| *c == '\n')
-                    .map_or(chars.len(), |p| i + p);
-                text(out, chars[i + 1..end].iter().collect());
-                i = end;
+                i = line_comment(&chars, i, "#", out);
                 continue;
             }
             ' ' | '\t' => {
