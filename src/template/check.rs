@@ -714,15 +714,18 @@ impl Checker<'_> {
                 .collect(),
         };
         let plain_answers = with_values(false);
+        let hostile_answers = with_values(true);
         self.quiet = true;
         let plain = self.render(r, &plain_answers);
-        let bad = self.render(r, &with_values(true));
+        let bad = self.render(r, &hostile_answers);
         self.quiet = false;
-        let back: Vec<(&str, &str)> = values
-            .iter()
-            .map(|(_, v)| (v.as_str(), hostile::PLAIN))
-            .collect();
+        let back_owned = hostile::back(values.iter().map(|(_, v)| v.as_str()));
+        let back = refs(&back_owned);
         let with = combination.describe(r.stack);
+        // A value that reaches a file through a command (a CI workflow runs `lint`) is the
+        // command's fault, reported there.
+        let through_commands =
+            self.hostile_commands(r, [&plain_answers, &hostile_answers], &values, &back, &with);
         for (path, (inner, bytes, _)) in &bad {
             let Some((format, plain_meaning)) = plain
                 .get(path)
@@ -748,7 +751,7 @@ impl Checker<'_> {
                 texts,
                 &with,
             );
-            if !found {
+            if !found && !through_commands {
                 let what = match &broken {
                     Some(e) => format!("is no longer valid {} ({e})", format.name()),
                     None => "changes its meaning".to_string(),
@@ -760,6 +763,103 @@ impl Checker<'_> {
                 self.add_rendered(inner, (1, 1), message, &with);
             }
         }
+    }
+
+    /// The manifest's shell lines (the commands, each step's `run`) rendered with the plain and
+    /// the hostile values: a free-text option written into one without `sh` can make it run
+    /// something else. Reported at the command or step; true when one is.
+    fn hostile_commands(
+        &mut self,
+        r: &Rendering,
+        [plain, hostile]: [&Combination; 2],
+        values: &[(String, String)],
+        back: &[(&str, &str)],
+        with: &str,
+    ) -> bool {
+        let context = |c: &Combination| {
+            let plan = Plan {
+                stack: r.stack,
+                answers: c.answers.clone(),
+                secrets: secrets_of(r.stack),
+                year: crate::secrets::current_year(),
+            };
+            render::context(&plan, r.hb, render::Parse::Whole).ok()
+        };
+        let (Some((plain_ctx, plain_commands)), Some((hostile_ctx, hostile_commands))) =
+            (context(plain), context(hostile))
+        else {
+            return false;
+        };
+        let own = &r.stack.commands;
+        let mut lines: Vec<(Vec<Step>, &str, String, String)> = Vec::new();
+        for (field, raw, p, h) in [
+            (
+                "install",
+                &own.install,
+                &plain_commands.install,
+                &hostile_commands.install,
+            ),
+            (
+                "lint",
+                &own.lint,
+                &plain_commands.lint,
+                &hostile_commands.lint,
+            ),
+            (
+                "test",
+                &own.test,
+                &plain_commands.test,
+                &hostile_commands.test,
+            ),
+            (
+                "start",
+                &own.start,
+                &plain_commands.start,
+                &hostile_commands.start,
+            ),
+        ] {
+            let at = vec![Step::Key("commands"), Step::Key(field)];
+            lines.push((at, raw, p.clone(), h.clone()));
+        }
+        for (i, step) in r.stack.steps.iter().enumerate() {
+            let Some(raw) = step.run.as_deref() else {
+                continue;
+            };
+            let rendered = |ctx| render::render_text(r.hb, raw, ctx).ok();
+            if let (Some(p), Some(h)) = (rendered(&plain_ctx), rendered(&hostile_ctx)) {
+                let at = vec![Step::Key("step"), Step::Index(i), Step::Key("run")];
+                lines.push((at, raw, p, h));
+            }
+        }
+        let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+        let mut found = false;
+        for (at, raw, p, h) in lines {
+            let Ok(plain_meaning) = meaning::read(Format::Shell, "", &p) else {
+                continue;
+            };
+            if meaning::read(Format::Shell, "", &h)
+                .is_ok_and(|m| meaning::same(&plain_meaning, &m, back))
+            {
+                continue;
+            }
+            let sites = hostile::sites(raw, &keys);
+            let written: Vec<String> = sites
+                .iter()
+                .map(|site| format!("`{}`", site.expression))
+                .collect();
+            let key = sites.first().map_or(keys[0], |s| s.key.as_str());
+            let message = format!(
+                "the shell line `{raw}` writes a free-text option ({}) that a value holding quotes, `;`, `$(…)` or a line break turns into other commands; write `{{{{sh {key}}}}}`, which quotes it as one word",
+                if written.is_empty() {
+                    keys.join(", ")
+                } else {
+                    written.join(", ")
+                }
+            );
+            self.add_rendered(r.manifest, r.doc.at(&at), message, with);
+            found = true;
+        }
+        found
     }
 
     /// Each expression of the file's template and partials that writes a free-text option,
@@ -829,7 +929,15 @@ impl Checker<'_> {
                 continue;
             };
             let broken = match meaning::read(format, path, &out) {
-                Ok(m) if meaning::same(plain_meaning, &m, &[(value, hostile::PLAIN)]) => continue,
+                Ok(m)
+                    if meaning::same(
+                        plain_meaning,
+                        &m,
+                        &refs(&hostile::back([value.as_str()])),
+                    ) =>
+                {
+                    continue;
+                }
                 Ok(_) => None,
                 Err(e) => Some(e),
             };
@@ -1156,6 +1264,13 @@ struct Rendering<'a> {
 struct Texts {
     templates: HashMap<String, &'static str>,
     partials: HashMap<String, (String, &'static str)>,
+}
+
+fn refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(h, p)| (h.as_str(), p.as_str()))
+        .collect()
 }
 
 /// The secrets of a stack as markers no template text holds by chance.

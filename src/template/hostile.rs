@@ -4,6 +4,7 @@
 
 use handlebars::template::{Template, TemplateElement};
 
+use crate::escape;
 use crate::stack::{Kind, OptionSpec};
 use crate::value::Value;
 
@@ -64,6 +65,31 @@ pub fn value_for(option: &OptionSpec) -> Option<String> {
         }
     }
     (value.trim() != PLAIN && !value.is_empty()).then_some(value)
+}
+
+/// What to put back in a hostile rendering to compare it with the plain one: each value as every
+/// escape helper writes it (a value escaped for a shell line that a YAML file then holds), then
+/// as it is, each paired with the plain value written the same way.
+pub fn back<'v>(values: impl IntoIterator<Item = &'v str>) -> Vec<(String, String)> {
+    let helpers: [fn(&str) -> String; 11] = [
+        escape::json,
+        escape::js,
+        escape::toml,
+        escape::yaml,
+        escape::xml,
+        escape::py,
+        escape::rb,
+        escape::java,
+        escape::md,
+        escape::env,
+        escape::sh,
+    ];
+    let mut out = Vec::new();
+    for value in values {
+        out.extend(helpers.iter().map(|h| (h(value), h(PLAIN))));
+        out.push((value.to_string(), PLAIN.to_string()));
+    }
+    out
 }
 
 /// One expression of a template that writes an option's value.

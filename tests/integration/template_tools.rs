@@ -980,3 +980,43 @@ fn in_html_a_script_needs_js_and_json_is_not_enough() {
     let (code, output) = fixture.check();
     assert_eq!(code, 0, "{output}");
 }
+
+/// The manifest's shell lines are rendered with hostile values too: a command or a step's
+/// `run` that writes free text without `sh` is reported there (and not again in the CI
+/// workflow that runs the command); with `sh` it passes.
+#[test]
+fn a_command_or_step_that_writes_free_text_unquoted_is_reported_there() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "lint = \".venv/bin/python",
+        "lint = \"echo \\\"{{author}}\\\" && .venv/bin/python",
+    );
+    fixture.edit(
+        "sprout.toml",
+        "[[requires]]",
+        "[[step]]\nrun = \"echo {{description}}\"\n\n[[requires]]",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"echo \\\"{{author}}", 0),
+        "write `{{sh author}}`",
+    );
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"echo {{description}}\"", 0),
+        "write `{{sh description}}`",
+    );
+    assert!(output.contains("2 fault(s)"), "{output}");
+
+    fixture.edit("sprout.toml", "\\\"{{author}}\\\"", "{{sh author}}");
+    fixture.edit(
+        "sprout.toml",
+        "echo {{description}}",
+        "echo {{sh description}}",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
+}
