@@ -1020,3 +1020,39 @@ fn a_command_or_step_that_writes_free_text_unquoted_is_reported_there() {
     let (code, output) = fixture.check();
     assert_eq!(code, 0, "{output}");
 }
+
+/// The shared CI workflow runs a template's commands exactly: one holding ` # ` or `: ` (a
+/// quoted argument) stays one YAML string, not a comment that cuts it or a mapping that breaks
+/// the file.
+#[test]
+fn the_shared_ci_workflow_runs_each_command_exactly_as_the_manifest_gives_it() {
+    let fixture = Fixture::new();
+    let lint = ".venv/bin/python -m compileall -q app tests # lint: compile";
+    fixture.edit(
+        "sprout.toml",
+        "lint = \".venv/bin/python -m compileall -q app tests\"",
+        &format!("lint = \"{lint}\""),
+    );
+    let folder = Folder::open(&fixture.path).unwrap();
+    let stack = folder.catalog.load("svc").unwrap();
+    let given = Given {
+        set: vec![("name".into(), "demo".into()), ("ci".into(), "true".into())],
+        file: None,
+    };
+    let (_, project) = prepare(&stack, &given, None).unwrap();
+    let workflow = project
+        .files
+        .iter()
+        .find(|f| f.path == ".github/workflows/ci.yml")
+        .unwrap();
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_slice(&workflow.contents).unwrap_or_else(|e| panic!("{e}"));
+    let runs: Vec<&str> = yaml["jobs"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .flat_map(|job| job["steps"].as_sequence().unwrap())
+        .filter_map(|step| step["run"].as_str())
+        .collect();
+    assert!(runs.contains(&lint), "{runs:?}");
+}
