@@ -14,6 +14,8 @@
 //!   hook) instead of leaving it running after sprout ends ([`crate::signals::ChildGuard`]).
 
 pub mod init;
+pub mod remote;
+pub mod renames;
 
 pub use init::{COMMIT_MESSAGE, enclosing_repository, init};
 
