@@ -621,7 +621,7 @@ impl Checker<'_> {
                 manifest,
                 doc.key_at(&path, &old),
                 format!(
-                    "`rename_file` rule `{old}` → `{new}` matches no file: no combination of answers writes `{new}` (rendered with the answers, as `sprout update` renders it), so a project's file would not follow the move"
+                    "`rename_file` rule `{old}` → `{new}` matches no file: no combination of answers writes `{new}` and no longer writes `{old}` (both rendered with the answers, as `sprout update` renders them), so a project's file would not follow the move"
                 ),
             );
         }
@@ -629,7 +629,8 @@ impl Checker<'_> {
 
     /// The `rename_file` rules rendered with one combination's context: each path renders and
     /// stays in the project, and the rule counts as matching when the combination writes the
-    /// file it renames to (or a later migration renames that on).
+    /// file it renames to (or a later migration renames that on) and no longer the one it
+    /// renames from.
     fn renames(
         &mut self,
         r: &Rendering,
@@ -681,7 +682,9 @@ impl Checker<'_> {
                 let moved_on = later
                     .flat_map(|m| m.rename_file.keys())
                     .any(|o| rendered(o).is_ok_and(|o| o == new_path));
-                let matched = project.contains_key(&new_path) || moved_on;
+                // A path today's template still writes is not moved (`sprout update` leaves it).
+                let matched = (project.contains_key(&new_path) || moved_on)
+                    && !project.contains_key(&old_path);
                 *self.renames.entry((i, old.clone())).or_insert(false) |= matched;
             }
         }

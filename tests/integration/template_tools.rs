@@ -912,15 +912,15 @@ fn generation_errors_keep_the_place_and_hint_check_gives() {
 }
 
 /// `rename_file` paths are rendered with the answers, as `sprout update` renders them: a rule
-/// whose new path some combination writes passes, `{{…}}` or not; one whose new path no
-/// combination writes can move no file and fails at its key.
+/// whose new path some combination writes (and whose old one it no longer writes) passes,
+/// `{{…}}` or not; any other can move no file and fails at its key.
 #[test]
 fn a_rename_rule_is_rendered_and_fails_only_when_it_can_match_nothing() {
     let fixture = Fixture::new();
     fixture.edit(
         "sprout.toml",
         "[[requires]]",
-        "[[migration]]\nversion = 2\nrename_file = { \"{{snake_case name}}/hi.py\" = \"app/hello.py\", \"app/old.py\" = \"{{snake_case name}}/status.py\" }\n\n[[requires]]",
+        "[[migration]]\nversion = 2\nrename_file = { \"{{snake_case name}}/hi.py\" = \"app/hello.py\", \"app/old.py\" = \"{{snake_case name}}/status.py\", \"app/__main__.py\" = \"app/__init__.py\" }\n\n[[requires]]",
     );
     let (code, output) = fixture.check();
     assert_eq!(code, 11, "{output}");
@@ -929,11 +929,17 @@ fn a_rename_rule_is_rendered_and_fails_only_when_it_can_match_nothing() {
         &fixture.at("sprout.toml", "\"app/old.py\"", 0),
         "`rename_file` rule `app/old.py` → `{{snake_case name}}/status.py` matches no file",
     );
+    // Today's template still writes app/__main__.py: `sprout update` moves nothing.
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"app/__main__.py\"", 0),
+        "and no longer writes `app/__main__.py`",
+    );
     assert!(
         !output.contains("hi.py"),
         "a templated rule that matches passes: {output}"
     );
-    assert!(output.contains("1 fault(s)"), "{output}");
+    assert!(output.contains("2 fault(s)"), "{output}");
 }
 
 /// A value that reaches a file through a derived value has no expression of its own there:
