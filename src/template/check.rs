@@ -724,7 +724,7 @@ impl Checker<'_> {
         self.quiet = false;
         let back_owned = hostile::back(values.iter().map(|(_, v)| v.as_str()));
         let back = refs(&back_owned);
-        let with = combination.describe(r.stack);
+        let with = format!("{} and hostile free text", combination.describe(r.stack));
         // A value that reaches a file through a command (a CI workflow runs `lint`) is the
         // command's fault, reported there.
         let through_commands =
