@@ -490,7 +490,7 @@ impl Checker<'_> {
     /// Templates and partials parse, the partials they call exist, every stored file can be
     /// written, and every covering combination renders in strict mode into files that parse.
     fn templates(&mut self, stack: &Stack, manifest: &str, doc: &Doc) {
-        let (mut hb, _) = helpers::registry();
+        let mut hb = helpers::registry();
         hb.set_dev_mode(false);
         let layers: [(Vec<&'static File<'static>>, String, &[FileRule]); 2] = [
             (
@@ -786,7 +786,7 @@ impl Checker<'_> {
                 secrets: secrets_of(r.stack),
                 year: crate::secrets::current_year(),
             };
-            render::context(&plan, r.hb, render::Parse::Whole).ok()
+            render::context(&plan, r.hb).ok()
         };
         let (Some((plain_ctx, plain_commands)), Some((hostile_ctx, hostile_commands))) =
             (context(plain), context(hostile))
@@ -887,7 +887,7 @@ impl Checker<'_> {
             secrets: secrets_of(r.stack),
             year: crate::secrets::current_year(),
         };
-        let Ok((mut ctx, _)) = render::context(&plan, r.hb, render::Parse::Whole) else {
+        let Ok((mut ctx, _)) = render::context(&plan, r.hb) else {
             return false;
         };
         let Some(own) = texts.templates.get(inner) else {
@@ -1092,7 +1092,7 @@ impl Checker<'_> {
             secrets: secrets_of(stack),
             year: crate::secrets::current_year(),
         };
-        let ctx = match render::context(&plan, hb, render::Parse::Whole) {
+        let ctx = match render::context(&plan, hb) {
             Ok((ctx, _)) => ctx,
             Err(error) => {
                 let (at, reason) = located(error, doc);

@@ -6,8 +6,17 @@ use assert_cmd::Command;
 
 pub fn sprout() -> Command {
     let mut cmd = Command::cargo_bin("sprout").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("SPROUT_CACHE_DIR", cache_dir())
+        .env_remove("SPROUT_NO_CACHE");
     cmd
+}
+
+/// The cache of parsed templates the tests' runs share, outside the user's own.
+pub fn cache_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
 }
 
 /// A scratch folder and a `sprout new` run inside it.

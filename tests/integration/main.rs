@@ -11,6 +11,7 @@ mod hostile;
 mod interactive;
 mod layers;
 mod messages;
+mod parse_cache;
 mod repository;
 mod safety;
 #[cfg(feature = "serve")]
