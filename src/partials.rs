@@ -119,7 +119,10 @@ fn find_loop(
 /// reported where it is rendered).
 fn scan(text: &Text) -> Result<Calls, Fault> {
     let mut calls = Calls::default();
-    if let Ok(template) = crate::trees::parsed(text.text) {
+    if !may_call(text.text) {
+        return Ok(calls);
+    }
+    if let Ok(template) = crate::trees::glance(text.text) {
         walk(&template, text.built_in, &mut calls, Scope::Top);
     }
     match calls.fault.take() {
@@ -129,6 +132,22 @@ fn scan(text: &Text) -> Result<Calls, Fault> {
         }),
         None => Ok(calls),
     }
+}
+
+/// Whether `text` may hold a partial, a partial block, an inline partial or a decorator: `{{`,
+/// then any `{`, `~`, `#` and whitespace (Handlebars' grammar allows whitespace between its
+/// tokens), then `>` or `*`. A text without one calls and defines nothing, and its tree is not
+/// read here.
+fn may_call(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"{{").any(|at| {
+        bytes
+            .get(at + 2..)
+            .unwrap_or_default()
+            .iter()
+            .find(|b| !matches!(b, b'{' | b'~' | b'#' | b' ' | b'\t' | b'\n' | b'\r'))
+            .is_some_and(|b| matches!(b, b'>' | b'*'))
+    })
 }
 
 /// Where the walk is: in a partial block's own block, what may be there is limited.
@@ -242,6 +261,37 @@ mod tests {
             .map(|(name, body)| (*name, text(name, body)))
             .collect();
         check(&[text("README.md.hbs", template)], &partials)
+    }
+
+    #[test]
+    fn only_a_text_whose_tree_calls_and_defines_nothing_is_passed_over() {
+        for calling in [
+            "{{> a}}",
+            "{{~> a}}",
+            "{{ > a}}",
+            "x {{~#> a}}x{{/a}}",
+            "{{#*inline \"a\"}}x{{/inline}}",
+            "{{*dec}}",
+        ] {
+            assert!(may_call(calling), "{calling}");
+        }
+        for quiet in [
+            "plain text, a > b * c",
+            "{{name}} {{#if a}}b{{else}}c{{/if}} {{~x~}} a > b",
+            "{{{raw}}} {{! x > y}} {{#each items}}{{this}}{{/each}} -> x * y",
+            "{{json (eq a \">\")}}",
+        ] {
+            assert!(!may_call(quiet), "{quiet}");
+            let mut calls = Calls::default();
+            walk(
+                &Template::compile(quiet).unwrap(),
+                false,
+                &mut calls,
+                Scope::Top,
+            );
+            assert!(calls.names.is_empty() && calls.inline.is_empty(), "{quiet}");
+            assert!(calls.fault.is_none(), "{quiet}");
+        }
     }
 
     #[test]

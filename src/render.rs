@@ -81,6 +81,9 @@ pub struct Project {
     pub running: Vec<Step>,
 }
 
+/// Files whose trees are ready at once while a project renders.
+const RENDER_AT_ONCE: usize = 128;
+
 /// One layer of files: the shared one or the stack's own.
 struct Layer<'r> {
     dir: Option<&'static Dir<'static>>,
@@ -169,14 +172,6 @@ pub fn render(plan: &Plan) -> Result<Project> {
         &format!("{own}/"),
         origin.built_in,
     ));
-    // Every chosen template's tree, read or parsed on every core at once.
-    let texts: Vec<&str> = chosen
-        .iter()
-        .flatten()
-        .filter(|s| s.source.ends_with(".hbs"))
-        .filter_map(|s| s.file.contents_utf8())
-        .collect();
-    trees::prepare(&texts);
     if !origin.built_in {
         check_partials(stack, &chosen, &partials)?;
     }
@@ -211,16 +206,28 @@ pub fn render(plan: &Plan) -> Result<Project> {
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     for layer in chosen {
         let mut rendered_layer: BTreeMap<String, OutputFile> = BTreeMap::new();
-        for selected in layer {
-            let rendered = renderer.render(&selected).map_err(fault)?;
-            if rendered_layer.contains_key(&rendered.path) {
-                return Err(fault(TemplateError::other(
-                    origin.file(&selected.layer.manifest),
-                    format!("two files are written to {}", rendered.path),
-                    origin.built_in,
-                )));
+        // A window of templates at a time: their trees read or parsed on every core at once,
+        // rendered, then forgotten (unless the process keeps them), so a template of thousands
+        // of files holds a window's trees, not all of them.
+        for window in layer.chunks(RENDER_AT_ONCE) {
+            let texts: Vec<&str> = window
+                .iter()
+                .filter(|s| s.source.ends_with(".hbs"))
+                .filter_map(|s| s.file.contents_utf8())
+                .collect();
+            trees::prepare(&texts);
+            for selected in window {
+                let rendered = renderer.render(selected).map_err(fault)?;
+                if rendered_layer.contains_key(&rendered.path) {
+                    return Err(fault(TemplateError::other(
+                        origin.file(&selected.layer.manifest),
+                        format!("two files are written to {}", rendered.path),
+                        origin.built_in,
+                    )));
+                }
+                rendered_layer.insert(rendered.path.clone(), rendered);
             }
-            rendered_layer.insert(rendered.path.clone(), rendered);
+            trees::forget(&texts);
         }
         // A stack's own file replaces a shared one at the same path.
         files.extend(rendered_layer);

@@ -215,11 +215,7 @@ pub fn object_id(kind: &str, bytes: &[u8]) -> String {
     let mut hasher = Sha1::new();
     hasher.update(format!("{kind} {}\0", bytes.len()).as_bytes());
     hasher.update(bytes);
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(hasher.finalize())
 }
 
 /// Whether `id` is a full SHA-1 object id.

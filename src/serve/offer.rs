@@ -25,6 +25,8 @@ impl Offer {
     /// `roots`, with the names `shown` for their origins; an origin not named there is shown
     /// by [`default_name`].
     pub fn new(roots: std::sync::Arc<Roots>, shown: Vec<(Origin, String)>) -> Offer {
+        // Every request renders from the same templates: each is parsed or read once.
+        crate::trees::keep();
         Offer { roots, shown }
     }
 

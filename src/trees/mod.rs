@@ -14,6 +14,7 @@ mod entry;
 mod mirror;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use handlebars::TemplateError;
@@ -35,6 +36,9 @@ const PREPARE_AT_ONCE: usize = 64;
 
 /// Texts kept in memory past this many bytes are forgotten all at once.
 const MEMORY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Whether this process keeps its trees for its whole life ([`keep`]).
+static KEEP: AtomicBool = AtomicBool::new(false);
 
 /// Trees of this process by a hash of their text (the text is kept to compare).
 #[derive(Default)]
@@ -78,6 +82,50 @@ pub fn parsed(text: &str) -> Result<Arc<Template>, TemplateError> {
         memory.trees.insert(key, (text.into(), Arc::clone(&tree)));
     }
     Ok(tree)
+}
+
+/// Keep every tree for the life of the process (`serve` renders many projects from the same
+/// templates). Without it, a render [`forget`]s its files' trees once they are rendered, so that
+/// a template of thousands of files never holds all its trees at once.
+pub fn keep() {
+    KEEP.store(true, Ordering::Relaxed);
+}
+
+/// Forget the trees of `texts`, rendered and not needed again, unless the process [`keep`]s
+/// its trees.
+pub fn forget(texts: &[&str]) {
+    if KEEP.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Ok(mut memory) = memory().lock() {
+        for text in texts {
+            let key = xxh3_128(text.as_bytes());
+            if memory
+                .trees
+                .get(&key)
+                .is_some_and(|(kept, _)| **kept == **text)
+            {
+                memory.trees.remove(&key);
+                memory.bytes = memory.bytes.saturating_sub(text.len());
+            }
+        }
+    }
+}
+
+/// The tree of `text`, as [`parsed`] gives it, but only remembered when the process [`keep`]s
+/// its trees: for a look at a tree that is not rendered right after.
+pub fn glance(text: &str) -> Result<Arc<Template>, TemplateError> {
+    if KEEP.load(Ordering::Relaxed) {
+        return parsed(text);
+    }
+    let key = xxh3_128(text.as_bytes());
+    if let Ok(memory) = memory().lock()
+        && let Some((kept, tree)) = memory.trees.get(&key)
+        && **kept == *text
+    {
+        return Ok(Arc::clone(tree));
+    }
+    load(text, disk()).map(Arc::new)
 }
 
 /// Make the trees of `texts` ready at once, on as many threads as the machine runs (each text
