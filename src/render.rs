@@ -81,9 +81,6 @@ pub struct Project {
     pub running: Vec<Step>,
 }
 
-/// Files whose trees are ready at once while a project renders.
-const RENDER_AT_ONCE: usize = 128;
-
 /// One layer of files: the shared one or the stack's own.
 struct Layer<'r> {
     dir: Option<&'static Dir<'static>>,
@@ -206,17 +203,14 @@ pub fn render(plan: &Plan) -> Result<Project> {
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     for layer in chosen {
         let mut rendered_layer: BTreeMap<String, OutputFile> = BTreeMap::new();
-        // A window of templates at a time: their trees read or parsed on every core at once,
-        // rendered, then forgotten (unless the process keeps them), so a template of thousands
-        // of files holds a window's trees, not all of them.
-        for window in layer.chunks(RENDER_AT_ONCE) {
-            let texts: Vec<&str> = window
-                .iter()
-                .filter(|s| s.source.ends_with(".hbs"))
-                .filter_map(|s| s.file.contents_utf8())
-                .collect();
-            trees::prepare(&texts);
-            for selected in window {
+        // Each file's tree is read ahead on another thread while the one before renders, and
+        // forgotten once rendered (unless the process keeps its trees): a template of
+        // thousands of files holds a few dozen trees at a time, not all of them.
+        let text = |s: &Selected| s.source.ends_with(".hbs").then(|| s.file.contents_utf8());
+        trees::each_ahead(
+            &layer,
+            |s| text(s).flatten(),
+            |selected| {
                 let rendered = renderer.render(selected).map_err(fault)?;
                 if rendered_layer.contains_key(&rendered.path) {
                     return Err(fault(TemplateError::other(
@@ -226,9 +220,9 @@ pub fn render(plan: &Plan) -> Result<Project> {
                     )));
                 }
                 rendered_layer.insert(rendered.path.clone(), rendered);
-            }
-            trees::forget(&texts);
-        }
+                Ok(())
+            },
+        )?;
         // A stack's own file replaces a shared one at the same path.
         files.extend(rendered_layer);
     }

@@ -31,8 +31,11 @@ const HANDLEBARS: &str = env!("SPROUT_HANDLEBARS_VERSION");
 /// The entries of the built-in templates' trees, by build/trees.rs.
 static BUILT_IN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/trees.bin"));
 
-/// Fewest texts [`prepare`] spreads over threads.
-const PREPARE_AT_ONCE: usize = 64;
+/// Fewest items [`each_ahead`] reads ahead for on a thread of its own.
+const AHEAD_FROM: usize = 64;
+
+/// How many trees [`each_ahead`] reads ahead of the one in use.
+const AHEAD: usize = 32;
 
 /// Texts kept in memory past this many bytes are forgotten all at once.
 const MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -128,25 +131,47 @@ pub fn glance(text: &str) -> Result<Arc<Template>, TemplateError> {
     load(text, disk()).map(Arc::new)
 }
 
-/// Make the trees of `texts` ready at once, on as many threads as the machine runs (each text
-/// is read from the cache or parsed, then kept in memory for [`parsed`]). A text that does not
-/// parse is left for [`parsed`] to report.
-pub fn prepare(texts: &[&str]) {
+/// Call `each` on every item in turn while another thread reads or parses the trees of the
+/// next ones (the item's template text, by `text`), at most [`AHEAD`] ahead: reading trees and
+/// rendering overlap, and no more than that many trees wait in memory. Each item's tree is
+/// [`forget`]ten once `each` is done with it. The first error of `each` ends the walk. A text
+/// that does not parse is left for [`parsed`] to report.
+pub fn each_ahead<T: Sync, E>(
+    items: &[T],
+    text: impl Fn(&T) -> Option<&str> + Sync,
+    mut each: impl FnMut(&T) -> Result<(), E>,
+) -> Result<(), E> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Below a few dozen texts, starting threads costs about what they save.
-    if threads < 2 || texts.len() < PREPARE_AT_ONCE {
-        return;
+    // Below a few dozen texts, starting a thread costs about what it saves.
+    if threads < 2 || items.len() < AHEAD_FROM {
+        for item in items {
+            each(item)?;
+            forget(&Vec::from_iter(text(item)));
+        }
+        return Ok(());
     }
-    let per_thread = texts.len().div_ceil(threads);
+    let text = &text;
     std::thread::scope(|scope| {
-        for chunk in texts.chunks(per_thread) {
-            scope.spawn(move || {
-                for text in chunk {
+        let (ready, next) = std::sync::mpsc::sync_channel::<()>(AHEAD);
+        scope.spawn(move || {
+            for item in items {
+                if let Some(text) = text(item) {
                     let _ = parsed(text);
                 }
-            });
+                // The walk ended early: stop reading.
+                if ready.send(()).is_err() {
+                    break;
+                }
+            }
+        });
+        for item in items {
+            // Its tree is in memory now (or the reader is gone, and `each` reads it itself).
+            let _ = next.recv();
+            each(item)?;
+            forget(&Vec::from_iter(text(item)));
         }
-    });
+        Ok(())
+    })
 }
 
 /// The tree of `text` parsed into the binary (a built-in template's), if it is there.
@@ -320,18 +345,43 @@ mod tests {
     }
 
     #[test]
-    fn prepared_trees_are_the_ones_parsed_is_given() {
-        let texts: Vec<String> = (0..20)
-            .map(|n| format!("prepared {n}: {{{{x}}}}\n"))
+    fn trees_read_ahead_are_the_ones_parsed_is_given_in_turn() {
+        let texts: Vec<String> = (0..100)
+            .map(|n| format!("read ahead {n}: {{{{x}}}}\n"))
             .collect();
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        prepare(&[&refs[..], &["{{#if}} does not parse"]].concat());
-        for text in &refs {
-            // Once by a thread of `prepare` (none on a machine of one core), never again.
-            assert!(parses(text) <= 1, "{text}");
-            assert_eq!(*parsed(text).unwrap(), Template::compile(text).unwrap());
-            assert_eq!(parses(text), 1, "{text}");
-        }
+        let mut items: Vec<&str> = texts.iter().map(String::as_str).collect();
+        items.insert(50, "{{#if}} does not parse");
+        let mut seen = Vec::new();
+        let done: Result<(), ()> = each_ahead(
+            &items,
+            |t| Some(*t),
+            |text| {
+                if !text.starts_with("{{") {
+                    assert_eq!(*parsed(text).unwrap(), Template::compile(text).unwrap());
+                    // By the reader (or by `parsed` on a machine of one core), once.
+                    assert_eq!(parses(text), 1, "{text}");
+                }
+                seen.push(*text);
+                Ok(())
+            },
+        );
+        assert_eq!(done, Ok(()));
+        assert_eq!(seen, items, "every item, in order");
         assert!(parsed("{{#if}} does not parse").is_err());
+
+        let mut seen = 0;
+        let stopped = each_ahead(
+            &items,
+            |t| Some(*t),
+            |_| {
+                seen += 1;
+                if seen == 10 { Err("stop") } else { Ok(()) }
+            },
+        );
+        assert_eq!(
+            (stopped, seen),
+            (Err("stop"), 10),
+            "the first error ends the walk"
+        );
     }
 }
