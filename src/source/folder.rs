@@ -1,6 +1,7 @@
 //! Reading a template folder into memory, as include_dir would have embedded it, refusing what a
 //! template may not hold (symbolic links, special files, more than the [`limits`](crate::limits)).
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, DirEntry, File};
@@ -42,28 +43,35 @@ fn read_below(
         file: path.display().to_string(),
         reason: e.to_string(),
     };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+    // The kind of each entry comes with the folder's listing (no `lstat` of its own where the
+    // file system gives it); sorted by name, as the paths would sort.
+    let mut listed: Vec<(std::ffi::OsString, std::fs::FileType)> = std::fs::read_dir(dir)
         .map_err(|e| unreadable(dir, e))?
-        .map(|e| e.map(|e| e.path()))
+        .map(|e| e.and_then(|e| Ok((e.file_name(), e.file_type()?))))
         .collect::<std::io::Result<_>>()
         .map_err(|e| unreadable(dir, e))?;
-    paths.sort();
+    listed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut entries = Vec::new();
-    for path in paths {
-        if dir == root && path.file_name().is_some_and(|n| n == ".git") {
+    for (name, kind) in listed {
+        if dir == root && name == ".git" {
             continue;
         }
-        let meta = std::fs::symlink_metadata(&path).map_err(|e| unreadable(&path, e))?;
+        let path = dir.join(&name);
         let shown = || PathBuf::from(relative(&path));
-        if meta.file_type().is_symlink() {
+        if kind.is_symlink() {
             return Err(Refusal::Symlink { path: shown() });
         }
-        if meta.is_dir() {
+        if kind.is_dir() {
             entries.push(DirEntry::Dir(read_below(root, &path, prefix, tally)?));
-        } else if meta.is_file() {
+        } else if kind.is_file() {
             tally.files += 1;
             if tally.files > MAX_FILES {
                 return Err(Refusal::TooManyFiles { max: MAX_FILES });
+            }
+            let mut file = std::fs::File::open(&path).map_err(|e| unreadable(&path, e))?;
+            let meta = file.metadata().map_err(|e| unreadable(&path, e))?;
+            if !meta.is_file() {
+                return Err(Refusal::Special { path: shown() });
             }
             if meta.len() > MAX_FILE_BYTES {
                 return Err(Refusal::FileTooLarge {
@@ -78,7 +86,12 @@ fn read_below(
                     max: MAX_TOTAL_BYTES,
                 });
             }
-            let contents = std::fs::read(&path).map_err(|e| unreadable(&path, e))?;
+            let mut contents = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+            // At most the size it had, even if it grows meanwhile.
+            (&mut file)
+                .take(meta.len())
+                .read_to_end(&mut contents)
+                .map_err(|e| unreadable(&path, e))?;
             let contents: &'static [u8] = Box::leak(contents.into_boxed_slice());
             entries.push(DirEntry::File(File::new(leak(relative(&path)), contents)));
         } else {
