@@ -4,10 +4,19 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The binary, with colour off and its cache of version checks in the build's scratch folder
+/// (never the user's own).
 pub fn sprout() -> Command {
     let mut cmd = Command::cargo_bin("sprout").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SOURCE_DATE_EPOCH");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("SPROUT_CACHE_DIR", test_cache_dir());
     cmd
+}
+
+/// The cache folder the tests' runs share (a test of the cache itself gives its own).
+pub fn test_cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("sprout-cache")
 }
 
 /// A scratch folder and a `sprout new` run inside it.

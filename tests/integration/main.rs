@@ -11,6 +11,8 @@ mod hostile;
 mod interactive;
 mod layers;
 mod messages;
+mod new_git;
+mod probes;
 mod repository;
 mod safety;
 #[cfg(feature = "serve")]
