@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod init;
+pub mod loose;
 
 pub use init::{COMMIT_MESSAGE, enclosing_repository, init};
 

@@ -162,3 +162,47 @@ fn git_config_variables_in_the_environment_win() {
     );
     assert_eq!(author(&given), "Ann");
 }
+
+#[test]
+fn new_starts_at_most_three_git_processes_and_no_maintenance() {
+    let s = Scratch::new();
+    let shim = Shim::new(&s);
+    let global = s.join("global");
+    fs::write(&global, "[user]\n\tname = T\n\temail = t@example.com\n").unwrap();
+    let made = new_with(&s, &shim, &global, &s.join("out"), &[]);
+    assert_eq!(author(&made), "T");
+    let calls = shim.calls();
+    assert!(
+        calls.len() <= 3,
+        "{} git processes: {calls:#?}",
+        calls.len()
+    );
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.contains("maintenance") || c.contains(" gc") || c.starts_with("config")),
+        "{calls:#?}"
+    );
+    // The repository is whole: the first commit, and the base `sprout update` merges from.
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(s.join("out/app"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(git(&["log", "--format=%s"]), "Initial commit from sprout");
+    assert_eq!(git(&["status", "--porcelain"]), "");
+    let base_files = git(&["ls-tree", "-r", "--name-only", "refs/sprout/base"]);
+    assert!(
+        base_files.lines().any(|f| f == "package.json"),
+        "{base_files}"
+    );
+    assert_eq!(git(&["fsck", "--strict", "--no-dangling"]), "");
+}
