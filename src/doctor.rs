@@ -362,7 +362,14 @@ fn report_text(per_stack: &[(&Stack, Vec<Finding>)], lines: &[Vec<support::Stand
                 .program
                 .as_ref()
                 .map(|p| {
-                    let path = crate::text::shown(&p.to_string_lossy()).into_owned();
+                    // A link (`/usr/bin/javac`) is followed to the program it runs.
+                    let real = std::fs::canonicalize(p)
+                        .ok()
+                        .filter(|r| r != p)
+                        .map(|r| format!(" → {}", r.to_string_lossy()))
+                        .unwrap_or_default();
+                    let path =
+                        crate::text::shown(&format!("{}{real}", p.to_string_lossy())).into_owned();
                     format!("      {}\n", style(format!("using {path}")).dim())
                 })
                 .unwrap_or_default();
