@@ -14,6 +14,7 @@
 //!   hook) instead of leaving it running after sprout ends ([`crate::signals::ChildGuard`]).
 
 pub mod config;
+pub mod ignore;
 pub mod init;
 pub mod loose;
 
