@@ -313,3 +313,43 @@ fn a_script_is_asked_every_time() {
     }
     assert_eq!(fs::read_to_string(&log).unwrap().lines().count(), 2);
 }
+
+#[test]
+fn concurrent_runs_leave_a_whole_cache_file() {
+    let node = NativeNode::new();
+    let s = Scratch::new();
+    let bin = assert_cmd::cargo::cargo_bin("sprout");
+    let runs: Vec<std::process::Child> = (0..6)
+        .map(|i| {
+            std::process::Command::new(&bin)
+                .args([
+                    "new",
+                    &format!("app{i}"),
+                    "--stack",
+                    "express",
+                    "--yes",
+                    "--no-git",
+                ])
+                .arg("-o")
+                .arg(s.path())
+                .env("PATH", node.dir.path())
+                .env("SPROUT_CACHE_DIR", node.cache.path())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut run in runs {
+        assert!(run.wait().unwrap().success());
+    }
+    let text = fs::read_to_string(node.cache_file()).unwrap();
+    let kept: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(kept["answers"].as_array().map(Vec::len), Some(1), "{text}");
+    // Nothing but the file is left in the folder: each run's temporary file was renamed or removed.
+    let names: Vec<String> = fs::read_dir(node.cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["probes.json"]);
+}
