@@ -67,9 +67,9 @@ def steps(full: bool) -> list[Step]:
     scope = ["--full"] if full else []
     build = "build"
     listed = [
-        # The e2e toolchains, all at once; Chromium (apt) for the serve checks.
+        # The e2e toolchains, all at once; Chromium (apt) and axe-core (npm) for the serve checks.
         Step("toolchains", ["python3", "e2e/run.py", "--setup-only", *scope], "setup"),
-        Step("chromium", ["bash", "-c", "bash e2e/setup/chromium.sh >/dev/null"], "setup"),
+        Step("chromium", ["bash", "-c", "bash e2e/setup/chromium.sh >/dev/null && bash e2e/setup/axe.sh >/dev/null"], "setup"),
         Step("format", ["cargo", "fmt", "--check"], "main"),
         # The e2e harness's own tests, and whatever other Python unit tests e2e/ holds.
         Step("e2e unit tests", ["python3", "-m", "unittest", "discover", "-s", "e2e", "-p", "test_*.py"], "main"),

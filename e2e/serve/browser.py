@@ -7,14 +7,16 @@ and see that option appear or disappear, read the CLI command and run it, open t
 a fresh page and see the same form, download the .tar.gz from the page and check it holds what the
 CLI wrote (only secret-bearing files may differ: those that differ between two downloads).
 
-Usage: python3 e2e/serve/browser.py [--sprout target/debug/sprout] [--stack KEY]
-Needs chromium and chromedriver (e2e/setup/chromium.sh installs them).
+Usage: python3 e2e/serve/browser.py [--sprout target/debug/sprout] [--stack KEY] [--axe AXE.JS]
+Needs chromium and chromedriver (e2e/setup/chromium.sh installs them) and axe-core
+(e2e/setup/axe.sh).
 """
 
 import argparse
 import io
 import json
 import os
+import re
 import shlex
 import shutil
 import socket
@@ -23,6 +25,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -310,19 +313,36 @@ def check_link_problems(s, base, stacks):
 
 
 def check_keyboard(s, base, key, downloads):
-    """Keyboard only: the refused page's tab stops skip the project; the good one reaches the
-    downloads, and Enter on one downloads the project."""
-    s.get(base + f"/?stack={key}&name=Bad%20Name")
-    s.wait("the refusal", lambda: s.find("#opt-name-error").displayed())
-    stops = tab_stops(s)
+    """Keyboard only: with no stack picked and with a refused answer, the tab stops skip the
+    project and a disabled download takes no focus (Enter there does nothing); the good page's
+    tab stops reach the downloads, and Enter on one downloads the project."""
     project = {"download-zip", "download-tgz", "command", "copy-command", "share", "copy-share",
                "copy-file", "viewer"}
-    assert not project & set(stops), ("refused, yet focus reaches", project & set(stops))
+    for url, ready in [("/", lambda: s.find_all(".card")),
+                       (f"/?stack={key}&name=Bad%20Name", lambda: s.find("#opt-name-error").displayed())]:
+        s.get(base + url)
+        s.wait(f"{url} to settle", ready)
+        stops = tab_stops(s)
+        assert not project & set(stops), (url, "no project, yet focus reaches", project & set(stops))
+        for leftover in downloads.iterdir():
+            leftover.unlink()
+        before = s.script("return location.href;")
+        for link in ("download-zip", "download-tgz"):
+            focused = s.script(f"const a = document.getElementById('{link}'); a.focus();"
+                               " return [document.activeElement.id, a.hasAttribute('href')];")
+            assert focused[0] != link and not focused[1], (url, link, "focusable", focused)
+            s.keys(ENTER)
+        time.sleep(1)
+        assert s.script("return location.href;") == before, (url, "Enter on a disabled download left the page")
+        assert not list(downloads.iterdir()), (url, "a disabled download downloaded")
     assert "opt-name" in stops, stops
     s.get(base + f"/?stack={key}&name=keyboard-app")
     wait_preview(s, key)
-    stops = tab_stops(s)
+    stops = tab_stops(s, 150)
     assert "download-zip" in stops and "download-tgz" in stops, stops
+    # The viewer takes focus, so the keyboard scrolls a long file; the copy button comes first.
+    assert "copy-file" in stops and "viewer" in stops, stops
+    stops = stops[:stops.index("viewer") + 1]
     s.script("document.querySelector('.skip').focus();")
     for _ in range(stops.index("download-zip") + 1):
         s.keys(TAB)
@@ -332,7 +352,8 @@ def check_keyboard(s, base, key, downloads):
     s.keys(ENTER)
     s.wait("the download by keyboard", lambda: (downloads / "keyboard-app.zip").exists(), timeout=30)
     assert s.script("return location.pathname + location.hash;") == "/", "Enter left the page"
-    print(f"  keyboard: {len(stops)} tab stops; the refused project has none; Enter downloads",
+    print(f"  keyboard: {len(stops)} tab stops to the viewer; the refused project has none, its downloads take"
+          " no focus and Enter there does nothing; Enter on a live one downloads",
           flush=True)
 
 
@@ -356,8 +377,9 @@ def check_polish(s, base, key, downloads):
     code = next(f for f in texts if f["path"].rsplit(".", 1)[-1] in ("py", "js", "ts", "rb", "java"))
     s.find(f'#tree .file[data-path="{code["path"]}"]').click()
     s.wait("the code file", lambda: s.find("#viewer-heading").text() == code["path"])
-    kinds = s.script("return [...new Set([...document.querySelectorAll('#viewer span')].map(e => e.className))];")
-    assert {"tok-keyword", "tok-string"} <= set(kinds), (code["path"], kinds)
+    kinds = s.script("return [...new Set([...document.querySelectorAll('#viewer .token')].flatMap(e => [...e.classList]))];")
+    assert {"keyword", "string"} <= set(kinds), (code["path"], kinds)
+    kinds = sorted(set(kinds) - {"token"})
     assert s.script("return document.getElementById('viewer').textContent;") == code["text"]
     s.script("window.copied = null; navigator.clipboard.writeText = async (t) => { window.copied = t; };")
     s.find("#copy-file").click()
@@ -375,7 +397,121 @@ def check_polish(s, base, key, downloads):
     assert s.script(body) == dark and s.find("#theme").prop("value") == "dark", "the theme is remembered"
     s.find('#theme option[value="auto"]').click()
     s.wait("the system's theme", lambda: s.script(body) == light)
-    print(f"  theme: {light} / {dark}, remembered on reload", flush=True)
+    # On a system in the dark scheme: "As the system" is dark, and Light overrides it.
+    scheme = lambda value: s.call("POST", "/chromium/send_command", {  # noqa: E731
+        "cmd": "Emulation.setEmulatedMedia",
+        "params": {"features": [{"name": "prefers-color-scheme", "value": value}]}})
+    try:
+        scheme("dark")
+        s.wait("the system's dark scheme", lambda: s.script(body) == dark)
+        s.find('#theme option[value="light"]').click()
+        s.wait("the light theme over a dark system", lambda: s.script(body) == light)
+        s.find('#theme option[value="auto"]').click()
+        s.wait("the system's dark scheme again", lambda: s.script(body) == dark)
+    finally:
+        scheme("light")
+    print(f"  theme: {light} / {dark}, remembered on reload; Light and Dark override the system's"
+          " scheme either way", flush=True)
+
+
+def axe_violations(s, axe):
+    """axe-core's violations on the page as it is now (WCAG 2 A and AA and best practices)."""
+    if not s.script("return typeof axe === 'object';"):
+        s.script(axe + "\n;return 0;")
+    result = s.script_async("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']})
+          .then(r => done(r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(' '))])),
+                e => done([['axe failed', [String(e)]]]));""")
+    return result
+
+
+def check_accessibility(s, base, key, axe):
+    """axe-core finds nothing in each state of the page: no stack, a project with a file open
+    (light, dark, phone), a refused answer, a share link's problems."""
+    def project(scheme, width, height):
+        def prepare():
+            s.call("POST", "/chromium/send_command", {
+                "cmd": "Emulation.setEmulatedMedia",
+                "params": {"features": [{"name": "prefers-color-scheme", "value": scheme}]}})
+            s.window_size(width, height)
+            s.get(base + f"/?stack={key}&name=shop-api")
+            wait_preview(s, key)
+        return prepare
+
+    def at(url, ready):
+        def prepare():
+            s.get(base + url)
+            s.wait(f"{url} to settle", ready)
+        return prepare
+
+    states = [
+        ("no stack", at("/", lambda: s.find_all(".card"))),
+        ("project, light", project("light", 1280, 1000)),
+        ("project, dark", project("dark", 1280, 1000)),
+        ("project, phone", project("light", 390, 844)),
+        ("refused answer", at(f"/?stack={key}&name=Bad%20Name", lambda: s.find("#opt-name-error").displayed())),
+        ("share link's problems", at(f"/?stack={key}&name=shop&set.bogus=1", lambda: s.find("#link-problems").displayed())),
+    ]
+    found = {}
+    try:
+        for name, prepare in states:
+            prepare()
+            violations = axe_violations(s, axe)
+            if violations:
+                found[name] = violations
+    finally:
+        s.call("POST", "/chromium/send_command", {"cmd": "Emulation.setEmulatedMedia", "params": {"features": []}})
+        s.window_size(1280, 1000)
+    assert not found, ("axe-core violations", found)
+    print(f"  axe-core: 0 violations in {len(states)} states ({'; '.join(n for n, _ in states)})", flush=True)
+
+
+# The grammar each file type must be highlighted with (by extension, or by the whole name).
+GRAMMARS = {".py": "python", ".rb": "ruby", ".java": "java", ".js": "javascript", ".mjs": "javascript",
+            ".ts": "typescript", ".json": "json", ".yml": "yaml", ".yaml": "yaml", ".toml": "toml",
+            ".sql": "sql", ".md": "markdown", ".xml": "markup", ".properties": "properties",
+            ".graphql": "graphql", ".sh": "bash", "Dockerfile": "docker", "Gemfile": "ruby",
+            "Rakefile": "ruby", "mvnw": "bash"}
+
+
+def variants(base, stack):
+    """The stack's defaults, and every yes/no option on with every choice at its last value (the
+    files the defaults leave out: TypeScript, PostgreSQL's SQL, Dockerfiles)."""
+    options = api(base, f"/api/stacks/{stack['key']}")["options"]
+    other = "".join(f"&set.{o['key']}=yes" if o["type"] == "bool" else
+                    f"&set.{o['key']}={urllib.parse.quote(o['choices'][-1])}"
+                    for o in options if o["type"] in ("bool", "choice") and not o.get("condition"))
+    return ["", other]
+
+
+def check_highlighting(s, base, stacks):
+    """Every text file of every stack, as the viewer shows it: the text is exactly the file's, and
+    each file type the stacks write gets its own grammar's tokens."""
+    s.get(base + "/")
+    s.wait("the stack cards", lambda: s.find_all(".card"))
+    by_language = {}
+    plain = set()
+    for stack, query in [(stack, query) for stack in stacks for query in variants(base, stack)]:
+        preview = api(base, f"/api/projects/preview?stack={stack['key']}&name=shown-app{query}")
+        files = [[f["path"], f["text"]] for f in preview["files"] if f["text"] is not None]
+        shown = s.script("""
+            return arguments[0].map(([path, text]) => {
+              const code = el("code", {}, ...highlight(path, text));
+              return [language(path, text), code.textContent === text, code.querySelectorAll('.token').length];
+            });""", files)
+        for (path, text), (lang, same, tokens) in zip(files, shown):
+            assert same, (stack["key"], path, "the viewer changed the text")
+            name = path.rsplit("/", 1)[-1]
+            want = GRAMMARS.get(name) or GRAMMARS.get("." + name.rsplit(".", 1)[-1] if "." in name else "")
+            if want:
+                assert lang == want and (tokens or not text.strip()), (stack["key"], path, want, lang, tokens)
+            if lang:
+                by_language[lang] = by_language.get(lang, 0) + 1
+            else:
+                plain.add(name)
+    assert set(GRAMMARS.values()) <= set(by_language), ("no file of these types", set(GRAMMARS.values()) - set(by_language))
+    print(f"  highlighted: {dict(sorted(by_language.items()))}; plain text: {sorted(plain)}", flush=True)
 
 
 # No embedded stack has an option with a condition today; the page's own code is checked with a
@@ -395,6 +531,24 @@ SYNTHETIC = [
     {"key": "region", "type": "choice", "prompt": "Region", "help": "The only one there is",
      "choices": ["eu-west"], "default": "eu-west"},
 ]
+
+
+def hidden_under_the_bar(s, count=80):
+    """The focus stops (by id, a file's path or tag name) whose top lies under the fixed download
+    bar once focus has moved to them, pressing Tab `count` times from the skip link."""
+    s.script("document.querySelector('.skip').focus();")
+    hidden = []
+    for _ in range(count):
+        s.keys(TAB)
+        name = s.script("""
+            const a = document.activeElement;
+            const bar = document.querySelector('.downloads');
+            if (bar.contains(a) || getComputedStyle(bar).position !== 'fixed') return null;
+            const top = a.getBoundingClientRect().top;
+            return top >= bar.getBoundingClientRect().top ? (a.id || a.dataset.path || a.tagName) : null;""")
+        if name and name not in hidden:
+            hidden.append(name)
+    return hidden
 
 
 def check_conditions(s, base):
@@ -427,12 +581,45 @@ def check_conditions(s, base):
     print("  a one-choice option is shown, with no control", flush=True)
 
 
+def docs_screens(s, base, key, screens):
+    """docs/serve.md's screenshots: the page with a source file open, at desktop and phone sizes,
+    in the light and the dark scheme; the dark phone one scrolled to the viewer (docs/serve.md
+    says how they are made small)."""
+    preview = api(base, f"/api/projects/preview?stack={key}&name=shop-api")
+    sources = [f["path"] for f in preview["files"]
+               if f["text"] and f["path"].rsplit(".", 1)[-1] in ("py", "js", "rb", "java") and "test" not in f["path"]]
+    source = next((p for p in sources if re.search(r"(views|app|routes|server)\.", p)), sources[0])
+    for scheme in ("light", "dark"):
+        s.call("POST", "/chromium/send_command", {
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": {"features": [{"name": "prefers-color-scheme", "value": scheme}]}})
+        for size, (width, height) in [("desktop", (1280, 1000)), ("phone", (390, 844))]:
+            s.window_size(width, height)
+            s.get(base + f"/?stack={key}&name=shop-api")
+            wait_preview(s, key)
+            # At this scroll position the file's button may lie under the phone's download bar (a
+            # user scrolls it out first): the file is opened by script.
+            s.script("document.querySelector(`#tree .file[data-path='${arguments[0]}']`).click();", source)
+            s.wait("the source file", lambda: s.find("#viewer-heading").text() == source)
+            if size == "phone" and scheme == "dark":
+                s.script("document.getElementById('viewer-heading').scrollIntoView();")
+            s.screenshot(screens / f"docs-{size}-{scheme}.png")
+    s.call("POST", "/chromium/send_command", {"cmd": "Emulation.setEmulatedMedia", "params": {"features": []}})
+    s.window_size(1280, 1000)
+    print(f"  docs-{{desktop,phone}}-{{light,dark}}.png: {key}, {source} open", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sprout", default=str(REPO / "target" / "debug" / "sprout"))
     parser.add_argument("--stack", action="append", help="only these stacks")
     parser.add_argument("--screens", default=str(REPO / "target" / "serve-screens"))
+    parser.add_argument("--axe", help="axe.min.js (e2e/setup/axe.sh installs it and prints its path)")
     args = parser.parse_args()
+    axe_path = Path(args.axe) if args.axe else max(REPO.glob("e2e/.cache/axe-*/node_modules/axe-core/axe.min.js"), default=None)
+    if not axe_path or not axe_path.is_file():
+        sys.exit("axe-core is needed: run e2e/setup/axe.sh")
+    axe = axe_path.read_text()
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     chromedriver = shutil.which("chromedriver")
@@ -471,7 +658,9 @@ def main():
                 print(f"  FAILED: {error!r}", flush=True)
         for name, check in [("share links", lambda: check_link_problems(session, base, stacks)),
                             ("keyboard", lambda: check_keyboard(session, base, stacks[0]["key"], downloads)),
-                            ("polish", lambda: check_polish(session, base, stacks[0]["key"], downloads))]:
+                            ("polish", lambda: check_polish(session, base, stacks[0]["key"], downloads)),
+                            ("highlighting", lambda: check_highlighting(session, base, stacks)),
+                            ("accessibility", lambda: check_accessibility(session, base, stacks[0]["key"], axe))]:
             print(name, flush=True)
             try:
                 check()
@@ -479,6 +668,13 @@ def main():
                 failed.append(name)
                 session.screenshot(screens / f"{name.replace(' ', '-')}-failed.png")
                 print(f"  FAILED: {error!r}", flush=True)
+        print("screenshots for docs/serve.md", flush=True)
+        try:
+            docs_screens(session, base, next((s["key"] for s in stacks if s["key"] == "django"),
+                                             stacks[0]["key"]), screens)
+        except (AssertionError, WebDriverError, StopIteration) as error:
+            failed.append("docs screenshots")
+            print(f"  FAILED: {error!r}", flush=True)
         # The page on a phone: the downloads are on the first screen.
         session.window_size(390, 844)
         session.get(base + f"/?stack={stacks[0]['key']}&name=phone-app")
@@ -491,6 +687,11 @@ def main():
         print(f"phone: Download .zip on the first screen: {reach}", flush=True)
         if reach != [True, "download-zip"]:
             failed.append("phone")
+        # Tabbing through the page, no focused control is hidden under the download bar.
+        hidden = hidden_under_the_bar(session)
+        print(f"phone: focused controls hidden under the download bar: {hidden}", flush=True)
+        if hidden:
+            failed.append("phone focus")
         session.script("document.getElementById('options-heading').scrollIntoView();")
         session.screenshot(screens / "phone-form.png")
         session.window_size(1280, 1000)

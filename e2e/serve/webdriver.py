@@ -43,6 +43,11 @@ class Session:
         """Run `source` (a function body) with `args`; returns its JSON result."""
         return self.call("POST", "/execute/sync", {"script": source, "args": list(args)})
 
+    def script_async(self, source, *args):
+        """Run `source` (a function body) that ends by calling `arguments[arguments.length - 1]`
+        with its result; returns that result."""
+        return self.call("POST", "/execute/async", {"script": source, "args": list(args)})
+
     def find(self, css):
         return Element(self, self.call("POST", "/element", {"using": "css selector", "value": css})[ELEMENT])
 

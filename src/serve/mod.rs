@@ -107,6 +107,7 @@ pub fn router(config: &Config, local: SocketAddr) -> Router {
         .route("/api", get(routes::api))
         .route("/assets/style.css", get(page::style))
         .route("/assets/app.js", get(page::script))
+        .route("/assets/prism.js", get(page::highlighter))
         .route("/assets/icon.svg", get(page::icon))
         .route("/health", get(routes::health))
         .route("/api/stacks", get(routes::stacks))

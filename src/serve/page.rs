@@ -1,4 +1,5 @@
-//! The web page: HTML, CSS and JavaScript embedded in the binary, no build step.
+//! The web page: HTML, CSS and JavaScript embedded in the binary, no build step. `prism.js` is
+//! Prism, the file viewer's syntax highlighter, as `tools/vendor-prism.sh` writes it.
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -6,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 const INDEX: &str = include_str!("page/index.html");
 const STYLE: &str = include_str!("page/style.css");
 const SCRIPT: &str = include_str!("page/app.js");
+const PRISM: &str = include_str!("page/prism.js");
 const ICON: &str = include_str!("page/icon.svg");
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -29,6 +31,10 @@ pub async fn style() -> Response {
 
 pub async fn script() -> Response {
     asset("text/javascript; charset=utf-8", SCRIPT)
+}
+
+pub async fn highlighter() -> Response {
+    asset("text/javascript; charset=utf-8", PRISM)
 }
 
 pub async fn icon() -> Response {

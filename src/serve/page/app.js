@@ -399,60 +399,46 @@ function view(file) {
   if (file.text == null) {
     $("viewer").replaceChildren(el("code", { text: `(${file.size} bytes; not shown here, it is in the download)` }));
   } else {
-    $("viewer").replaceChildren(el("code", {}, ...highlight(file.path, file.text)));
+    const lang = language(file.path, file.text);
+    $("viewer").replaceChildren(el("code", { class: lang ? `language-${lang}` : false }, ...highlight(file.path, file.text)));
   }
 }
 
 // ---- highlighting -------------------------------------------------------------------------
-// A small tokenizer, enough to tell comments, strings, numbers and keywords apart in the files
-// the stacks write. It only wraps text in spans (textContent, never HTML).
+// Prism (assets/prism.js) tokenizes the file by its type; the tokens become spans whose text is
+// set as textContent, never HTML. A file of another type, or too large, is shown as plain text.
 
-const KEYWORDS = new Set(("async await break case catch class const continue def default del do elif else enum except export extends " +
-  "false finally fn for from function if import in interface is lambda let match module new nil none not null or and pass private " +
-  "protected public raise require rescue return self static super switch this throw throws true try type undefined unless until " +
-  "val var void when while with yield end then begin package record final implements").split(" "));
+const GRAMMARS = {
+  py: "python", rb: "ruby", rake: "ruby", gemspec: "ruby", ru: "ruby", java: "java",
+  js: "javascript", mjs: "javascript", cjs: "javascript", ts: "typescript", mts: "typescript",
+  json: "json", yml: "yaml", yaml: "yaml", toml: "toml", sql: "sql", md: "markdown",
+  xml: "markup", html: "markup", svg: "markup", sh: "bash", bash: "bash", properties: "properties",
+  graphql: "graphql", gql: "graphql", ini: "ini", cfg: "ini", editorconfig: "ini", npmrc: "ini", env: "bash",
+};
+const NAMED = {
+  dockerfile: "docker", gemfile: "ruby", rakefile: "ruby", mvnw: "bash", procfile: "bash", ".env.example": "bash",
+};
 
-function comments(path) {
+// The grammar of a file, from its name, else from its first line's `#!`.
+function language(path, text) {
   const name = path.split("/").pop().toLowerCase();
-  const ext = name.includes(".") ? name.split(".").pop() : name;
-  if (["js", "mjs", "cjs", "ts", "java", "kt", "json", "jsonc", "css", "go", "rs", "c", "h", "graphql", "gql"].includes(ext)) return { line: "//", block: ["/*", "*/"] };
-  if (["md", "txt", "license", "notice"].includes(ext)) return null;
-  if (["html", "xml", "svg"].includes(ext)) return { line: null, block: ["<!--", "-->"] };
-  if (ext === "sql") return { line: "--", block: ["/*", "*/"] };
-  return { line: "#", block: null };
+  const ext = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1) : null;
+  const shebang = /^#!.*\b(bash|sh|ruby|python3?|node)\b/.exec(text);
+  const key = NAMED[name] ?? (ext && GRAMMARS[ext]) ??
+    (shebang && { bash: "bash", sh: "bash", ruby: "ruby", python: "python", python3: "python", node: "javascript" }[shebang[1]]);
+  return key && window.Prism && Prism.languages[key] ? key : null;
 }
 
 function highlight(path, text) {
-  const syntax = comments(path);
-  if (!syntax || text.length > 200000) return [document.createTextNode(text)];
-  const { line, block } = syntax;
-  const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  const parts = [];
-  if (block) parts.push(`${esc(block[0])}[\\s\\S]*?(?:${esc(block[1])}|$)`);
-  if (line) parts.push(`${esc(line)}[^\\n]*`);
-  const strings = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|` + "`(?:[^`\\\\]|\\\\.)*`";
-  const pattern = new RegExp(`(${parts.join("|") || "(?!)"})|(${strings})|(\\b\\d[\\d_.]*\\b)|([A-Za-z_][A-Za-z0-9_]*)`, "g");
-  const out = [];
-  let at = 0;
-  let plain = "";
-  const flush = () => {
-    if (plain) out.push(document.createTextNode(plain));
-    plain = "";
-  };
-  for (const m of text.matchAll(pattern)) {
-    plain += text.slice(at, m.index);
-    at = m.index + m[0].length;
-    const kind = m[1] ? "comment" : m[2] ? "string" : m[3] ? "number" : KEYWORDS.has(m[4]) ? "keyword" : null;
-    if (!kind) {
-      plain += m[0];
-      continue;
-    }
-    flush();
-    out.push(el("span", { class: `tok-${kind}`, text: m[0] }));
-  }
-  plain += text.slice(at);
-  flush();
-  return out;
+  const lang = language(path, text);
+  if (!lang || text.length > 200000) return [document.createTextNode(text)];
+  const nodes = (stream) => stream.map((token) => {
+    if (typeof token === "string") return document.createTextNode(token);
+    const content = Array.isArray(token.content) ? token.content : [token.content];
+    const alias = [].concat(token.alias || []).join(" ");
+    return el("span", { class: `token ${token.type} ${alias}`.trim() }, ...nodes(content));
+  });
+  return nodes(Prism.tokenize(text, Prism.languages[lang]));
 }
 
 // ---- copying ------------------------------------------------------------------------------

@@ -69,7 +69,12 @@ fn health_stacks_and_the_page() {
     assert_eq!(page.status, 200);
     assert!(page.header("content-type").starts_with("text/html"));
     let html = String::from_utf8(page.body.clone()).unwrap();
-    for asset in ["/assets/style.css", "/assets/app.js", "/assets/icon.svg"] {
+    for asset in [
+        "/assets/style.css",
+        "/assets/app.js",
+        "/assets/prism.js",
+        "/assets/icon.svg",
+    ] {
         assert!(html.contains(asset), "{asset}");
         assert_eq!(server.get(asset).status, 200, "{asset}");
     }
