@@ -108,8 +108,8 @@ impl Checks {
 /// warnings): started once the answers are known, waited for when its findings are shown.
 pub struct Preflight<'s> {
     requirements: Vec<&'s Requirement>,
-    checks: Option<Checks>,
-    running: Option<JoinHandle<Vec<Asked>>>,
+    /// The checks and the thread asking them; `None` when nothing may be run.
+    running: Option<(Checks, JoinHandle<Vec<Asked>>)>,
 }
 
 impl<'s> Preflight<'s> {
@@ -117,27 +117,26 @@ impl<'s> Preflight<'s> {
     /// accepted); otherwise nothing is run and each is reported not checked.
     pub fn start(plan: &Plan<'s>, trusted: bool) -> Preflight<'s> {
         let requirements = applying(plan);
-        if !trusted {
-            return Preflight {
-                requirements,
-                checks: None,
-                running: None,
-            };
-        }
-        let checks = Checks::of(&requirements);
-        let distinct = checks.distinct.clone();
-        let running = thread::spawn(move || probe::ask_all(&distinct, Freshness::MayUseKept));
+        let running = trusted.then(|| {
+            let checks = Checks::of(&requirements);
+            let distinct = checks.distinct.clone();
+            let asking = thread::spawn(move || probe::ask_all(&distinct, Freshness::MayUseKept));
+            (checks, asking)
+        });
         Preflight {
             requirements,
-            checks: Some(checks),
-            running: Some(running),
+            running,
         }
     }
 
     /// The findings, once every check has answered (or timed out).
     pub fn wait(self) -> Vec<Finding<'s>> {
-        let (Some(checks), Some(running)) = (self.checks, self.running) else {
-            return self
+        match self.running {
+            Some((checks, asking)) => {
+                let answers = asking.join().unwrap_or_default();
+                checks.judge(&self.requirements, &answers)
+            }
+            None => self
                 .requirements
                 .into_iter()
                 .map(|requirement| Finding {
@@ -146,10 +145,8 @@ impl<'s> Preflight<'s> {
                     program: None,
                     status: Status::NotChecked,
                 })
-                .collect();
-        };
-        let answers = running.join().unwrap_or_default();
-        checks.judge(&self.requirements, &answers)
+                .collect(),
+        }
     }
 }
 
