@@ -4,6 +4,12 @@ commit) -> edit as a user would (a route and its test, the README) and commit ->
 docker` -> `sprout add ci` -> `sprout verify`; then, where the stack has one, database none ->
 sqlite (h2 on Spring Boot) with `sprout add sqlite` -> `sprout verify` again.
 
+Then, in two more projects of the same stack, the update's two surprises: the user moves LICENSE
+to LICENSE.txt and `sprout update --set license=Apache-2.0` must write the new licence there (a
+move in the report, no LICENSE again); the user edits LICENSE's first line and the same update
+must be a git conflict (stages 1, 2 and 3 in the index, exit 8, `sprout check` exit 8) that,
+once resolved and committed, leaves the project current.
+
 Toolchains, environment and command runner come from the stack's e2e case file
 (e2e/cases/<stack>.toml: `setup`, `[env]`, `runner`), set up by e2e/run.py's own code. After
 each step the user's route, test and README lines must still be there, without conflict markers.
@@ -283,6 +289,59 @@ def check_kept(keep: list[tuple[Path, str]], after: str) -> None:
             raise Failed(f"after {after}: {path} has conflict markers")
 
 
+def fresh(binary: str, stack: str, where: Path, env: dict, log: Path) -> Path:
+    """A new project of the stack with the lifecycle's answers, no toolchain needed."""
+    if where.exists():
+        subprocess.run(["rm", "-rf", "--one-file-system", str(where)], check=True)
+    where.mkdir(parents=True)
+    argv = [binary, "new", NAME, "--stack", stack, "--yes", "--no-preflight", "-o", where]
+    for key, value in STACKS[stack].get("set", {}).items():
+        argv += ["--set", f"{key}={value}"]
+    sh(argv, where, env, log)
+    return where / NAME
+
+
+def still_current(binary: str, project: Path, env: dict, log: Path, after: str) -> None:
+    proc = sh([binary, "check", project, "--json"], project, env, log, ok_codes=(0, 14))
+    if not json.loads(proc.stdout)["current"]:
+        raise Failed(f"check after {after}: the project is not current")
+
+
+def moved_license(binary: str, stack: str, work: Path, env: dict, log: Path) -> None:
+    """The user's `git mv LICENSE LICENSE.txt` is followed by the template's change to it."""
+    project = fresh(binary, stack, work / "move", env, log)
+    sh(["git", "mv", "LICENSE", "LICENSE.txt"], project, env, log)
+    commit(project, env, log, "The licence as LICENSE.txt")
+    proc = sh([binary, "update", "--set", "license=Apache-2.0", "--json"], project, env, log)
+    fates = {f["path"]: f for f in json.loads(proc.stdout)["files"]}
+    if fates.get("LICENSE", {}).get("to") != "LICENSE.txt":
+        raise Failed(f"update: LICENSE's move to LICENSE.txt is not in the report: {fates.get('LICENSE')}")
+    if (project / "LICENSE").exists():
+        raise Failed("update: LICENSE was written again beside the user's LICENSE.txt")
+    if "Apache License" not in (project / "LICENSE.txt").read_text():
+        raise Failed("update: the new licence did not reach LICENSE.txt")
+    commit(project, env, log, "sprout update: Apache-2.0")
+    still_current(binary, project, env, log, "the move")
+
+
+def conflicted_license(binary: str, stack: str, work: Path, env: dict, log: Path) -> None:
+    """An edit on a line the template also changes is a conflict git and `check` both see."""
+    project = fresh(binary, stack, work / "conflict", env, log)
+    license = project / "LICENSE"
+    lines = license.read_text().splitlines(keepends=True)
+    license.write_text("".join(["MIT License (our copy)\n", *lines[1:]]))
+    commit(project, env, log, "Our licence heading")
+    sh([binary, "update", "--set", "license=Apache-2.0"], project, env, log, ok_codes=(8,))
+    stages = sorted(line.split()[2] for line in sh(["git", "ls-files", "-u", "--", "LICENSE"], project, env, log).stdout.splitlines())
+    if stages != ["1", "2", "3"]:
+        raise Failed(f"update: LICENSE's conflict is not in git's index as three stages: {stages}")
+    sh([binary, "check", project], project, env, log, ok_codes=(8,))
+    # Resolved as the template has it (stage 3), the way `git checkout --theirs` would.
+    sh(["git", "checkout", "--theirs", "--", "LICENSE"], project, env, log)
+    commit(project, env, log, "sprout update: Apache-2.0, conflict resolved")
+    still_current(binary, project, env, log, "the resolved conflict")
+
+
 def case_file(stack: str) -> dict:
     return tomllib.loads((ROOT / "e2e" / "cases" / f"{stack}.toml").read_text())
 
@@ -344,6 +403,8 @@ def run_stack(stack: str, binary: Path, tools: harness.Toolchains, lines: list[s
     if spec.get("database"):
         step(f"add {spec['database']}", lambda: add(spec["database"]))
         step("verify (database)", verify)
+    step("update: a moved file", lambda: moved_license(binary, stack, work, env, log))
+    step("update: a conflict", lambda: conflicted_license(binary, stack, work, env, log))
     return timings
 
 

@@ -236,6 +236,11 @@ pub struct UpdateArgs {
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Offers(set_pairs), hide_possible_values = true)]
     pub set: Vec<String>,
 
+    /// Move a git template read at a version tag (GIT-URL#v1.2.0) to its newest version tag
+    /// (pre-releases only from a pre-release); the record keeps the tag
+    #[arg(long)]
+    pub to_latest: bool,
+
     #[command(flatten)]
     pub flags: UpdateFlags,
 }

@@ -383,10 +383,10 @@ impl Error {
                 "no branch was made; your branch and files are as they were".into(),
             ),
             Error::Unrecorded { key, default } => Some(format!(
-                "pass --set {key}=<VALUE> with the value the project was made with{}",
+                "record the value the project was made with: sprout update --set {key}=<VALUE>{}",
                 default
                     .as_ref()
-                    .map(|d| format!(", or --yes to take today's default `{d}`"))
+                    .map(|d| format!(" (or sprout update --yes to take today's default `{d}`)"))
                     .unwrap_or_default()
             )),
             Error::MarkersLeft { .. } => Some(
@@ -450,7 +450,11 @@ pub fn closest<'a>(given: &str, candidates: &'a [String]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(&given, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2) || c.to_lowercase().starts_with(&given))
+        // Close, and not a rewrite of every character (`h2` is not a typo of `ci`).
+        .filter(|(d, c)| {
+            (*d <= (c.len() / 3).max(2) && *d < given.len().min(c.len()))
+                || c.to_lowercase().starts_with(&given)
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.as_str())
 }
@@ -470,6 +474,9 @@ mod tests {
         assert_eq!(closest("spring", &known), Some("spring-boot"));
         assert_eq!(closest("Flask", &known), Some("flask"));
         assert_eq!(closest("cobol", &known), None);
+        let words = ["ci".to_string(), "docker".to_string()];
+        assert_eq!(closest("h2", &words), None);
+        assert_eq!(closest("dokcer", &words), Some("docker"));
     }
 
     #[test]

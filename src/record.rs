@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::manifest::Migration;
 use crate::paths;
 use crate::plan::Plan;
 use crate::value::{Answers, Value};
@@ -152,6 +153,55 @@ impl Record {
 
     pub fn answer(&self, key: &str) -> Option<&Value> {
         self.answers.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Apply every `[[migration]]` above the record's version (a record without one is version 1)
+    /// to its answers: renamed answers and values, and the value an option added since had in
+    /// older projects (`answer`, only where the record lacks it). The files to move, (old, new)
+    /// as the template wrote their paths, a file moved twice moved once.
+    pub fn migrate(&mut self, migrations: &[Migration]) -> Result<Vec<(String, String)>, String> {
+        let from = self.template_version.unwrap_or(1);
+        let mut steps: Vec<&Migration> = migrations.iter().filter(|m| m.version > from).collect();
+        steps.sort_by_key(|m| m.version);
+        let mut moves = Vec::new();
+        for step in steps {
+            for (old, new) in &step.rename_answer {
+                for (key, _) in self.answers.iter_mut().filter(|(k, _)| k == old) {
+                    key.clone_from(new);
+                }
+            }
+            for (key, values) in &step.rename_value {
+                for (_, value) in self.answers.iter_mut().filter(|(k, _)| k == key) {
+                    if let Value::Text(text) = value
+                        && let Some(new) = values.get(text.as_str())
+                    {
+                        *text = new.clone();
+                    }
+                }
+            }
+            for (key, value) in &step.answer {
+                let value = Value::from_toml(value).ok_or_else(|| {
+                    format!(
+                        "the template's migration {} gives `{key}` a value that is not a string, a number or true/false",
+                        step.version
+                    )
+                })?;
+                if !self.answers.iter().any(|(k, _)| k == key) {
+                    self.answers.push((key.clone(), value));
+                }
+            }
+            for (old, new) in &step.rename_file {
+                // A file moved twice moves once, from where it was to where it ends.
+                match moves
+                    .iter_mut()
+                    .find(|(_, to): &&mut (String, String)| to == old)
+                {
+                    Some((_, to)) => to.clone_from(new),
+                    None => moves.push((old.clone(), new.clone())),
+                }
+            }
+        }
+        Ok(moves)
     }
 }
 

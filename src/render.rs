@@ -393,6 +393,21 @@ pub fn context(
     Ok((ctx, commands))
 }
 
+/// Texts of the manifest that name project paths (a migration's `rename_file`), rendered with
+/// the plan's answers and derived values as a file's `to` is; `what` names them in an error.
+pub fn fill_paths(plan: &Plan, texts: &[&str], what: &str) -> Result<Vec<String>> {
+    let (hb, _) = helpers::registry();
+    let (ctx, _) = context(plan, &hb, Parse::Lifted)?;
+    let data = Context::from(Json::Object(ctx));
+    texts
+        .iter()
+        .map(|text| {
+            fill(&hb, Parse::Lifted, plan.stack.origin.built_in, text, &data)
+                .map_err(|e| in_manifest(plan, format!("{what} `{text}`"), e))
+        })
+        .collect()
+}
+
 fn fault(error: TemplateError) -> Error {
     Error::Render(Box::new(error))
 }

@@ -54,11 +54,20 @@ pub struct Report {
     pub tail: Option<String>,
 }
 
-/// The project's commands, as its stack renders them with its recorded answers.
+/// The project's commands, as its stack renders them with its recorded answers, carried across
+/// the template's migrations as `update` carries them. An option the record lacks takes the value
+/// a migration gives older projects, else is refused (exit 7, naming the `sprout update --set`
+/// that records it): never today's default.
 pub fn commands(catalog: &Catalog, dir: &Path) -> Result<(String, render::Commands)> {
-    let record = Record::read(dir)?;
+    let mut record = Record::read(dir)?;
     let stack = catalog.load(&record.stack)?;
-    let answers = crate::answers::from_record(&stack, &record, &[], None)?;
+    record
+        .migrate(&stack.migrations)
+        .map_err(|reason| Error::Record {
+            path: dir.join(crate::record::FILE_NAME),
+            reason,
+        })?;
+    let answers = crate::answers::from_record(&stack, &record, &[], Some(&mut Unrecorded))?;
     let plan = Plan {
         stack: &stack,
         answers,
@@ -66,6 +75,22 @@ pub fn commands(catalog: &Catalog, dir: &Path) -> Result<(String, render::Comman
         year: record.year.unwrap_or(0),
     };
     Ok((stack.key.clone(), render::render(&plan)?.commands))
+}
+
+/// Refuses each option the record lacks.
+struct Unrecorded;
+
+impl crate::answers::Asker for Unrecorded {
+    fn ask(
+        &mut self,
+        option: &crate::stack::OptionSpec,
+        _: Option<crate::answers::Refused<'_>>,
+    ) -> Result<crate::value::Value> {
+        Err(Error::Unrecorded {
+            key: option.key.clone(),
+            default: option.default.as_ref().map(ToString::to_string),
+        })
+    }
 }
 
 /// What `verify` does besides the project's own commands.

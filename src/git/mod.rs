@@ -17,6 +17,8 @@ pub mod config;
 pub mod ignore;
 pub mod init;
 pub mod loose;
+pub mod remote;
+pub mod renames;
 
 pub use init::{COMMIT_MESSAGE, enclosing_repository, init};
 

@@ -70,7 +70,7 @@ fn fetch_commit(url: &str, reference: &str, dir: &Path) -> Result<(), Option<Str
 
 /// Run git (in `dir`, if given) with no terminal to ask on; its stdout, or its first error line.
 fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
-    let mut git = match dir {
+    let git = match dir {
         Some(dir) => Git::at(dir),
         None => Git::anywhere(),
     }
@@ -80,16 +80,10 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<String, String> {
         "-c",
         "core.symlinks=true",
     ])
-    // A URL never names a command to run (`ext::sh -c …`).
-    .args(["-c", "protocol.ext.allow=never"])
+    // A URL never names a command to run (`ext::sh -c …`); ssh never asks.
+    .remote()
     .args(args);
-    if std::env::var_os("GIT_SSH_COMMAND").is_none() {
-        git = git.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
-    }
-    let output = git.output().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "git is not installed".to_string(),
-        _ => format!("cannot run git: {e}"),
-    })?;
+    let output = git.output().map_err(|e| crate::git::remote::not_run(&e))?;
     if output.status.success() {
         return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
     }

@@ -113,13 +113,47 @@ fn first_commit(dir: &Path) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Path → blob id of sprout's first commit, for a project whose record has no `[files]`.
-pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
-    let root = first_commit(dir)?;
+/// How far back `refs/sprout/base`'s history is searched for the render a record names.
+const BASE_HISTORY: &str = "32";
+
+/// The commit holding the base as a tree, for git's rename detection, where the project is the
+/// repository's top: with the record's `files` (path → blob id), the render they name, looked
+/// for in `refs/sprout/base`'s history (`update --branch` moves the ref on while the user's
+/// branch still holds the older record, whose render is then an ancestor); without, sprout's
+/// first commit.
+pub fn commit(dir: &Path, files: Option<&BTreeMap<String, String>>) -> Option<String> {
+    let Some(files) = files else {
+        return first_commit(dir);
+    };
+    if !is_repository_top(dir) {
+        return None;
+    }
+    let history = git_text(
+        dir,
+        &[
+            "rev-list",
+            "--first-parent",
+            "--max-count",
+            BASE_HISTORY,
+            BASE_REF,
+            "--",
+        ],
+    )?;
+    history
+        .lines()
+        .find(|commit| tree_ids(dir, commit).is_some_and(|ids| ids == *files))
+        .map(str::to_string)
+}
+
+/// Path → blob id of every file of `commit`'s tree but the record.
+fn tree_ids(dir: &Path, commit: &str) -> Option<BTreeMap<String, String>> {
     let out = Git::at(dir)
-        .args(["ls-tree", "-r", "-z", &root])
+        .args(["ls-tree", "-r", "-z", commit])
         .output()
         .ok()?;
+    if !out.status.success() {
+        return None;
+    }
     let mut ids = BTreeMap::new();
     for entry in out.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
@@ -135,6 +169,11 @@ pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
         }
     }
     Some(ids)
+}
+
+/// Path → blob id of sprout's first commit, for a project whose record has no `[files]`.
+pub fn first_commit_ids(dir: &Path) -> Option<BTreeMap<String, String>> {
+    tree_ids(dir, &first_commit(dir)?)
 }
 
 /// A file of the base as fast-import is given it.

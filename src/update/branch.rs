@@ -133,8 +133,14 @@ impl Drop for Worktree {
 pub fn message(preview: &Preview) -> String {
     // A record without a version was made from version 1.
     let version = |v: Option<u32>| v.unwrap_or(1).to_string();
+    // `--to-latest`: the template's tag moved too.
+    let tag = preview
+        .tags
+        .as_ref()
+        .and_then(|t| Some(format!(", tag {} → {}", t.before.as_ref()?, t.tag)))
+        .unwrap_or_default();
     let mut text = format!(
-        "Update {} template {} → {} (sprout {})\n",
+        "Update {} template {} → {}{tag} (sprout {})\n",
         preview.stack,
         version(preview.template_version.before),
         version(preview.template_version.after),

@@ -16,6 +16,7 @@ use crate::trust;
 use crate::writer::update::Recovered;
 use crate::{signals, support, verify, writer};
 
+use super::tags::{self, Tags};
 use super::{Fate, Preview, Unrecorded, base, branch, diff, index, prepare, prepare_with, write};
 
 /// The project's lock, held for the whole run, once what a killed update left is rolled back
@@ -57,12 +58,46 @@ pub fn update(args: UpdateArgs, out: &Output) -> Result<Exit> {
         .iter()
         .map(|raw| answers::parse_set(raw))
         .collect::<Result<Vec<_>>>()?;
-    let catalog = catalog(
+    let (template, tags) = versions(
         &args.dir,
         args.flags.source.template.as_deref(),
-        Pin::Newest,
+        args.to_latest,
+        out,
     )?;
-    run(&catalog, &args.dir, &set, &args.flags, out)
+    let catalog = catalog(&args.dir, template.as_deref(), Pin::Newest)?;
+    run(&catalog, &args.dir, &set, &args.flags, tags, out)
+}
+
+/// The newer tags of a git template read at a version tag (one `git ls-remote`); `None` for any
+/// other source, or, said in a note, when the repository cannot be asked.
+fn newer_tags(dir: &std::path::Path, template: Option<&str>, out: &Output) -> Result<Option<Tags>> {
+    let Some(source) = tags::source_of(dir, template)? else {
+        return Ok(None);
+    };
+    match tags::of(&source) {
+        None => Ok(None),
+        Some(Ok(tags)) => Ok(Some(tags)),
+        Some(Err(reason)) => {
+            out.note(&format!("newer tags of {source} are not known: {reason}"));
+            Ok(None)
+        }
+    }
+}
+
+/// `update`'s source and tags: with `to_latest`, the template's newest version tag (refused for
+/// a source not read at one), else `template` as given and the newer tags found.
+fn versions(
+    dir: &std::path::Path,
+    template: Option<&str>,
+    to_latest: bool,
+    out: &Output,
+) -> Result<(Option<String>, Option<Tags>)> {
+    if !to_latest {
+        return Ok((template.map(String::from), newer_tags(dir, template, out)?));
+    }
+    let source = tags::source_of(dir, template)?;
+    let (moved, tags) = tags::to_latest(source.as_ref())?;
+    Ok((moved.or_else(|| template.map(String::from)), Some(tags)))
 }
 
 pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
@@ -89,7 +124,8 @@ pub fn add(args: AddArgs, out: &Output) -> Result<Exit> {
         })?;
         set.push(pair);
     }
-    run(&catalog, &args.dir, &set, &args.flags, out)
+    let tags = newer_tags(&args.dir, args.flags.source.template.as_deref(), out)?;
+    run(&catalog, &args.dir, &set, &args.flags, tags, out)
 }
 
 fn run(
@@ -97,6 +133,7 @@ fn run(
     dir: &std::path::Path,
     set: &[(String, String)],
     flags: &UpdateFlags,
+    tags: Option<Tags>,
     out: &Output,
 ) -> Result<Exit> {
     let unrecorded = if flags.yes {
@@ -104,10 +141,16 @@ fn run(
     } else {
         Unrecorded::Refuse
     };
+    let prepared = move || -> Result<Preview> {
+        let mut preview =
+            prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+        preview.tags = tags;
+        Ok(preview)
+    };
     if let Some(name) = &flags.branch {
-        return on_branch(catalog, dir, set, unrecorded, flags, name, out);
+        return on_branch(catalog, dir, flags, name, prepared, out);
     }
-    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    let preview = prepared()?;
     // Merging over unresolved conflict blocks would bury them.
     if !flags.dry_run
         && let Some(left) = markers_error(&markers_left(dir, &preview))
@@ -190,14 +233,14 @@ fn accept_verify(catalog: &Catalog, preview: &Preview, trusted: bool) -> Result<
     trust::check_here(catalog.origin(), &all, trusted)
 }
 
-/// `update --branch NAME`: the update committed on a new branch, the user's branch untouched.
+/// `update --branch NAME`: the update (as `prepared` decides it) committed on a new branch, the
+/// user's branch untouched.
 fn on_branch(
     catalog: &Catalog,
     dir: &std::path::Path,
-    set: &[(String, String)],
-    unrecorded: Unrecorded,
     flags: &UpdateFlags,
     name: &str,
+    prepared: impl FnOnce() -> Result<Preview>,
     out: &Output,
 ) -> Result<Exit> {
     if !base::in_repository(dir) {
@@ -207,7 +250,7 @@ fn on_branch(
     }
     branch::check_name(dir, name)?;
     refuse_dirty(dir)?;
-    let preview = prepare_with(catalog, dir, set, unrecorded).map_err(|e| catalog.blame(e))?;
+    let preview = prepared()?;
     if let Some(left) = markers_error(&markers_left(dir, &preview)) {
         return Err(left);
     }
@@ -372,6 +415,7 @@ fn text(preview: &Preview, head: &str) -> String {
         preview.dir.display(),
         preview.stack
     );
+    out.push_str(&tags_text(preview.tags.as_ref()));
     for (key, after) in &preview.answers.after {
         if let Some(before) = preview.answers.before.get(key)
             && before != after
@@ -428,6 +472,25 @@ fn text(preview: &Preview, head: &str) -> String {
     out
 }
 
+/// The template's tag lines of a report: the move `--to-latest` made, and the newer tags.
+fn tags_text(tags: Option<&Tags>) -> String {
+    let Some(tags) = tags else {
+        return String::new();
+    };
+    let mut out = String::new();
+    if let Some(before) = &tags.before {
+        out.push_str(&format!("  template tag {before} → {}\n", tags.tag));
+    }
+    if let Some(latest) = tags.latest() {
+        out.push_str(&format!(
+            "  newer tags of the template than {}: {} (`sprout update --to-latest` moves to {latest})\n",
+            tags.tag,
+            tags.newer.join(", ")
+        ));
+    }
+    out
+}
+
 /// The files of the project that still hold conflict markers (committed or not) or that git
 /// holds unmerged: sprout's files and every tracked file.
 pub fn markers_left(dir: &std::path::Path, preview: &Preview) -> Vec<String> {
@@ -469,9 +532,14 @@ pub fn check(
     out: &Output,
 ) -> Result<Exit> {
     let _lock = locked(dir, out)?;
-    let (exit, preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
+    let (mut exit, mut preview) = status(&catalog(dir, template, Pin::Newest)?, dir)?;
+    preview.tags = newer_tags(dir, template, out)?;
     let left = markers_left(dir, &preview);
     let current = exit == Exit::Success;
+    // A newer tag of the template is an update too.
+    if preview.tags.as_ref().is_some_and(|t| t.latest().is_some()) {
+        exit = Exit::UpdateAvailable;
+    }
     // The table holds the built-in stacks' lines: a project of a template from elsewhere is on
     // lines sprout knows nothing of, whatever its stack is called.
     let record = Record::read(dir)?;
@@ -492,8 +560,25 @@ pub fn check(
             markers_left: &left,
         })
     } else {
-        let head = if current {
-            format!("{} is current ({})\n", dir.display(), preview.stack)
+        let head = if current && !left.is_empty() {
+            // The update is written; what waits is the user's resolving of it.
+            format!(
+                "{} has no update to apply ({}), but conflicts to resolve\n",
+                dir.display(),
+                preview.stack
+            )
+        } else if current {
+            format!(
+                "{} is current ({}){}\n{}",
+                dir.display(),
+                preview.stack,
+                preview
+                    .tags
+                    .as_ref()
+                    .map(|t| format!(" at {}", t.tag))
+                    .unwrap_or_default(),
+                tags_text(preview.tags.as_ref())
+            )
         } else {
             format!(
                 "{}Run `sprout update` to apply.\n",

@@ -1,11 +1,11 @@
-//! Three-way merge of one file with `git merge-file --diff3`: conflict blocks carry the base
-//! section and labels naming both sides. Without git, or for a file that is not text, both
-//! versions are kept in one conflict block; nothing is ever dropped.
+//! Three-way merge of one file with `git merge-file --diff3`, run by the one git runner:
+//! conflict blocks carry the base section and labels naming both sides. Without git, or for a
+//! file that is not text, both versions are kept in one conflict block; nothing is ever dropped.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
+use crate::git::Git;
 
 pub const OURS: &str = "yours (in the project)";
 pub const BASE: &str = "sprout's previous version";
@@ -65,13 +65,10 @@ fn with_git(base: &[u8], ours: &[u8], theirs: &[u8]) -> Result<Option<Merged>> {
         write("base", base)?,
         write("theirs", theirs)?,
     );
-    let output = Command::new("git")
+    let output = Git::at(dir.path())
         .args(["merge-file", "-p", "--diff3"])
         .args(["-L", OURS, "-L", BASE, "-L", THEIRS])
         .args([&o, &b, &t])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .current_dir(dir.path())
         .output();
     let Ok(output) = output else {
         return Ok(None);
@@ -109,13 +106,10 @@ fn whole_file_conflict(base: &[u8], ours: &[u8], theirs: &[u8]) -> Merged {
 
 /// Whether git can merge here (tests of the fallback need to know).
 pub fn git_available() -> bool {
-    Command::new("git")
+    Git::at(Path::new("/"))
         .arg("--version")
-        .current_dir(Path::new("/"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[cfg(test)]

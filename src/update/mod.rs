@@ -14,6 +14,7 @@ pub mod merge;
 pub mod migrate;
 pub mod moves;
 pub mod secret;
+pub mod tags;
 mod tree;
 pub mod unrecorded;
 mod year;
@@ -118,6 +119,9 @@ pub struct Preview {
     pub base: &'static str,
     pub files: Vec<FileFate>,
     pub conflicts: Vec<String>,
+    /// A git template read at a version tag: that tag and the newer ones its repository holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<tags::Tags>,
     #[serde(skip)]
     pub changes: Vec<Change>,
     #[serde(skip)]
@@ -190,6 +194,22 @@ pub fn prepare_with(
         secrets: tokens.clone(),
         year: record.year.unwrap_or_else(crate::secrets::current_year),
     };
+    // The migrations' moves, their paths rendered with the project's answers. A path today's
+    // template still writes is not moved away (it would be both removed and written).
+    let moves = migrate::render(moves, |texts| {
+        render::fill_paths(&plan, texts, "migration's rename_file path")
+    })?;
+    let mut rendered = render::render(&plan)?;
+    let moves: migrate::Moves = moves
+        .into_iter()
+        .filter(|(old, _)| !rendered.files.iter().any(|f| f.path == *old))
+        .collect();
+    // The files as the record names them: the render its base commit holds.
+    let recorded_files = record.files.clone();
+    migrate::place(&mut record, &moves).map_err(|reason| Error::Record {
+        path: dir.join(record::FILE_NAME),
+        reason,
+    })?;
     let moved_to: BTreeMap<&str, &str> = moves
         .iter()
         .map(|(o, n)| (n.as_str(), o.as_str()))
@@ -203,7 +223,6 @@ pub fn prepare_with(
             found => Ok(found),
         }
     };
-    let mut rendered = render::render(&plan)?;
     // A record without a year: the year the project's files show, not this year.
     if record.year.is_none()
         && let Some(shown) =
@@ -219,7 +238,8 @@ pub fn prepare_with(
     // The base: the record's blob ids, else sprout's first commit.
     let (base_ids, base_source) = if !record.files.is_empty() {
         (record.files.clone(), "record")
-    } else if let Some(ids) = base::first_commit_ids(dir) {
+    } else if let Some(mut ids) = base::first_commit_ids(dir) {
+        migrate::follow(&mut ids, &moves);
         (ids, "first-commit")
     } else {
         (BTreeMap::new(), "none")
@@ -244,6 +264,7 @@ pub fn prepare_with(
         {
             gone.push(moves::Missing {
                 path,
+                base_path: moved_to.get(path).copied().unwrap_or(path),
                 id,
                 base: base_blobs.get(id).map(Vec::as_slice),
             });
@@ -252,7 +273,10 @@ pub fn prepare_with(
     let mut claimed = paths.clone();
     claimed.insert(record::FILE_NAME);
     claimed.extend(moves.iter().map(|(old, _)| old.as_str()));
-    let user_moves = moves::find(dir, &gone, &claimed, &|bytes| {
+    let base_commit = (!gone.is_empty())
+        .then(|| base::commit(dir, (base_source == "record").then_some(&recorded_files)))
+        .flatten();
+    let user_moves = moves::find(dir, base_commit.as_deref(), &gone, &claimed, &|bytes| {
         base::blob_id(&secret::mask(bytes, &values))
     });
 
@@ -414,6 +438,7 @@ pub fn prepare_with(
         base: base_source,
         files,
         conflicts,
+        tags: None,
         changes,
         record: new_record,
         old_record: old_record_text,

@@ -27,5 +27,8 @@ mod transactions;
 mod truth;
 mod update;
 mod update_base;
+mod update_moves;
+mod update_records;
 mod update_surprises;
+mod update_tags;
 mod verify;

@@ -10,7 +10,7 @@ use crate::common::sprout;
 use crate::update::{APP, Fixture, commit_all, fates, git, read, write};
 
 /// `sprout ARGS` on the fixture's templates, with a git identity.
-fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
+pub(crate) fn cli(fx: &Fixture, args: &[&str], dir: &Path) -> std::process::Output {
     crate::update::git_env(&mut sprout())
         .args(args)
         .arg("--template")
@@ -85,6 +85,10 @@ fn check_names_files_holding_conflict_markers_committed_or_not() {
     assert_eq!(out.status.code(), Some(8), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("app.txt"), "{stderr}");
+    // The update has been written, but the project is not called current while conflicts wait.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("is current"), "{stdout}");
+    assert!(stdout.contains("conflicts to resolve"), "{stdout}");
     // Committed with its markers: still named.
     commit_all(&dir, "resolved (not really)");
     let out = cli(&fx, &["check", "--json"], &dir);
@@ -104,7 +108,7 @@ fn check_names_files_holding_conflict_markers_committed_or_not() {
 }
 
 /// The fate of `path` and where it was written, from a preview.
-fn fate_at(preview: &sprout::update::Preview, path: &str) -> (Fate, Option<String>) {
+pub(crate) fn fate_at(preview: &sprout::update::Preview, path: &str) -> (Fate, Option<String>) {
     let file = preview
         .files
         .iter()
@@ -558,4 +562,28 @@ fn template_check_fails_a_rename_rule_that_can_match_nothing() {
     assert!(text.contains("{{name}}/health.txt"), "{text}");
     assert!(text.contains("matches no file"), "{text}");
     assert!(text.contains("`nothing`, which is not an option"), "{text}");
+}
+
+#[test]
+fn add_suggests_a_word_only_when_it_is_close() {
+    let s = crate::common::Scratch::new();
+    let made = s.new_project("x", "express", &[]).output().unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let add = |word: &str| {
+        let out = sprout()
+            .args(["add", word, "--dry-run", "-C"])
+            .arg(s.join("x"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // `h2` (spring-boot's database) shares nothing with `ci`: no guess, the list.
+    let stderr = add("h2");
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    assert!(
+        stderr.contains("auth, ci, docker, postgres, sqlite"),
+        "{stderr}"
+    );
+    assert!(add("dokcer").contains("did you mean `docker`?"));
 }
