@@ -6,9 +6,8 @@
 //! it runs in) nor a check that looks further (`uv python find` answers from the interpreters
 //! installed). Only answers are kept, never a failure, which may be passing (a busy machine).
 //!
-//! The file is `probes.json` in sprout's cache folder: `$SPROUT_CACHE_DIR` when set, else the
-//! user's cache folder (`$XDG_CACHE_HOME/sprout` or `~/.cache/sprout` on Linux,
-//! `~/Library/Caches/sprout` on macOS, `%LOCALAPPDATA%\sprout` on Windows). It is written whole
+//! The file is `probes.json` in sprout's cache folder: `$SPROUT_CACHE_DIR` when set, else
+//! `$XDG_CACHE_HOME/sprout`, else `~/.cache/sprout`; `SPROUT_NO_CACHE` turns it off. It is written whole
 //! to a temporary file and renamed over the old one, so concurrent runs never see half a file
 //! (the last one wins); a file that cannot be read as this format is ignored and written anew.
 //! It holds at most [`LIMIT`] answers, the oldest dropped first.
@@ -22,18 +21,34 @@ use serde::{Deserialize, Serialize};
 
 /// The variable that names sprout's cache folder.
 pub const DIR_ENV: &str = "SPROUT_CACHE_DIR";
+/// Set to anything but the empty text, no answer is kept or read: every tool is asked.
+pub const OFF_ENV: &str = "SPROUT_NO_CACHE";
 const FILE_NAME: &str = "probes.json";
 /// The most answers kept.
 pub const LIMIT: usize = 64;
 /// Raised when the file's form changes: a file of another form is ignored.
 const FORM: u32 = 1;
 
-/// sprout's cache folder, when one can be named.
+/// sprout's cache folder: `$SPROUT_CACHE_DIR`, else `$XDG_CACHE_HOME/sprout`, else
+/// `~/.cache/sprout`; `None` when `SPROUT_NO_CACHE` is set or there is no home folder.
 pub fn dir() -> Option<PathBuf> {
-    match std::env::var_os(DIR_ENV) {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => dirs::cache_dir().map(|d| d.join("sprout")),
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set(OFF_ENV).is_some() {
+        return None;
     }
+    set(DIR_ENV)
+        .map(PathBuf::from)
+        .or_else(|| {
+            set("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|p| p.join("sprout"))
+        })
+        .or_else(|| {
+            set("HOME")
+                .or_else(|| set("USERPROFILE"))
+                .map(|home| PathBuf::from(home).join(".cache").join("sprout"))
+        })
 }
 
 /// What an answer is kept under: the program's own file as it is now, and the arguments.

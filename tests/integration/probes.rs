@@ -353,3 +353,16 @@ fn concurrent_runs_leave_a_whole_cache_file() {
         .collect();
     assert_eq!(names, ["probes.json"]);
 }
+
+#[test]
+fn no_cache_keeps_and_reads_nothing() {
+    let node = NativeNode::new();
+    let s = Scratch::new();
+    s.new_project("app", "express", &[])
+        .env("PATH", node.dir.path())
+        .env("SPROUT_CACHE_DIR", node.cache.path())
+        .env("SPROUT_NO_CACHE", "1")
+        .assert()
+        .success();
+    assert!(!node.cache_file().exists());
+}
