@@ -6,17 +6,23 @@ Per stack, on the defaults and on the heaviest option combination (for each choi
 option in asking order, the value that adds the most files, found from `sprout show STACK --json`
 and `--dry-run --json`, not written down per stack), on tmpfs (/dev/shm) and on disk:
 
-- `sprout new --no-git` / `cp -r` of its own output;
-- `sprout new` with git / (`cp -r` + the same git work: `git init`, `git add` of the paths sprout
-  commits, `git -c maintenance.auto=false -c gc.auto=0 commit`), run as one `sh -c`.
+- the headline, the command a user types: `sprout new NAME --stack S --yes` (preflight and git
+  included) / (`cp -r` of its output + the same git work: `git init`, `git add` of the paths
+  sprout commits, `git -c maintenance.auto=false -c gc.auto=0 commit`), run as one `sh -c`;
+- `sprout new --no-git --no-preflight` (generation alone) / `cp -r` of its own output.
 
-Every `sprout new` runs with `--no-preflight`: the toolchain probe (`node --version`, `javac
--version`, ...) is not generation, and it is reported on its own (paired runs with and without it).
+The preflight (`node --version`, `javac -version`, ...) is also reported on its own: paired runs
+with and without it.
 
-Besides the stacks: a synthetic stack of 1,000 templated files that the benchmark writes into its
-scratch folder (Express's manifest without file rules, its default templates copied round-robin
-under `copyNNN/`), generated through `--template FOLDER`, so that the ratio can be seen not to
-climb with template size. Nothing of it is shipped.
+Besides the stacks: synthetic stacks of 100 and 1,000 templated files that the benchmark writes
+into its scratch folder (Express's manifest without file rules and its partials, and files it
+generates: 30 lines each with 12 Handlebars expressions, the density of Express's templates, every
+file a different text), generated through `--template FOLDER`, so that the ratio can be seen not
+to climb with template size. Nothing of it is shipped.
+
+The cache of parsed templates (`SPROUT_CACHE_DIR`) is a folder of the scratch space of each place,
+filled by the reference run, so the timed runs are a user's runs after the first; for the 1,000
+files a first run (an empty cache each time) is timed too.
 
 Paired runs into fresh folders, the order alternating; medians and ratios; the load average
 beside every row (the machine may be shared). Without `--quick`, instructions per run from
@@ -27,6 +33,8 @@ children included for the git path. Then peak memory, binary size, and the start
 `cargo bench --bench render` measures the render alone, per stack and for the same 1,000 files.
 
     python3 bench/compare.py            # 11 paired runs per case, with callgrind
+    python3 bench/compare.py --no-callgrind  # wall time only
+    python3 bench/compare.py --tmpfs-only    # leave out the runs on disk
     python3 bench/compare.py --quick    # 2 runs, tmpfs only, no callgrind, the debug binary: a
                                         # smoke test that the benchmark runs (numbers not judged)
     python3 bench/compare.py --write    # also write docs/performance.md
@@ -50,7 +58,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / "target" / "release" / "sprout"  # the debug one with --quick (see main)
 SYNTHETIC = "synthetic"
-SYNTHETIC_FILES = 1_000
+# The synthetic stacks by number of files.
+SYNTHETIC_SIZES = {"synthetic-100": 100, SYNTHETIC: 1_000}
+# First runs (empty cache) of the 1,000 files per place; none with --quick.
+FIRST_RUNS = 5
 GIT_FLAGS = ["-c", "maintenance.auto=false", "-c", "gc.auto=0"]
 # The same identity for sprout's commit and the baseline's, whatever the machine's config.
 ENV = {
@@ -98,7 +109,9 @@ TEMPLATES: dict[str, Path] = {}
 
 
 def sprout_new(stack: str, sets: list[str], dst: Path, git: bool, *extra: str, preflight: bool = False) -> list[str]:
-    argv = [str(BINARY), "new", "bench-app", "--yes", "--quiet", "-o", str(dst)]
+    """`sprout new`; with `preflight` and `git`, exactly the command a user types (no --quiet)."""
+    argv = [str(BINARY), "new", "bench-app", "--yes", "-o", str(dst)]
+    argv += [] if preflight and git else ["--quiet"]
     if stack in TEMPLATES:
         argv += ["--template", str(TEMPLATES[stack]), "--trust"]
     else:
@@ -114,12 +127,49 @@ def takes_templates() -> bool:
     return "--template" in text and "--trust" in text
 
 
-def synthetic_stack(scratch: Path) -> Path:
-    """A stack of SYNTHETIC_FILES templated files in `scratch/synthetic`: Express's manifest
-    without its file rules (so every file is written, under its own name), its templates copied
-    round-robin under `copyNNN/`, and its partials (the shared files include them)."""
+def synthetic_file(n: int) -> str:
+    """The n-th generated template: 30 lines, 12 expressions, as Express's own templates have
+    (about 12 per 30 lines): `{{#if ts}}` blocks, database choices, values and a helper. Every
+    file differs (its number is in its text), as a real template's files do."""
+    return f"""// {{{{name}}}}: module {n:04}
+import {{ Router }} from "express";
+{{{{#if ts}}}}
+import type {{ Request, Response }} from "express";
+{{{{/if}}}}
+
+const router = Router();
+const port = {{{{stack.port}}}};
+const limit{n} = {n % 97 + 3};
+
+{{{{#if (eq database "postgres")}}}}
+import pg from "pg";
+const pool = new pg.Pool({{ connectionString: process.env.DATABASE_URL }});
+{{{{else}}}}
+const pool = null;
+{{{{/if}}}}
+
+router.get("/items-{n}", async (req{{{{#if ts}}}}: Request{{{{/if}}}}, res{{{{#if ts}}}}: Response{{{{/if}}}}) => {{
+  const rows = pool ? (await pool.query("select * from items_{n} limit $1", [limit{n}])).rows : [];
+  res.json({{ module: {n}, service: {{{{json name}}}}, port, rows }});
+}});
+
+router.post("/items-{n}", (req, res) => {{
+  if (!req.body || typeof req.body.name !== "string") {{
+    return res.status(400).json({{ error: "name is required", module: {n} }});
+  }}
+  return res.status(201).json({{ name: req.body.name, module: {n} }});
+}});
+
+export default router;
+"""
+
+
+def synthetic_stack(scratch: Path, key: str = SYNTHETIC) -> Path:
+    """A stack of SYNTHETIC_SIZES[key] generated templates in `scratch/key`: Express's manifest
+    without its file rules (so every file is written, under its own name), its partials (the
+    shared files include them) and `synthetic_file`s, 50 to a folder."""
     express = ROOT / "templates" / "express"
-    dst = scratch / SYNTHETIC
+    dst = scratch / key
     manifest, skipping = [], False
     for line in (express / "sprout.toml").read_text().splitlines():
         if line.startswith("["):
@@ -129,12 +179,10 @@ def synthetic_stack(scratch: Path) -> Path:
     (dst / "files").mkdir(parents=True)
     (dst / "sprout.toml").write_text("\n".join(manifest) + "\n")
     shutil.copytree(express / "partials", dst / "partials")
-    sources = sorted(p for p in (express / "files").rglob("*") if p.is_file())
-    for i in range(SYNTHETIC_FILES):
-        source = sources[i % len(sources)]
-        target = dst / "files" / f"copy{i // len(sources):03}" / source.relative_to(express / "files")
+    for n in range(SYNTHETIC_SIZES[key]):
+        target = dst / "files" / "src" / f"group{n // 50:02}" / f"module{n:04}.js.hbs"
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        target.write_text(synthetic_file(n))
     return dst
 
 
@@ -200,7 +248,7 @@ def ensure_valgrind() -> bool:
 
 def bench_case(stack: str, label: str, sets: list[str], runs: int, scratch: Path, count: bool) -> dict:
     ref_parent = scratch / f"ref-{stack}-{label}"
-    run(sprout_new(stack, sets, ref_parent, False))
+    run(sprout_new(stack, sets, ref_parent, False))  # also fills the cache of parsed templates
     ref = ref_parent / "bench-app"
     git_parent = scratch / f"refgit-{stack}-{label}"
     run(sprout_new(stack, sets, git_parent, True))
@@ -229,7 +277,7 @@ def bench_case(stack: str, label: str, sets: list[str], runs: int, scratch: Path
         jobs = [
             ("sprout", sprout_new(stack, sets, dst / "sprout", False)),
             ("cp", ["cp", "-r", str(ref), str(dst / "cp" / "bench-app")]),
-            ("sprout_git", sprout_new(stack, sets, dst / "sprout_git", True)),
+            ("sprout_git", sprout_new(stack, sets, dst / "sprout_git", True, preflight=True)),
             ("cp_git", cp_git(dst / "cp_git")),
         ]
         if i % 2:
@@ -237,6 +285,17 @@ def bench_case(stack: str, label: str, sets: list[str], runs: int, scratch: Path
         for name, argv in jobs:
             times[name].append(timed(argv))
         shutil.rmtree(dst)
+    if stack == SYNTHETIC and FIRST_RUNS:
+        # A first run: the cache of parsed templates empty every time.
+        times["first"] = []
+        for i in range(FIRST_RUNS):
+            dst = scratch / f"first-{i}"
+            dst.mkdir()
+            cold = {**ENV, "SPROUT_CACHE_DIR": str(dst / "cache")}
+            started = time.perf_counter()
+            subprocess.run(sprout_new(stack, sets, dst, False), env=cold, check=True, stdout=subprocess.DEVNULL)
+            times["first"].append(time.perf_counter() - started)
+            shutil.rmtree(dst)
     loads.append(load())
     med = {k: statistics.median(v) * 1000 for k, v in times.items()}
     row = {
@@ -266,17 +325,20 @@ def bench_place(place: str, parent: str | None, runs: int, count: bool, syntheti
     rows = []
     with tempfile.TemporaryDirectory(prefix="sprout-bench-", dir=parent) as tmp:
         scratch = Path(tmp)
+        ENV["SPROUT_CACHE_DIR"] = str(scratch / "cache")
         cases = [(stack, (("default", []), ("heaviest", heaviest(stack, scratch)))) for stack in stacks()]
         if synthetic:
-            TEMPLATES[SYNTHETIC] = synthetic_stack(scratch)
-            cases.append((SYNTHETIC, (("default", []),)))
+            for key in SYNTHETIC_SIZES:
+                TEMPLATES[key] = synthetic_stack(scratch, key)
+                cases.append((key, (("default", []),)))
         for stack, combos in cases:
             for label, sets in combos:
                 row = bench_case(stack, label, sets, runs, scratch, count)
                 row["place"] = place
                 rows.append(row)
-                print(f"  {place} {stack} {label}: {row['ratio']:.2f}× / {row['ratio_git']:.2f}× (load {row['load']:.1f})", file=sys.stderr)
+                print(f"  {place} {stack} {label}: {row['ratio_git']:.2f}× / {row['ratio']:.2f}× (load {row['load']:.1f})", file=sys.stderr)
         TEMPLATES.clear()
+        ENV.pop("SPROUT_CACHE_DIR")
     return rows
 
 
@@ -285,6 +347,7 @@ def preflight(runs: int) -> list[tuple[str, float, float]]:
     (`--no-preflight`), paired, order alternating: medians in ms."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="sprout-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as tmp:
+        ENV["SPROUT_CACHE_DIR"] = str(Path(tmp) / "cache")
         for stack in stacks():
             times: dict[bool, list[float]] = {True: [], False: []}
             for i in range(runs):
@@ -295,6 +358,7 @@ def preflight(runs: int) -> list[tuple[str, float, float]]:
                     times[probe].append(timed(sprout_new(stack, [], dst, False, preflight=probe)))
                     shutil.rmtree(dst)
             rows.append((stack, statistics.median(times[True]) * 1000, statistics.median(times[False]) * 1000))
+        ENV.pop("SPROUT_CACHE_DIR")
     return rows
 
 
@@ -334,23 +398,43 @@ def table(
         f"Median of {runs} paired runs each, whole process, fresh output folder each run; load = the "
         "higher 1-minute load average of the start and end of the row's runs.",
         "",
-        "| place | stack | options | files | size | sprout --no-git | cp -r | **ratio** | sprout (git) | cp -r + git | **ratio git** | load |",
+        "Headline: `sprout new bench-app --stack S --yes` as a user types it, preflight and git included, "
+        "against `cp -r` of its output + `git init`, `add`, `commit`. Then generation alone: "
+        "`sprout new --no-git --no-preflight` against `cp -r`.",
+        "",
+        "| place | stack | options | files | size | **`sprout new`** | cp -r + git | **ratio** | sprout --no-git | cp -r | **ratio --no-git** | load |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         opts = "defaults" if r["combo"] == "default" else "heaviest: " + ", ".join(r["sets"])
-        if r["stack"] == SYNTHETIC:
-            opts = f"{SYNTHETIC_FILES:,} templates (Express's, copied)"
+        if r["stack"] in SYNTHETIC_SIZES:
+            opts = f"{SYNTHETIC_SIZES[r['stack']]:,} generated templates, 12 expressions per 30 lines"
         lines.append(
             f"| {r['place']} | {r['stack']} | {opts} | {r['files']} | {r['bytes'] / 1024:.0f} KiB "
-            f"| {r['sprout_ms']:.1f} ms | {r['cp_ms']:.1f} ms | {r['ratio']:.2f}× "
-            f"| {r['sprout_git_ms']:.1f} ms | {r['cp_git_ms']:.1f} ms | {r['ratio_git']:.2f}× | {r['load']:.1f} |"
+            f"| {r['sprout_git_ms']:.1f} ms | {r['cp_git_ms']:.1f} ms | {r['ratio_git']:.2f}× "
+            f"| {r['sprout_ms']:.1f} ms | {r['cp_ms']:.1f} ms | {r['ratio']:.2f}× | {r['load']:.1f} |"
         )
+    firsts = [r for r in rows if "first_ms" in r]
+    if firsts:
+        lines += [
+            "",
+            f"A first run of the {SYNTHETIC_SIZES[SYNTHETIC]:,} files (`--no-git`, the cache of parsed templates empty each time; "
+            "median of up to 5) against the runs after it (above):",
+            "",
+            "| place | first run | later runs | cp -r | **ratio, first run** | load |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {r['place']} | {r['first_ms']:.1f} ms | {r['sprout_ms']:.1f} ms | {r['cp_ms']:.1f} ms "
+            f"| {r['first_ms'] / r['cp_ms']:.2f}× | {r['load']:.1f} |"
+            for r in firsts
+        ]
     counted = [r for r in rows if "ir_sprout" in r and r["place"] == rows[0]["place"]]
     if counted:
         lines += [
             "",
-            "Instructions per run (callgrind; the git columns include every child process):",
+            "Instructions per run (callgrind; the git columns include every child process, and sprout's "
+            "runs `--no-preflight`: a JVM under valgrind would take minutes):",
             "",
             "| stack | options | sprout --no-git | cp -r | **ratio** | sprout (git) | cp -r + git | **ratio git** |",
             "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -382,6 +466,7 @@ def git_head() -> str:
 
 
 def main() -> int:
+    global BINARY, FIRST_RUNS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 runs, tmpfs only, no callgrind, debug binary")
     parser.add_argument("--runs", type=int, default=11)
@@ -390,15 +475,16 @@ def main() -> int:
         "--profile", default="release", help="cargo profile to build and measure (`profiling` is release with symbols)"
     )
     parser.add_argument("--no-callgrind", action="store_true", help="wall time only")
+    parser.add_argument("--tmpfs-only", action="store_true", help="leave out the runs on disk (/var/tmp)")
     parser.add_argument("--write", action="store_true", help="write the results into docs/performance.md")
     args = parser.parse_args()
     runs = 2 if args.quick else args.runs
+    FIRST_RUNS = 0 if args.quick else min(runs, FIRST_RUNS)
     count = not (args.quick or args.no_callgrind)
     if count and not ensure_valgrind():
         print("benchmark: valgrind is not available; wall time only", file=sys.stderr)
         count = False
 
-    global BINARY
     if args.binary:
         BINARY = args.binary.resolve()
     elif args.quick:
@@ -412,7 +498,7 @@ def main() -> int:
     if not synthetic:
         print("benchmark: this sprout has no `new --template`: the synthetic stack is left out", file=sys.stderr)
     places = [("tmpfs", "/dev/shm" if os.path.isdir("/dev/shm") else None)]
-    if not args.quick:
+    if not (args.quick or args.tmpfs_only):
         places.append(("disk", "/var/tmp"))  # not under the repository: sprout would not commit there
     rows: list[dict] = []
     for i, (place, parent) in enumerate(places):
@@ -424,7 +510,10 @@ def main() -> int:
             peaks[stack] = peak_kib(sprout_new(stack, sets, Path(tmp) / stack, False))
         if synthetic:
             TEMPLATES[SYNTHETIC] = synthetic_stack(Path(tmp))
+            ENV["SPROUT_CACHE_DIR"] = str(Path(tmp) / "cache")
+            run(sprout_new(SYNTHETIC, [], Path(tmp) / "warm", False))
             peaks[SYNTHETIC] = peak_kib(sprout_new(SYNTHETIC, [], Path(tmp) / "out", False))
+            ENV.pop("SPROUT_CACHE_DIR")
             TEMPLATES.clear()
     probes = preflight(1 if args.quick else runs)
     starts = startup(max(runs, 5), count)

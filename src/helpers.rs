@@ -1,11 +1,6 @@
 //! The Handlebars helpers templates may call: escaping per format, case conversion, `replace`.
 
-use std::sync::{Arc, Mutex};
-
-use handlebars::{
-    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
-    handlebars_helper,
-};
+use handlebars::{Handlebars, handlebars_helper};
 use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::escape;
@@ -29,9 +24,8 @@ handlebars_helper!(lower: |s: str| s.to_lowercase());
 handlebars_helper!(upper: |s: str| s.to_uppercase());
 handlebars_helper!(replace: |s: str, from: str, to: str| s.replace(from, to));
 
-/// A registry set up as the template format promises: strict, nothing HTML-escaped; and the
-/// handle through which the renderer hands lifted text to it.
-pub fn registry() -> (Handlebars<'static>, RawText) {
+/// A registry set up as the template format promises: strict, nothing HTML-escaped.
+pub fn registry() -> Handlebars<'static> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
@@ -53,46 +47,5 @@ pub fn registry() -> (Handlebars<'static>, RawText) {
     hb.register_helper("lower", Box::new(lower));
     hb.register_helper("upper", Box::new(upper));
     hb.register_helper("replace", Box::new(replace));
-    let raw = RawText::default();
-    hb.register_helper("__raw", Box::new(raw.clone()));
-    (hb, raw)
-}
-
-/// The `__raw N` helper: writes the N-th run of text lifted out of the template being rendered
-/// (see `lift.rs`). The renderer sets the runs before each template.
-#[derive(Clone, Default)]
-pub struct RawText(Arc<Mutex<Vec<&'static str>>>);
-
-impl RawText {
-    pub fn set(&self, chunks: Vec<&'static str>) {
-        if let Ok(mut slot) = self.0.lock() {
-            *slot = chunks;
-        }
-    }
-}
-
-impl HelperDef for RawText {
-    fn call<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-        out: &mut dyn Output,
-    ) -> HelperResult {
-        let index = h
-            .param(0)
-            .and_then(|p| p.value().as_u64())
-            .ok_or(RenderErrorReason::ParamNotFoundForIndex("__raw", 0))?;
-        let chunks = self
-            .0
-            .lock()
-            .map_err(|_| RenderErrorReason::Other("lifted text unavailable".into()))?;
-        let chunk = usize::try_from(index)
-            .ok()
-            .and_then(|i| chunks.get(i))
-            .ok_or_else(|| RenderErrorReason::Other(format!("no lifted text {index}")))?;
-        out.write(chunk)?;
-        Ok(())
-    }
+    hb
 }

@@ -14,7 +14,7 @@ use crate::git;
 use crate::helpers;
 use crate::output::Output;
 use crate::plan::Plan;
-use crate::render::{self, Commands, Parse};
+use crate::render::{self, Commands};
 use crate::secrets;
 use crate::source::Origin;
 use crate::stack::{Kind, Stack};
@@ -292,8 +292,8 @@ fn rendered_commands(stack: &Stack, changed: &[(String, String)]) -> Option<Comm
         secrets,
         year: secrets::current_year(),
     };
-    let (hb, _) = helpers::registry();
-    render::context(&plan, &hb, Parse::Lifted)
+    let hb = helpers::registry();
+    render::context(&plan, &hb)
         .ok()
         .map(|(_, commands)| commands)
 }

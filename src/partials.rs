@@ -119,7 +119,7 @@ fn find_loop(
 /// reported where it is rendered).
 fn scan(text: &Text) -> Result<Calls, Fault> {
     let mut calls = Calls::default();
-    if let Ok(template) = Template::compile(text.text) {
+    if let Ok(template) = crate::trees::parsed(text.text) {
         walk(&template, text.built_in, &mut calls, Scope::Top);
     }
     match calls.fault.take() {

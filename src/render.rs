@@ -13,19 +13,15 @@ use handlebars::{
 use include_dir::{Dir, File};
 use serde_json::{Map, Value as Json};
 
-use crate::compiled;
 use crate::dir::{child, walk};
 use crate::error::{Error, Result};
-use crate::helpers::{self, RawText};
-use crate::lift;
+use crate::helpers;
 use crate::limits::{MAX_RENDERED_BYTES, MAX_RENDERED_FILE_BYTES, mib};
 use crate::manifest::FileRule;
 use crate::plan::Plan;
 use crate::stack::{Origin, Stack};
 use crate::template_error::TemplateError;
-
-/// Bytes of template compiled at once (see `lift::pieces`).
-const PIECE_SIZE: usize = 512;
+use crate::trees;
 
 /// Modes as they are under the usual umask 022; the writer applies the user's umask instead.
 pub const MODE_FILE: u32 = 0o644;
@@ -85,30 +81,6 @@ pub struct Project {
     pub running: Vec<Step>,
 }
 
-/// Render the whole project in memory.
-pub fn render(plan: &Plan) -> Result<Project> {
-    match render_with(plan, Parse::Compiled) {
-        // Trees parsed at build time carry no line numbers: render the text again to find the
-        // error's place. (Rendering is pure, so the second run fails the same way.)
-        Err(Error::Render(_)) => render_with(plan, Parse::Lifted),
-        done => done,
-    }
-}
-
-/// How templates reach Handlebars. Every way writes the same bytes (a test checks it on every
-/// built-in stack and option combination); they differ in speed, and in whether a render error
-/// can name its line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parse {
-    /// Built-in templates as parsed at build time (`compiled.rs`), others lifted. The fastest;
-    /// its errors have no line.
-    Compiled,
-    /// Plain text lifted out of each template before it is parsed (`lift.rs`).
-    Lifted,
-    /// Each template parsed whole, as written.
-    Whole,
-}
-
 /// One layer of files: the shared one or the stack's own.
 struct Layer<'r> {
     dir: Option<&'static Dir<'static>>,
@@ -117,7 +89,7 @@ struct Layer<'r> {
     rules: &'r [FileRule],
     /// The file its rules come from, under the root.
     manifest: String,
-    /// Its templates are built in, so compiled at build time.
+    /// Its files are sprout's own.
     built_in: bool,
 }
 
@@ -129,13 +101,13 @@ struct Selected<'r> {
     rules: Vec<&'r FileRule>,
 }
 
-/// Render the whole project in memory, handing templates to Handlebars as `parse` says.
-pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
+/// Render the whole project in memory. Each template is parsed once per content (`trees`).
+pub fn render(plan: &Plan) -> Result<Project> {
     let stack = plan.stack;
     let origin = stack.origin;
     let manifest = format!("{}/sprout.toml", stack.key);
-    let (mut hb, raw) = helpers::registry();
-    let (ctx, commands) = context(plan, &hb, parse)?;
+    let mut hb = helpers::registry();
+    let (ctx, commands) = context(plan, &hb)?;
     // Without its own `_shared/`, a stack that is not built in builds on the built-in one.
     let shared_built_in = origin.built_in || !origin.own_shared;
 
@@ -197,6 +169,14 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         &format!("{own}/"),
         origin.built_in,
     ));
+    // Every chosen template's tree, read or parsed on every core at once.
+    let texts: Vec<&str> = chosen
+        .iter()
+        .flatten()
+        .filter(|s| s.source.ends_with(".hbs"))
+        .filter_map(|s| s.file.contents_utf8())
+        .collect();
+    trees::prepare(&texts);
     if !origin.built_in {
         check_partials(stack, &chosen, &partials)?;
     }
@@ -207,26 +187,23 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         .filter_map(|s| s.file.contents_utf8());
     for name in used_partials(templates, &partials) {
         if let Some(partial) = partials.get(name) {
-            if let Some(tree) = compiled_tree(parse, partial.built_in, partial.path, partial.text) {
-                hb.register_template(name, tree);
-                continue;
-            }
-            hb.register_partial(name, partial.text).map_err(|e| {
+            let parsed = trees::parsed(partial.text).map_err(|e| {
                 fault(TemplateError::from_handlebars(
                     &e.into(),
                     origin.file(partial.path),
                     origin.built_in,
                 ))
             })?;
+            let mut tree = Template::clone(&parsed);
+            tree.name = Some(name.to_owned());
+            hb.register_template(name, tree);
         }
     }
 
     let data = Context::from(Json::Object(ctx));
     let renderer = FileRenderer {
         hb: &hb,
-        raw: &raw,
         data: &data,
-        parse,
         origin,
         partials: &partials,
         budget: Cell::new(MAX_RENDERED_BYTES),
@@ -253,10 +230,8 @@ pub fn render_with(plan: &Plan, parse: Parse) -> Result<Project> {
         if !step.when.holds(lookup) {
             continue;
         }
-        let text = |t: &str| {
-            fill(&hb, parse, origin.built_in, t, &data)
-                .map_err(|e| in_manifest(plan, format!("step `{t}`"), e))
-        };
+        let text =
+            |t: &str| fill(&hb, t, &data).map_err(|e| in_manifest(plan, format!("step `{t}`"), e));
         let list = if step.running {
             &mut running
         } else {
@@ -335,26 +310,19 @@ fn check_partials(
 
 /// What every template of the plan sees: the answers, secrets, stack, year, the derived values
 /// (in order) and the rendered commands; and the commands themselves.
-pub fn context(
-    plan: &Plan,
-    hb: &Handlebars<'static>,
-    parse: Parse,
-) -> Result<(Map<String, Json>, Commands)> {
+pub fn context(plan: &Plan, hb: &Handlebars<'static>) -> Result<(Map<String, Json>, Commands)> {
     let stack = plan.stack;
-    let built_in = stack.origin.built_in;
     let in_manifest = |what: String, e: RenderError| in_manifest(plan, what, e);
     let mut ctx = plan.base_context();
     for (name, expr) in &stack.derived {
         let data = Context::from(Json::Object(ctx.clone()));
-        let value = fill(hb, parse, built_in, expr, &data)
-            .map_err(|e| in_manifest(format!("derived `{name}`"), e))?;
+        let value =
+            fill(hb, expr, &data).map_err(|e| in_manifest(format!("derived `{name}`"), e))?;
         ctx.insert(name.clone(), Json::String(value));
     }
     let data = Context::from(Json::Object(ctx.clone()));
-    let command = |text: &str| {
-        fill(hb, parse, built_in, text, &data)
-            .map_err(|e| in_manifest(format!("command `{text}`"), e))
-    };
+    let command =
+        |text: &str| fill(hb, text, &data).map_err(|e| in_manifest(format!("command `{text}`"), e));
     let own = &stack.commands;
     let mut commands = Commands {
         install: command(&own.install)?,
@@ -396,14 +364,13 @@ pub fn context(
 /// Texts of the manifest that name project paths (a migration's `rename_file`), rendered with
 /// the plan's answers and derived values as a file's `to` is; `what` names them in an error.
 pub fn fill_paths(plan: &Plan, texts: &[&str], what: &str) -> Result<Vec<String>> {
-    let (hb, _) = helpers::registry();
-    let (ctx, _) = context(plan, &hb, Parse::Lifted)?;
+    let hb = helpers::registry();
+    let (ctx, _) = context(plan, &hb)?;
     let data = Context::from(Json::Object(ctx));
     texts
         .iter()
         .map(|text| {
-            fill(&hb, Parse::Lifted, plan.stack.origin.built_in, text, &data)
-                .map_err(|e| in_manifest(plan, format!("{what} `{text}`"), e))
+            fill(&hb, text, &data).map_err(|e| in_manifest(plan, format!("{what} `{text}`"), e))
         })
         .collect()
 }
@@ -424,30 +391,18 @@ fn in_manifest(plan: &Plan, what: String, error: RenderError) -> Error {
     ))
 }
 
-/// A text of the manifest (a derived value, a command, a step, a file's `to`) with the answers.
-/// `Parse::Compiled` takes a text without an expression as it is, and a built-in text's tree.
-fn fill(
-    hb: &Handlebars<'static>,
-    parse: Parse,
-    built_in: bool,
-    text: &str,
-    data: &Context,
-) -> Result<String, RenderError> {
-    if parse == Parse::Compiled {
-        if !text.contains("{{") {
-            return Ok(text.to_owned());
-        }
-        if let Some(tree) = built_in.then(|| compiled::manifest_text(text)).flatten() {
-            return render_tree(hb, &tree, data, MAX_RENDERED_FILE_BYTES);
-        }
+/// A text of the manifest (a derived value, a command, a step, a file's `to`) with the answers;
+/// one without an expression as it is.
+fn fill(hb: &Handlebars<'static>, text: &str, data: &Context) -> Result<String, RenderError> {
+    if !text.contains("{{") {
+        return Ok(text.to_owned());
     }
-    let mut out = Capped::new(MAX_RENDERED_FILE_BYTES);
-    let done = hb.render_template_with_context_to_write(text, data, &mut out);
-    out.finish(done)
+    let tree = trees::parsed(text).map_err(RenderError::from)?;
+    render_tree(hb, &tree, data, MAX_RENDERED_FILE_BYTES)
 }
 
-/// Render a template parsed at build time, as Handlebars renders a text it has parsed, into at
-/// most `limit` bytes.
+/// Render a parsed template, as Handlebars renders a text it has parsed, into at most `limit`
+/// bytes.
 fn render_tree(
     hb: &Handlebars<'static>,
     tree: &Template,
@@ -545,18 +500,9 @@ fn over_cap(limit: u64) -> String {
     }
 }
 
-/// The build-time parse of a built-in template, when `parse` asks for it and there is one.
-fn compiled_tree(parse: Parse, built_in: bool, path: &str, text: &str) -> Option<Template> {
-    (parse == Parse::Compiled && built_in)
-        .then(|| compiled::template(path, text))
-        .flatten()
-}
-
 struct FileRenderer<'a> {
     hb: &'a Handlebars<'static>,
-    raw: &'a RawText,
     data: &'a Context,
-    parse: Parse,
     origin: Origin,
     partials: &'a HashMap<&'static str, Partial>,
     /// Bytes the project's rendered files may still hold.
@@ -594,7 +540,7 @@ impl FileRenderer<'_> {
             (None, _) => default_path(source),
         };
         let path = if path.contains("{{") {
-            fill(self.hb, self.parse, layer.built_in, &path, self.data).map_err(|e| {
+            fill(self.hb, &path, self.data).map_err(|e| {
                 TemplateError::in_manifest(rules_file(), &format!("path of {source}"), &e, built_in)
             })?
         } else {
@@ -611,13 +557,10 @@ impl FileRenderer<'_> {
             let text = file.contents_utf8().ok_or_else(|| {
                 TemplateError::other(stored(), "a template must be UTF-8".into(), built_in)
             })?;
-            let under_root = format!("{}{source}", layer.prefix);
-            let tree = compiled_tree(self.parse, layer.built_in, &under_root, text);
-            let rendered = match tree {
-                Some(tree) => render_tree(self.hb, &tree, self.data, self.limit())
-                    .map_err(|e| self.error(&e, &stored(), |l| l))?,
-                None => self.template(text, &stored())?,
-            };
+            let tree = trees::parsed(text)
+                .map_err(|e| TemplateError::from_handlebars(&e.into(), stored(), built_in))?;
+            let rendered = render_tree(self.hb, &tree, self.data, self.limit())
+                .map_err(|e| self.error(&e, &stored()))?;
             self.budget
                 .set(self.budget.get().saturating_sub(rendered.len() as u64));
             Cow::Owned(rendered.into_bytes())
@@ -638,47 +581,8 @@ impl FileRenderer<'_> {
         })
     }
 
-    /// Render the template stored as `file`; an error names the line of `file` it is at (or of
-    /// the partial it is in).
-    fn template(&self, text: &'static str, file: &str) -> Result<String, TemplateError> {
-        let limit = self.limit();
-        if self.parse == Parse::Whole {
-            let mut out = Capped::new(limit);
-            let done = self
-                .hb
-                .render_template_with_context_to_write(text, self.data, &mut out);
-            return out
-                .finish(done)
-                .map_err(|e| self.error(&e, file, |line| line));
-        }
-        let lifted = lift::lift(text);
-        self.raw.set(lifted.chunks.clone());
-        let mut out = String::with_capacity(text.len());
-        let mut start = 0;
-        for piece in lift::pieces(&lifted.template, PIECE_SIZE) {
-            let mut rendered = Capped::new(limit - out.len() as u64);
-            rendered.limit = limit;
-            let done =
-                self.hb
-                    .render_template_with_context_to_write(piece, self.data, &mut rendered);
-            let rendered = rendered.finish(done).map_err(|e| {
-                // Lines of the piece, then of the lifted template, then of the file.
-                let before = lifted.template[..start].matches('\n').count();
-                self.error(&e, file, |line| lifted.original_line(before + line))
-            })?;
-            out.push_str(&rendered);
-            start += piece.len();
-        }
-        Ok(out)
-    }
-
-    /// A Handlebars error in `file` (whose lines `line_of` maps back), or in a partial it calls.
-    fn error(
-        &self,
-        error: &handlebars::RenderError,
-        file: &str,
-        line_of: impl Fn(usize) -> usize,
-    ) -> TemplateError {
+    /// A Handlebars error in `file`, or in a partial it calls.
+    fn error(&self, error: &handlebars::RenderError, file: &str) -> TemplateError {
         let partial = error
             .template_name
             .as_deref()
@@ -688,11 +592,7 @@ impl FileRenderer<'_> {
             Some(partial) => {
                 TemplateError::from_handlebars(error, self.origin.file(partial.path), built_in)
             }
-            None => {
-                let mut found = TemplateError::from_handlebars(error, file.to_string(), built_in);
-                found.line = found.line.map(line_of);
-                found
-            }
+            None => TemplateError::from_handlebars(error, file.to_string(), built_in),
         }
     }
 }
@@ -701,7 +601,7 @@ impl FileRenderer<'_> {
 struct Partial {
     text: &'static str,
     path: &'static str,
-    /// Built in, so compiled at build time.
+    /// Sprout's own.
     built_in: bool,
 }
 
@@ -750,7 +650,8 @@ fn used_partials<'a>(
 
 /// `{{> name}}`, `{{~> name}}` and `{{#> name}}` calls in a template.
 pub(crate) fn partial_calls(text: &str) -> impl Iterator<Item = &str> {
-    text.match_indices("{{").filter_map(move |(i, _)| {
+    // memchr's search, not `match_indices`: this runs over every template of a stack, twice.
+    memchr::memmem::find_iter(text.as_bytes(), b"{{").filter_map(move |i| {
         let rest = text[i + 2..].strip_prefix('~').unwrap_or(&text[i + 2..]);
         let rest = rest.strip_prefix('#').unwrap_or(rest);
         let name = rest.strip_prefix('>')?.trim_start();

@@ -19,36 +19,16 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-/// The variable that names sprout's cache folder.
-pub const DIR_ENV: &str = "SPROUT_CACHE_DIR";
-/// Set to anything but the empty text, no answer is kept or read: every tool is asked.
-pub const OFF_ENV: &str = "SPROUT_NO_CACHE";
 const FILE_NAME: &str = "probes.json";
 /// The most answers kept.
 pub const LIMIT: usize = 64;
 /// Raised when the file's form changes: a file of another form is ignored.
 const FORM: u32 = 1;
 
-/// sprout's cache folder: `$SPROUT_CACHE_DIR`, else `$XDG_CACHE_HOME/sprout`, else
-/// `~/.cache/sprout`; `None` when `SPROUT_NO_CACHE` is set or there is no home folder.
+/// sprout's cache folder ([`crate::trees::cache_root`]: `$SPROUT_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/sprout`, else `~/.cache/sprout`; none with `SPROUT_NO_CACHE`).
 pub fn dir() -> Option<PathBuf> {
-    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if set(OFF_ENV).is_some() {
-        return None;
-    }
-    set(DIR_ENV)
-        .map(PathBuf::from)
-        .or_else(|| {
-            set("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-                .map(|p| p.join("sprout"))
-        })
-        .or_else(|| {
-            set("HOME")
-                .or_else(|| set("USERPROFILE"))
-                .map(|home| PathBuf::from(home).join(".cache").join("sprout"))
-        })
+    crate::trees::cache_root()
 }
 
 /// What an answer is kept under: the program's own file as it is now, and the arguments.

@@ -217,3 +217,50 @@ fn generate(
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+    use crate::answers::Given;
+    use crate::catalog::{Catalog, Roots};
+    use crate::trees;
+
+    /// A server renders many projects from the same templates: each text goes to Handlebars'
+    /// parser once for the life of the process, not once per request.
+    #[test]
+    fn a_served_template_is_parsed_once_for_every_request() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path().join("served-once");
+        fs::create_dir_all(dir.join("files")).unwrap();
+        fs::write(
+            dir.join("sprout.toml"),
+            "title = \"Once\"\ndescription = \"Parsed once\"\nport = 4000\nname_rule = \"npm\"\n\n\
+             [commands]\ninstall = \"true\"\nlint = \"true\"\ntest = \"true\"\nstart = \"true\"\n",
+        )
+        .unwrap();
+        let readme = "# {{name}}\n\nServed once from this test {{#if name}}only{{/if}}.\n";
+        fs::write(dir.join("files/README.md.hbs"), readme).unwrap();
+        // The partials the built-in shared layer calls.
+        fs::create_dir_all(dir.join("partials")).unwrap();
+        fs::write(dir.join("partials/ci-setup.hbs"), "      - run: true\n").unwrap();
+        fs::write(dir.join("partials/compose-app-env.hbs"), "      APP: x\n").unwrap();
+        let roots = Roots::of(vec![Catalog::from_folder(&dir).unwrap()]).unwrap();
+        let offer = Offer::new(Arc::new(roots), Vec::new());
+        for name in ["one", "two", "three"] {
+            let request = ProjectRequest {
+                stack: "served-once".into(),
+                given: Given {
+                    set: vec![("name".into(), name.into())],
+                    file: None,
+                },
+                format: None,
+            };
+            let response = generate(&offer, request, None).unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+        }
+        assert_eq!(trees::parses(readme), 1);
+    }
+}

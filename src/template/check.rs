@@ -452,7 +452,7 @@ impl Checker<'_> {
     /// Templates and partials parse, the partials they call exist, every stored file can be
     /// written, and every covering combination renders in strict mode into files that parse.
     fn templates(&mut self, stack: &Stack, manifest: &str, doc: &Doc) {
-        let (mut hb, _) = helpers::registry();
+        let mut hb = helpers::registry();
         hb.set_dev_mode(false);
         let layers: [(Vec<&'static File<'static>>, String, &[FileRule]); 2] = [
             (
@@ -678,7 +678,7 @@ impl Checker<'_> {
             secrets,
             year: crate::secrets::current_year(),
         };
-        let ctx = match render::context(&plan, hb, render::Parse::Whole) {
+        let ctx = match render::context(&plan, hb) {
             Ok((ctx, _)) => ctx,
             Err(error) => {
                 let (at, reason) = located(error, doc);

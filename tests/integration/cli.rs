@@ -543,7 +543,7 @@ fn spawn_generation(out: &std::path::Path) -> std::process::Child {
             "new", "app", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
         ])
         .arg(out)
-        .env("SPROUT_CACHE_DIR", crate::common::test_cache_dir())
+        .env("SPROUT_CACHE_DIR", crate::common::cache_dir())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap()

@@ -4,19 +4,21 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-/// The binary, with colour off and its cache of version checks in the build's scratch folder
-/// (never the user's own).
+/// The binary, with colour off and its caches in a scratch folder (never the user's own).
 pub fn sprout() -> Command {
     let mut cmd = Command::cargo_bin("sprout").unwrap();
     cmd.env("NO_COLOR", "1")
         .env_remove("SOURCE_DATE_EPOCH")
-        .env("SPROUT_CACHE_DIR", test_cache_dir());
+        .env("SPROUT_CACHE_DIR", cache_dir())
+        .env_remove("SPROUT_NO_CACHE");
     cmd
 }
 
-/// The cache folder the tests' runs share (a test of the cache itself gives its own).
-pub fn test_cache_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("sprout-cache")
+/// The cache folder the tests' runs share (parsed templates, kept version answers), outside the
+/// user's own; a test of a cache itself gives its own.
+pub fn cache_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
 }
 
 /// A scratch folder and a `sprout new` run inside it.

@@ -12,6 +12,7 @@ mod interactive;
 mod layers;
 mod messages;
 mod new_git;
+mod parse_cache;
 mod probes;
 mod repository;
 mod safety;

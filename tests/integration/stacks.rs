@@ -537,71 +537,14 @@ fn every_dockerfile_runs_as_a_non_root_user() {
     }
 }
 
-/// Templates parsed at build time, and lifting plain text out of templates (speed-ups), must not
-/// change a single byte of any built-in stack in any combination.
+/// Templates are rendered from trees that may come from the cache of parsed templates; a render
+/// error in one still names its file and line (the tree keeps Handlebars' line mapping).
 #[test]
-fn compiled_lifted_and_whole_templates_render_the_same_bytes() {
-    use sprout::answers::resolve;
-    use sprout::plan::Plan;
-    use sprout::render::{Parse, render_with};
-    for stack in stacks() {
-        for combo in combos(&stack) {
-            let mut set = vec![("name".to_string(), "demo-app".to_string())];
-            set.extend(combo.iter().map(|(k, v)| (k.to_string(), v.clone())));
-            let answers = resolve(
-                &stack,
-                &Given {
-                    set,
-                    ..Given::default()
-                },
-                None,
-            )
-            .unwrap();
-            let secrets = stack
-                .secrets
-                .iter()
-                .map(|(k, _)| (k.clone(), "fixed-secret-for-comparison".to_string()))
-                .collect();
-            let plan = Plan {
-                stack: &stack,
-                answers,
-                secrets,
-                year: 2026,
-            };
-            let whole = render_with(&plan, Parse::Whole).unwrap();
-            for parse in [Parse::Compiled, Parse::Lifted] {
-                let project = render_with(&plan, parse).unwrap();
-                // The manifest's texts too: commands, steps and derived values (in the files).
-                assert_eq!(
-                    format!("{:?}", (&project.commands, &project.steps)),
-                    format!("{:?}", (&whole.commands, &whole.steps)),
-                    "{} {combo:?}: commands or steps differ when {parse:?}",
-                    stack.key
-                );
-                let (files, whole) = (project.files, &whole.files);
-                assert_eq!(files.len(), whole.len());
-                for (a, b) in files.iter().zip(whole) {
-                    assert_eq!(a.path, b.path);
-                    assert!(
-                        a.contents == b.contents,
-                        "{} {combo:?}: {} differs when {parse:?}",
-                        stack.key,
-                        a.path
-                    );
-                }
-            }
-        }
-    }
-}
-
-/// Built-in templates are rendered from trees parsed at build time, which have no line numbers; a
-/// render error in one still names its file and line, found by rendering the text again.
-#[test]
-fn a_render_error_in_a_compiled_template_names_its_file_and_line() {
+fn a_render_error_in_a_built_in_template_names_its_file_and_line() {
     use sprout::answers::resolve;
     use sprout::error::Error;
     use sprout::plan::Plan;
-    use sprout::render::{Parse, render, render_with};
+    use sprout::render::render;
     let stack = stacks().into_iter().find(|s| s.key == "express").unwrap();
     let given = Given {
         set: vec![("name".to_string(), "demo-app".to_string())],
@@ -616,14 +559,9 @@ fn a_render_error_in_a_compiled_template_names_its_file_and_line() {
         secrets: Vec::new(),
         year: 2026,
     };
-    let Err(Error::Render(compiled)) = render_with(&plan, Parse::Compiled) else {
-        panic!("a missing answer must fail the render");
-    };
-    assert_eq!(compiled.line, None, "a compiled tree has no line numbers");
     let Err(Error::Render(found)) = render(&plan) else {
         panic!("a missing answer must fail the render");
     };
-    assert_eq!(found.file, compiled.file);
     let stored = found.file.strip_prefix("templates/").unwrap();
     let text = catalog::embedded_dir()
         .get_file(stored)

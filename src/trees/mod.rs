@@ -1,0 +1,236 @@
+//! Every template text reaches Handlebars through here: parsed once, then remembered.
+//!
+//! Handlebars' parser costs about a million instructions for a file of a few dozen lines (pest
+//! computes each token's line by rescanning the text), far more than rendering it. So a text is
+//! parsed once per content: the tree is kept in memory for the rest of the process (`serve`
+//! renders many projects from the same templates) and on disk for the next runs (`disk.rs`,
+//! under the user's cache folder). A tree read back is the tree Handlebars parsed, line mapping
+//! included, so a render error still names its line.
+
+mod disk;
+mod mirror;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use handlebars::TemplateError;
+use handlebars::template::Template;
+use xxhash_rust::xxh3::xxh3_128;
+
+pub use disk::{DIR_ENV, Disk, MAX_BYTES, OFF_ENV, root as cache_root};
+pub use mirror::Tree;
+
+/// Fewest texts [`prepare`] spreads over threads.
+const PREPARE_AT_ONCE: usize = 64;
+
+/// Texts kept in memory past this many bytes are forgotten all at once.
+const MEMORY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Trees of this process by a hash of their text (the text is kept to compare).
+#[derive(Default)]
+struct Memory {
+    trees: HashMap<u128, (Box<str>, Arc<Template>)>,
+    bytes: usize,
+    /// How often each text was given to Handlebars' parser (tests observe it).
+    #[cfg(test)]
+    parses: HashMap<u128, usize>,
+}
+
+fn memory() -> &'static Mutex<Memory> {
+    static MEMORY: OnceLock<Mutex<Memory>> = OnceLock::new();
+    MEMORY.get_or_init(Mutex::default)
+}
+
+/// The user's cache (none in unit tests: they give `load` a folder of their own).
+fn disk() -> Option<&'static Disk> {
+    static DISK: OnceLock<Option<Disk>> = OnceLock::new();
+    DISK.get_or_init(|| if cfg!(test) { None } else { Disk::from_env() })
+        .as_ref()
+}
+
+/// The tree Handlebars parses from `text` (unnamed, as `Template::compile` gives it), from this
+/// process's memory, the cache on disk, or the parser.
+pub fn parsed(text: &str) -> Result<Arc<Template>, TemplateError> {
+    let key = xxh3_128(text.as_bytes());
+    if let Ok(memory) = memory().lock()
+        && let Some((kept, tree)) = memory.trees.get(&key)
+        && **kept == *text
+    {
+        return Ok(Arc::clone(tree));
+    }
+    let tree = Arc::new(load(text, disk())?);
+    if let Ok(mut memory) = memory().lock() {
+        if memory.bytes + text.len() > MEMORY_BYTES {
+            memory.trees.clear();
+            memory.bytes = 0;
+        }
+        memory.bytes += text.len();
+        memory.trees.insert(key, (text.into(), Arc::clone(&tree)));
+    }
+    Ok(tree)
+}
+
+/// Make the trees of `texts` ready at once, on as many threads as the machine runs (each text
+/// is read from the cache or parsed, then kept in memory for [`parsed`]). A text that does not
+/// parse is left for [`parsed`] to report.
+pub fn prepare(texts: &[&str]) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Below a few dozen texts, starting threads costs about what they save.
+    if threads < 2 || texts.len() < PREPARE_AT_ONCE {
+        return;
+    }
+    let per_thread = texts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for chunk in texts.chunks(per_thread) {
+            scope.spawn(move || {
+                for text in chunk {
+                    let _ = parsed(text);
+                }
+            });
+        }
+    });
+}
+
+/// The tree of `text` from `disk`, or parsed (and stored there).
+fn load(text: &str, disk: Option<&Disk>) -> Result<Template, TemplateError> {
+    if let Some(tree) = disk.and_then(|d| d.read(text))
+        && let Some(template) = tree.into_template(None)
+    {
+        return Ok(template);
+    }
+    let template = parse(text)?;
+    if let Some(disk) = disk
+        && let Some(tree) = Tree::from_template(template.clone())
+    {
+        disk.write(text, &tree);
+    }
+    Ok(template)
+}
+
+fn parse(text: &str) -> Result<Template, TemplateError> {
+    #[cfg(test)]
+    if let Ok(mut memory) = memory().lock() {
+        *memory.parses.entry(xxh3_128(text.as_bytes())).or_default() += 1;
+    }
+    Template::compile(text)
+}
+
+/// How often `text` has been given to Handlebars' parser in this process.
+#[cfg(test)]
+pub fn parses(text: &str) -> usize {
+    memory()
+        .lock()
+        .map(|m| {
+            m.parses
+                .get(&xxh3_128(text.as_bytes()))
+                .copied()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// Texts with every form a tree can hold.
+    const FORMS: &[&str] = &[
+        "plain text only\n",
+        "{{name}} {{{raw}}} {{a.b.c}} {{../up}} {{@root.x}} {{this}} {{./x}}\n",
+        "{{#each items as |item i|}}{{@index}}: {{item}} {{#each b}}{{@../index}}{{/each}}{{/each}}\n",
+        "{{#if (eq a \"x\")}}\n  yes\n{{else if b}}\n  maybe\n{{else}}\n  no\n{{/if}}\n",
+        "{{helper 1 2.5 true null \"s\" key=value other=(sub x y=1)}}\n",
+        "{{!-- a comment --}}{{! short }}\n  {{> partial}}\n  {{> (lookup a \"b\") x=1}}\n",
+        "{{#> layout title=\"t\"}}\n  body {{x}}\n{{/layout}}\n",
+        "{{#*inline \"name\"}}inline{{/inline}}{{*decorator}}\n",
+        "a {{~x~}} b\n{{#unless x~}}\n  c\n{{~/unless}}\n\\{{escaped}}\n{{{{raw}}}}{{not}}{{{{/raw}}}}\n",
+        "{{#with person}}{{first}}{{^}}none{{/with}}\n{{#each a}}{{else}}empty{{/each}}\n",
+    ];
+
+    #[test]
+    fn every_form_is_read_back_as_the_tree_handlebars_parsed() {
+        for text in FORMS {
+            let template = Template::compile(text).unwrap();
+            let tree = Tree::from_template(template.clone()).unwrap();
+            let bytes = postcard::to_stdvec(&tree).unwrap();
+            let back: Tree = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back.into_template(None).unwrap(), template, "{text}");
+        }
+    }
+
+    /// Every template text sprout ships: `.hbs` files and partials, and the manifests' texts.
+    fn built_in_texts() -> Vec<String> {
+        fn walk(dir: &include_dir::Dir<'static>, out: &mut Vec<String>) {
+            for file in dir.files() {
+                let text = file.contents_utf8().unwrap_or_default();
+                if file.path().extension().is_some_and(|e| e == "hbs") {
+                    out.push(text.to_owned());
+                } else if file.path().extension().is_some_and(|e| e == "toml") {
+                    let table: toml::Table = text.parse().unwrap();
+                    strings(&toml::Value::Table(table), out);
+                }
+            }
+            dir.dirs().for_each(|d| walk(d, out));
+        }
+        fn strings(value: &toml::Value, out: &mut Vec<String>) {
+            match value {
+                toml::Value::String(s) if s.contains("{{") => out.push(s.clone()),
+                toml::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+                toml::Value::Table(table) => table.values().for_each(|v| strings(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(crate::catalog::embedded_dir(), &mut out);
+        out
+    }
+
+    #[test]
+    fn every_built_in_template_is_read_back_as_the_tree_handlebars_parsed() {
+        let texts = built_in_texts();
+        assert!(texts.len() > 150, "only {} texts", texts.len());
+        for text in texts {
+            let template = Template::compile(&text).unwrap();
+            let tree = Tree::from_template(template.clone()).expect(&text);
+            let back: Tree = postcard::from_bytes(&postcard::to_stdvec(&tree).unwrap()).unwrap();
+            assert_eq!(back.into_template(None).unwrap(), template, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_text_is_parsed_once_per_process_and_once_per_cache() {
+        let temp = tempfile::tempdir().unwrap();
+        let disk = Disk::new(temp.path().to_path_buf(), MAX_BYTES);
+        let text = "only in this test: {{a}} {{#if b}}{{c}}{{/if}}\n";
+        let first = load(text, Some(&disk)).unwrap();
+        let second = load(text, Some(&disk)).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first, Template::compile(text).unwrap());
+        assert_eq!(parses(text), 1, "the second load read the cache");
+        load(text, None).unwrap();
+        assert_eq!(parses(text), 2, "without a cache, a load parses");
+
+        let text = "also only in this test: {{x}}\n";
+        for _ in 0..3 {
+            parsed(text).unwrap();
+        }
+        assert_eq!(parses(text), 1);
+    }
+
+    #[test]
+    fn prepared_trees_are_the_ones_parsed_is_given() {
+        let texts: Vec<String> = (0..20)
+            .map(|n| format!("prepared {n}: {{{{x}}}}\n"))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        prepare(&[&refs[..], &["{{#if}} does not parse"]].concat());
+        for text in &refs {
+            // Once by a thread of `prepare` (none on a machine of one core), never again.
+            assert!(parses(text) <= 1, "{text}");
+            assert_eq!(*parsed(text).unwrap(), Template::compile(text).unwrap());
+            assert_eq!(parses(text), 1, "{text}");
+        }
+        assert!(parsed("{{#if}} does not parse").is_err());
+    }
+}
