@@ -29,7 +29,7 @@ pub fn embedded_dir() -> &'static Dir<'static> {
 }
 
 const SHARED: &str = "_shared";
-const MANIFEST: &str = "sprout.toml";
+pub const MANIFEST: &str = "sprout.toml";
 
 /// A root of templates: `<stack>/sprout.toml` + `files/` + `partials/`, and `_shared/`.
 #[derive(Debug, Clone)]
@@ -161,8 +161,9 @@ impl Catalog {
             })?;
         let built = read_text(dir, key, MANIFEST).and_then(|text| {
             let manifest: Manifest =
-                toml::from_str(text).map_err(|e| broken(key, format!("{MANIFEST}: {e}")))?;
+                toml::from_str(text).map_err(|e| broken(key, toml_fault(MANIFEST, text, &e)))?;
             Stack::build(key, manifest, &self.shared_options()?, dir, self.shared()?)
+                .map_err(|e| placed(text, e))
         });
         let mut stack = built.map_err(|e| self.blame(e))?.with_origin(self.shown);
         stack.source = self.origin.clone();
@@ -187,7 +188,7 @@ impl Catalog {
 
     pub fn shared_options(&self) -> Result<SharedOptions> {
         let text = read_text(self.shared()?, SHARED, "options.toml")?;
-        toml::from_str(text).map_err(|e| broken(SHARED, format!("options.toml: {e}")))
+        toml::from_str(text).map_err(|e| broken(SHARED, toml_fault("options.toml", text, &e)))
     }
 
     fn shared(&self) -> Result<&'static Dir<'static>> {
@@ -234,6 +235,51 @@ pub fn is_stack_key(key: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// A TOML file's fault as `template check` gives it: `file:line:column: reason`, an unknown key
+/// with the known one nearest to it.
+fn toml_fault(file: &str, text: &str, error: &toml::de::Error) -> String {
+    let at = error.span().map_or(0, |s| s.start);
+    let (line, column) = crate::spans::line_col(text, at);
+    let reason = with_near_key(error.message().trim());
+    format!("{file}:{line}:{column}: {reason}")
+}
+
+/// A fault of a stack's manifest with its place in it, as `template check` gives it
+/// (`sprout.toml:64:7: …`), when its message quotes a key or value the manifest holds.
+fn placed(text: &str, error: Error) -> Error {
+    match error {
+        Error::Template { stack, reason } => {
+            let reason = match crate::spans::place(text, &reason) {
+                (1, 1) => reason,
+                (line, column) => format!("{MANIFEST}:{line}:{column}: {reason}"),
+            };
+            Error::Template { stack, reason }
+        }
+        other => other,
+    }
+}
+
+/// serde's "unknown field `ordr`, expected one of `title`, …" with the key it is nearest to
+/// named first: "did you mean `order`?".
+pub fn with_near_key(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((given, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known: Vec<String> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect();
+    match crate::error::closest(given, &known) {
+        Some(near) => format!("unknown key `{given}`; did you mean `{near}`? ({message})"),
+        None => message.to_string(),
+    }
+}
+
 fn broken(stack: &str, reason: String) -> Error {
     Error::Template {
         stack: stack.to_string(),
@@ -257,4 +303,18 @@ fn outside_partial(dir: &'static Dir<'static>) -> Option<Refusal> {
             })
     });
     own.or_else(|| dir.dirs().find_map(outside_partial))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_key_near_a_known_one_gets_a_did_you_mean() {
+        let message = "unknown field `ordr`, expected one of `title`, `order`, `port`";
+        assert!(with_near_key(message).starts_with("unknown key `ordr`; did you mean `order`?"));
+        let far = "unknown field `zzzzzz`, expected one of `title`, `order`";
+        assert_eq!(with_near_key(far), far);
+        assert_eq!(with_near_key("invalid type"), "invalid type");
+    }
 }

@@ -171,6 +171,12 @@ pub fn env(s: &str) -> String {
     })
 }
 
+/// A POSIX shell word in single quotes: nothing in it expands, and a `'` is closed, escaped and
+/// reopened.
+pub fn sh(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
 fn quoted(s: &str, mut each: impl FnMut(char, &mut String)) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -250,6 +256,11 @@ mod tests {
         assert_eq!(md("# not a heading"), "\\# not a heading");
         assert_eq!(md("- item\n1. first"), "\\- item\n1\\. first");
         assert_eq!(md("\nx\n\ny"), "\nx\n\ny");
+    }
+
+    #[test]
+    fn sh_quotes_everything_literally() {
+        assert_eq!(sh("it's $HOME"), r#"'it'\''s $HOME'"#);
     }
 
     #[test]

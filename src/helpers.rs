@@ -15,6 +15,7 @@ handlebars_helper!(rb: |s: str| escape::rb(s));
 handlebars_helper!(java: |s: str| escape::java(s));
 handlebars_helper!(md: |s: str| escape::md(s));
 handlebars_helper!(env: |s: str| escape::env(s));
+handlebars_helper!(sh: |s: str| escape::sh(s));
 handlebars_helper!(snake_case: |s: str| s.to_snake_case());
 handlebars_helper!(kebab_case: |s: str| s.to_kebab_case());
 handlebars_helper!(pascal_case: |s: str| s.to_upper_camel_case());
@@ -39,6 +40,7 @@ pub fn registry() -> Handlebars<'static> {
     hb.register_helper("java", Box::new(java));
     hb.register_helper("md", Box::new(md));
     hb.register_helper("env", Box::new(env));
+    hb.register_helper("sh", Box::new(sh));
     hb.register_helper("snake_case", Box::new(snake_case));
     hb.register_helper("kebab_case", Box::new(kebab_case));
     hb.register_helper("pascal_case", Box::new(pascal_case));

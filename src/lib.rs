@@ -36,6 +36,7 @@ pub mod secrets;
 pub mod serve;
 pub mod signals;
 pub mod source;
+pub mod spans;
 pub mod stack;
 pub mod support;
 pub mod template;

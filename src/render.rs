@@ -588,12 +588,20 @@ impl FileRenderer<'_> {
             .as_deref()
             .and_then(|name| self.partials.get(name));
         let built_in = self.origin.built_in;
-        match partial {
+        let mut found = match partial {
             Some(partial) => {
                 TemplateError::from_handlebars(error, self.origin.file(partial.path), built_in)
             }
             None => TemplateError::from_handlebars(error, file.to_string(), built_in),
+        };
+        // A name near a partial that exists is a typo of it, as `template check` says.
+        if let handlebars::RenderErrorReason::PartialNotFound(name) = error.reason() {
+            let names: Vec<String> = self.partials.keys().map(|n| n.to_string()).collect();
+            if let Some(near) = crate::error::closest(name, &names) {
+                found.reason = format!("{}; did you mean `{near}`?", found.reason);
+            }
         }
+        found
     }
 }
 

@@ -22,10 +22,12 @@ use crate::helpers;
 use crate::manifest::{FileRule, Manifest, OptionEntry, OptionType, SharedOptions, SharedRules};
 use crate::plan::Plan;
 use crate::render;
+use crate::spans::{Doc, Step};
 use crate::stack::{Kind, Stack};
 use crate::template::combos::{self, Combination};
 use crate::template::folder::Folder;
-use crate::template::spans::{Doc, Step};
+use crate::template::hostile;
+use crate::template::meaning::{self, Format, Piece};
 use crate::template::structured;
 use crate::value::Value;
 
@@ -93,6 +95,9 @@ pub fn check(folder: &Folder) -> Report {
         folder,
         found: BTreeMap::new(),
         combinations: 0,
+        quiet: false,
+        probed: BTreeSet::new(),
+        renames: BTreeMap::new(),
     };
     if checker.shared_layer() {
         for stack in &folder.stacks {
@@ -126,46 +131,74 @@ struct Checker<'f> {
     /// Findings by place and message, with the first combination that showed each.
     found: BTreeMap<Key, Option<String>>,
     combinations: usize,
+    /// Rendering for the hostile-value pass: no findings of its own, templates only.
+    quiet: bool,
+    /// Expressions already found to write a value unescaped (file, line, column).
+    probed: BTreeSet<(String, usize, usize)>,
+    /// Each `rename_file` rule of the stack being checked (migration index, old path): whether
+    /// some combination writes the file it renames to.
+    renames: BTreeMap<(usize, String), bool>,
 }
 
-/// A TOML file read with positions and into its type, or the fault that stopped it.
+/// A rendered project: output path → (template file, bytes, secret).
+type Project = BTreeMap<String, (String, Vec<u8>, bool)>;
+
+/// A TOML file read with positions and into its type, or every fault found in it: each syntax
+/// error (the parser recovers and goes on), else each key of the wrong name or type (the line
+/// at fault is set aside and the file read again, until it reads or a fault cannot be set
+/// aside).
 fn read_toml<'t, T: serde::de::DeserializeOwned>(
     text: &'t str,
-) -> Result<(Doc<'t>, T), (usize, String)> {
-    let doc = Doc::parse(text).map_err(|e| {
+) -> Result<(Doc<'t>, T), Vec<(usize, String)>> {
+    let fault = |e: &toml::de::Error| {
         (
             e.span().map_or(0, |s| s.start),
-            e.message().trim().to_string(),
+            crate::catalog::with_near_key(e.message().trim()),
         )
-    })?;
-    let value = toml::from_str::<T>(text).map_err(|e| {
-        (
-            e.span().map_or(0, |s| s.start),
-            with_near_key(e.message().trim()),
-        )
-    })?;
-    Ok((doc, value))
-}
-
-/// serde's "unknown field `ordr`, expected one of `title`, …" with the key it is nearest to
-/// named first: "did you mean `order`?".
-fn with_near_key(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else {
-        return message.to_string();
     };
-    let Some((given, expected)) = rest.split_once('`') else {
-        return message.to_string();
-    };
-    let known: Vec<String> = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(String::from)
-        .collect();
-    match crate::error::closest(given, &known) {
-        Some(near) => format!("unknown key `{given}`; did you mean `{near}`? ({message})"),
-        None => message.to_string(),
+    let (_, syntax) = toml::de::DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        return Err(syntax.iter().map(fault).collect());
     }
+    let doc = Doc::parse(text).map_err(|e| vec![fault(&e)])?;
+    let mut faults = Vec::new();
+    let mut current = text.to_string();
+    let mut set_aside: Vec<String> = Vec::new();
+    // Each round sets one line aside; a manifest has far fewer faults than this.
+    for _ in 0..100 {
+        let error = match toml::from_str::<T>(&current) {
+            Ok(value) if faults.is_empty() => return Ok((doc, value)),
+            Ok(_) => break,
+            Err(error) => error,
+        };
+        let message = error.message().trim().to_string();
+        // A key set aside is now missing: that is no fault of the author's.
+        if set_aside
+            .iter()
+            .any(|key| message == format!("missing field `{key}`"))
+        {
+            break;
+        }
+        faults.push(fault(&error));
+        let Some(start) = error.span().map(|s| s.start) else {
+            break;
+        };
+        let line_start = current[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = current[start..]
+            .find('\n')
+            .map_or(current.len(), |i| start + i);
+        let Some((key, _)) = current[line_start..line_end].split_once('=') else {
+            break;
+        };
+        set_aside.push(key.trim().trim_matches(['"', '\'']).to_string());
+        // Blanks keep every other offset where it was.
+        let blank = " ".repeat(line_end - line_start);
+        current.replace_range(line_start..line_end, &blank);
+        if toml::de::DeTable::parse(&current).is_err() {
+            break;
+        }
+    }
+    Err(faults)
 }
 
 impl Checker<'_> {
@@ -176,6 +209,9 @@ impl Checker<'_> {
     }
 
     fn add_rendered(&mut self, inner: &str, at: (usize, usize), message: String, with: &str) {
+        if self.quiet {
+            return;
+        }
         self.found
             .entry((self.folder.display(inner), at.0, at.1, message))
             .or_insert_with(|| Some(with.to_string()));
@@ -196,12 +232,11 @@ impl Checker<'_> {
         }
     }
 
-    fn add_offset(&mut self, inner: &str, text: &str, (offset, message): (usize, String)) {
-        self.add(
-            inner,
-            crate::template::spans::line_col(text, offset),
-            message,
-        );
+    fn add_offsets(&mut self, inner: &str, text: &str, faults: Vec<(usize, String)>) {
+        for (offset, message) in faults {
+            let at = crate::spans::line_col(text, offset);
+            self.add(inner, at, message);
+        }
     }
 
     /// The folder's own `_shared/`, when it has one: its options and file rules. False when the
@@ -215,7 +250,7 @@ impl Checker<'_> {
         let shared: Option<SharedOptions> = match options_text.as_deref().map(read_toml) {
             Some(Ok((_, shared))) => Some(shared),
             Some(Err(fault)) => {
-                self.add_offset(options, options_text.as_deref().unwrap_or_default(), fault);
+                self.add_offsets(options, options_text.as_deref().unwrap_or_default(), fault);
                 None
             }
             None => None,
@@ -239,7 +274,7 @@ impl Checker<'_> {
                 }
             }
             Err(fault) => {
-                self.add_offset(rules_name, &rules_text, fault);
+                self.add_offsets(rules_name, &rules_text, fault);
                 ok = false;
             }
         }
@@ -262,7 +297,7 @@ impl Checker<'_> {
         };
         let (doc, manifest) = match read_toml::<Manifest>(&text) {
             Ok(read) => read,
-            Err(fault) => return self.add_offset(&inner, &text, fault),
+            Err(fault) => return self.add_offsets(&inner, &text, fault),
         };
         let before = self.found.len();
         if let Ok(shared) = self.folder.catalog.shared_options() {
@@ -351,6 +386,20 @@ impl Checker<'_> {
         for (i, requirement) in manifest.requires.iter().enumerate() {
             let path = [Step::Key("requires"), Step::Index(i), Step::Key("when")];
             self.conditions(inner, doc, &path, &requirement.when, &entries);
+            // Read as written, never rendered: a `{{…}}` in `min` is no version.
+            if let Err(reason) = crate::requires::Requirement::from_entry(requirement.clone()) {
+                let field = crate::spans::requirement_field(&reason).map_or("tool", |(_, f)| f);
+                let templated = requirement.min.as_deref().is_some_and(|m| m.contains("{{"));
+                let reason = if field == "min" && templated {
+                    format!(
+                        "{reason}; `min` is read as written, not rendered: give the oldest version that works for every answer"
+                    )
+                } else {
+                    reason
+                };
+                let at = doc.at(&[Step::Key("requires"), Step::Index(i), Step::Key(field)]);
+                self.add(inner, at, reason);
+            }
         }
         for (i, step) in manifest.steps.iter().enumerate() {
             let path = [Step::Key("step"), Step::Index(i), Step::Key("when")];
@@ -359,22 +408,11 @@ impl Checker<'_> {
         self.migrations(inner, doc, manifest, &entries);
     }
 
-    /// A migration's `rename_file` names project paths as they are (a `{{…}}` in one matches no
-    /// file), and its `answer` names options with values they take.
+    /// A migration's `answer` names options with values they take (its `rename_file` rules are
+    /// rendered with each combination: see [`Checker::renames`]).
     fn migrations(&mut self, inner: &str, doc: &Doc, manifest: &Manifest, entries: &[OptionEntry]) {
         for (i, migration) in manifest.migrations.iter().enumerate() {
             let place = |key| doc.at(&[Step::Key("migration"), Step::Index(i), Step::Key(key)]);
-            for (old, new) in &migration.rename_file {
-                if let Some(path) = [old, new].into_iter().find(|p| p.contains("{{")) {
-                    self.add(
-                        inner,
-                        place("rename_file"),
-                        format!(
-                            "`rename_file` path `{path}` holds `{{{{`: its paths are the project's paths as written (`src/app/health.py`), not templates, so this rule matches no file"
-                        ),
-                    );
-                }
-            }
             for (key, raw) in &migration.answer {
                 let problem = match entries.iter().find(|e| e.key == *key) {
                     None => Some(format!("`answer` names `{key}`, which is not an option")),
@@ -545,18 +583,401 @@ impl Checker<'_> {
             .iter()
             .map(|(name, (inner, _))| (name.as_str(), inner.as_str()))
             .collect();
+        let texts = Texts {
+            templates: templates.iter().cloned().collect(),
+            partials: partials
+                .iter()
+                .map(|(name, (inner, text))| (name.clone(), (inner.clone(), *text)))
+                .collect(),
+        };
         for combination in combos::covering(stack) {
             self.combinations += 1;
-            self.render(
+            let rendered = Rendering {
                 stack,
                 manifest,
                 doc,
-                &hb,
-                &layers,
-                &partial_files,
-                &combination,
+                hb: &hb,
+                layers: &layers,
+                partial_files: &partial_files,
+            };
+            self.render(&rendered, &combination);
+            self.hostile(&rendered, &combination, &texts);
+        }
+        for ((i, old), matched) in std::mem::take(&mut self.renames) {
+            if matched {
+                continue;
+            }
+            let new = stack.migrations[i]
+                .rename_file
+                .get(&old)
+                .cloned()
+                .unwrap_or_default();
+            let path = [
+                Step::Key("migration"),
+                Step::Index(i),
+                Step::Key("rename_file"),
+            ];
+            self.add(
+                manifest,
+                doc.key_at(&path, &old),
+                format!(
+                    "`rename_file` rule `{old}` → `{new}` matches no file: no combination of answers writes `{new}` and no longer writes `{old}` (both rendered with the answers, as `sprout update` renders them), so a project's file would not follow the move"
+                ),
             );
         }
+    }
+
+    /// The `rename_file` rules rendered with one combination's context: each path renders and
+    /// stays in the project, and the rule counts as matching when the combination writes the
+    /// file it renames to (or a later migration renames that on) and no longer the one it
+    /// renames from.
+    fn renames(
+        &mut self,
+        r: &Rendering,
+        ctx: &serde_json::Map<String, serde_json::Value>,
+        project: &Project,
+        with: &str,
+    ) {
+        let rendered = |raw: &str| {
+            if raw.contains("{{") {
+                render::render_text(r.hb, raw, ctx)
+                    .map_err(|e| format!("path `{raw}`: {}", describe(e.reason())))
+            } else {
+                Ok(raw.to_string())
+            }
+        };
+        let migrations = &r.stack.migrations;
+        for (i, migration) in migrations.iter().enumerate() {
+            for (old, new) in &migration.rename_file {
+                let path = [
+                    Step::Key("migration"),
+                    Step::Index(i),
+                    Step::Key("rename_file"),
+                ];
+                let at = r.doc.key_at(&path, old);
+                let paths = rendered(old).and_then(|o| Ok((o, rendered(new)?)));
+                let (old_path, new_path) = match paths {
+                    Ok(paths) => paths,
+                    Err(message) => {
+                        self.renames.entry((i, old.clone())).or_insert(true);
+                        self.add_rendered(
+                            r.manifest,
+                            at,
+                            format!("`rename_file`: {message}"),
+                            with,
+                        );
+                        continue;
+                    }
+                };
+                if let Some(refused) = [&old_path, &new_path]
+                    .into_iter()
+                    .find_map(|p| crate::paths::check(p).err())
+                {
+                    self.renames.entry((i, old.clone())).or_insert(true);
+                    let message = format!("`rename_file` rule `{old}` → `{new}`: {refused}");
+                    self.add_rendered(r.manifest, at, message, with);
+                    continue;
+                }
+                let later = migrations.iter().filter(|m| m.version > migration.version);
+                let moved_on = later
+                    .flat_map(|m| m.rename_file.keys())
+                    .any(|o| rendered(o).is_ok_and(|o| o == new_path));
+                // A path today's template still writes is not moved (`sprout update` leaves it).
+                let matched = (project.contains_key(&new_path) || moved_on)
+                    && !project.contains_key(&old_path);
+                *self.renames.entry((i, old.clone())).or_insert(false) |= matched;
+            }
+        }
+    }
+
+    /// The combination rendered with a hostile value in every free-text option, against the
+    /// same with plain values: each file of a format sprout reads must mean the same once the
+    /// values are put back. A file that does not is traced to the expressions that wrote the
+    /// value, each tried alone.
+    fn hostile(&mut self, r: &Rendering, combination: &Combination, texts: &Texts) {
+        let values: Vec<(String, String)> = r
+            .stack
+            .options
+            .iter()
+            .filter(|o| o.key != "name")
+            .filter_map(|o| hostile::value_for(o).map(|v| (o.key.clone(), v)))
+            .collect();
+        if values.is_empty() {
+            return;
+        }
+        let with_values = |hostile: bool| Combination {
+            answers: combination
+                .answers
+                .iter()
+                .map(|(key, value)| match values.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) if hostile => (key.clone(), Value::Text(v.clone())),
+                    Some(_) => (key.clone(), Value::Text(hostile::PLAIN.into())),
+                    None => (key.clone(), value.clone()),
+                })
+                .collect(),
+        };
+        let plain_answers = with_values(false);
+        let hostile_answers = with_values(true);
+        self.quiet = true;
+        let plain = self.render(r, &plain_answers);
+        let bad = self.render(r, &hostile_answers);
+        self.quiet = false;
+        let back_owned = hostile::back(values.iter().map(|(_, v)| v.as_str()));
+        let back = refs(&back_owned);
+        let with = format!("{} and hostile free text", combination.describe(r.stack));
+        // A value that reaches a file through a command (a CI workflow runs `lint`) is the
+        // command's fault, reported there.
+        let through_commands =
+            self.hostile_commands(r, [&plain_answers, &hostile_answers], &values, &back, &with);
+        for (path, (inner, bytes, _)) in &bad {
+            let Some((format, plain_meaning)) = plain
+                .get(path)
+                .and_then(|(_, plain, _)| readable(path, plain))
+            else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(bytes);
+            let broken = match meaning::read(format, path, &text) {
+                Ok(m) if meaning::same(&plain_meaning, &m, &back) => continue,
+                Ok(_) => None,
+                Err(e) => Some(e),
+            };
+            let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+            let found = self.probe(
+                r,
+                &plain_answers,
+                inner,
+                path,
+                (format, &plain_meaning),
+                &values,
+                &keys,
+                texts,
+                &with,
+            );
+            if !found && !through_commands {
+                let what = match &broken {
+                    Some(e) => format!("is no longer valid {} ({e})", format.name()),
+                    None => "changes its meaning".to_string(),
+                };
+                let message = format!(
+                    "{path} {what} when a free-text option ({}) holds quotes, backslashes, line breaks or `{{{{`: escape the value with the helper of the format (see \"Rendering\" in docs/templates.md)",
+                    keys.join(", ")
+                );
+                self.add_rendered(inner, (1, 1), message, &with);
+            }
+        }
+    }
+
+    /// The manifest's shell lines (the commands, each step's `run`) rendered with the plain and
+    /// the hostile values: a free-text option written into one without `sh` can make it run
+    /// something else. Reported at the command or step; true when one is.
+    fn hostile_commands(
+        &mut self,
+        r: &Rendering,
+        [plain, hostile]: [&Combination; 2],
+        values: &[(String, String)],
+        back: &[(&str, &str)],
+        with: &str,
+    ) -> bool {
+        let context = |c: &Combination| {
+            let plan = Plan {
+                stack: r.stack,
+                answers: c.answers.clone(),
+                secrets: secrets_of(r.stack),
+                year: crate::secrets::current_year(),
+            };
+            render::context(&plan, r.hb).ok()
+        };
+        let (Some((plain_ctx, plain_commands)), Some((hostile_ctx, hostile_commands))) =
+            (context(plain), context(hostile))
+        else {
+            return false;
+        };
+        let own = &r.stack.commands;
+        let mut lines: Vec<(Vec<Step>, &str, String, String)> = Vec::new();
+        for (field, raw, p, h) in [
+            (
+                "install",
+                &own.install,
+                &plain_commands.install,
+                &hostile_commands.install,
+            ),
+            (
+                "lint",
+                &own.lint,
+                &plain_commands.lint,
+                &hostile_commands.lint,
+            ),
+            (
+                "test",
+                &own.test,
+                &plain_commands.test,
+                &hostile_commands.test,
+            ),
+            (
+                "start",
+                &own.start,
+                &plain_commands.start,
+                &hostile_commands.start,
+            ),
+        ] {
+            let at = vec![Step::Key("commands"), Step::Key(field)];
+            lines.push((at, raw, p.clone(), h.clone()));
+        }
+        for (i, step) in r.stack.steps.iter().enumerate() {
+            let Some(raw) = step.run.as_deref() else {
+                continue;
+            };
+            let rendered = |ctx| render::render_text(r.hb, raw, ctx).ok();
+            if let (Some(p), Some(h)) = (rendered(&plain_ctx), rendered(&hostile_ctx)) {
+                let at = vec![Step::Key("step"), Step::Index(i), Step::Key("run")];
+                lines.push((at, raw, p, h));
+            }
+        }
+        let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+        let mut found = false;
+        for (at, raw, p, h) in lines {
+            let Ok(plain_meaning) = meaning::read(Format::Shell, "", &p) else {
+                continue;
+            };
+            if meaning::read(Format::Shell, "", &h)
+                .is_ok_and(|m| meaning::same(&plain_meaning, &m, back))
+            {
+                continue;
+            }
+            let sites = hostile::sites(raw, &keys);
+            let written: Vec<String> = sites
+                .iter()
+                .map(|site| format!("`{}`", site.expression))
+                .collect();
+            let key = sites.first().map_or(keys[0], |s| s.key.as_str());
+            let message = format!(
+                "the shell line `{raw}` writes a free-text option ({}) that a value holding quotes, `;`, `$(…)` or a line break turns into other commands; write `{{{{sh {key}}}}}`, which quotes it as one word",
+                if written.is_empty() {
+                    keys.join(", ")
+                } else {
+                    written.join(", ")
+                }
+            );
+            self.add_rendered(r.manifest, r.doc.at(&at), message, with);
+            found = true;
+        }
+        found
+    }
+
+    /// Each expression of the file's template and partials that writes a free-text option,
+    /// rendered alone with the hostile value; a finding at each one that breaks the file. False
+    /// when none does on its own.
+    #[allow(clippy::too_many_arguments)]
+    fn probe(
+        &mut self,
+        r: &Rendering,
+        plain: &Combination,
+        inner: &str,
+        path: &str,
+        (format, plain_meaning): (Format, &[Piece]),
+        values: &[(String, String)],
+        keys: &[&str],
+        texts: &Texts,
+        with: &str,
+    ) -> bool {
+        let plan = Plan {
+            stack: r.stack,
+            answers: plain.answers.clone(),
+            secrets: secrets_of(r.stack),
+            year: crate::secrets::current_year(),
+        };
+        let Ok((mut ctx, _)) = render::context(&plan, r.hb) else {
+            return false;
+        };
+        let Some(own) = texts.templates.get(inner) else {
+            return false;
+        };
+        // The template's own expressions, then every partial's (a partial it does not call
+        // changes nothing).
+        let mut candidates: Vec<(Option<&str>, &str, hostile::Site)> = hostile::sites(own, keys)
+            .into_iter()
+            .map(|site| (None, inner, site))
+            .collect();
+        for (name, (file, text)) in &texts.partials {
+            candidates.extend(
+                hostile::sites(text, keys)
+                    .into_iter()
+                    .map(|site| (Some(name.as_str()), file.as_str(), site)),
+            );
+        }
+        let mut found = false;
+        for (partial, file, site) in candidates {
+            let place = (file.to_string(), site.line, site.column);
+            if self.probed.contains(&place) {
+                found = true;
+                continue;
+            }
+            let Some((_, value)) = values.iter().find(|(k, _)| *k == site.key) else {
+                continue;
+            };
+            let mut hb = r.hb.clone();
+            let registered = match partial {
+                Some(name) => hb.register_partial(name, site.probed.as_str()).is_ok(),
+                None => hb.register_template_string(inner, &site.probed).is_ok(),
+            };
+            if !registered {
+                continue;
+            }
+            ctx.insert(
+                hostile::PROBE.into(),
+                serde_json::Value::String(value.clone()),
+            );
+            let Ok(out) = render::render_registered(&hb, inner, &ctx) else {
+                continue;
+            };
+            let broken = match meaning::read(format, path, &out) {
+                Ok(m)
+                    if meaning::same(
+                        plain_meaning,
+                        &m,
+                        &refs(&hostile::back([value.as_str()])),
+                    ) =>
+                {
+                    continue;
+                }
+                Ok(_) => None,
+                Err(e) => Some(e),
+            };
+            let effect = match broken {
+                Some(e) => format!("{path} is no longer valid {} ({e})", format.name()),
+                None => format!(
+                    "{path} changes its meaning (the value leaves the text it was written into)"
+                ),
+            };
+            let fix = match format.helper() {
+                Some(helper) if format == Format::Xml => format!(
+                    "write `{{{{{helper} {}}}}}`, which escapes it for XML text and attributes",
+                    site.key
+                ),
+                Some(helper) if format == Format::Html => format!(
+                    "write `{{{{{helper} {key}}}}}` in text and attributes (it escapes the value for HTML), `{{{{js {key}}}}}` inside a <script>",
+                    key = site.key
+                ),
+                Some(helper) => format!(
+                    "write `{{{{{helper} {}}}}}` in place of the quoted expression: it escapes the value for {} and writes the quotes",
+                    site.key,
+                    format.name()
+                ),
+                None => format!(
+                    "sprout has no escape helper for {}: keep free text out of it",
+                    format.name()
+                ),
+            };
+            let message = format!(
+                "`{}` writes `{}` without the escaping this place needs: with a value holding quotes, backslashes, `{{{{`, `#` or a line break, {effect}; {fix}",
+                site.expression, site.key
+            );
+            self.add_rendered(file, (site.line, site.column), message, with);
+            self.probed.insert(place);
+            found = true;
+        }
+        found
     }
 
     /// Every `{{> name}}` a used template calls names a partial (a `{{#> name}}…{{/name}}`
@@ -654,35 +1075,29 @@ impl Checker<'_> {
         }
     }
 
-    /// One combination, rendered in memory.
-    #[allow(clippy::too_many_arguments)]
-    fn render(
-        &mut self,
-        stack: &Stack,
-        manifest: &str,
-        doc: &Doc,
-        hb: &Handlebars<'static>,
-        layers: &[(Vec<&'static File<'static>>, String, &[FileRule]); 2],
-        partial_files: &HashMap<&str, &str>,
-        combination: &Combination,
-    ) {
+    /// One combination, rendered in memory; the project it writes.
+    fn render(&mut self, r: &Rendering, combination: &Combination) -> Project {
+        let Rendering {
+            stack,
+            manifest,
+            doc,
+            hb,
+            layers,
+            partial_files,
+        } = *r;
         let with = combination.describe(stack);
-        let secrets: Vec<(String, String)> = stack
-            .secrets
-            .iter()
-            .map(|(name, len)| (name.clone(), secret_marker(name, *len)))
-            .collect();
         let plan = Plan {
             stack,
             answers: combination.answers.clone(),
-            secrets,
+            secrets: secrets_of(stack),
             year: crate::secrets::current_year(),
         };
         let ctx = match render::context(&plan, hb) {
             Ok((ctx, _)) => ctx,
             Err(error) => {
                 let (at, reason) = located(error, doc);
-                return self.add_rendered(manifest, at, reason, &with);
+                self.add_rendered(manifest, at, reason, &with);
+                return Project::new();
             }
         };
         let lookup = |key: &str| plan.answer(key);
@@ -698,15 +1113,18 @@ impl Checker<'_> {
                 }
             }
         }
-        // Output path → (source, bytes, secret).
-        let mut project: BTreeMap<String, (String, Vec<u8>, bool)> = BTreeMap::new();
+        let mut project = Project::new();
         for (files, prefix, rules) in layers {
-            let mut layer: BTreeMap<String, (String, Vec<u8>, bool)> = BTreeMap::new();
+            let mut layer = Project::new();
             for file in files {
                 let inner = inner_path(file);
                 let Some(source) = inner.strip_prefix(prefix.as_str()) else {
                     continue;
                 };
+                // The hostile pass reads only what a value can reach: rendered files.
+                if self.quiet && !source.ends_with(".hbs") {
+                    continue;
+                }
                 let matching: Vec<(usize, &FileRule)> = rules
                     .iter()
                     .enumerate()
@@ -798,6 +1216,10 @@ impl Checker<'_> {
             // A stack's own file replaces a shared one at the same path.
             project.extend(layer);
         }
+        if self.quiet {
+            return project;
+        }
+        self.renames(r, &ctx, &project, &with);
         for (path, (inner, bytes, secret)) in &project {
             if let Some(fault) = structured::fault(path, bytes) {
                 let message = format!(
@@ -826,7 +1248,49 @@ impl Checker<'_> {
                 );
             }
         }
+        project
     }
+}
+
+/// What every rendering of one stack shares.
+#[derive(Clone, Copy)]
+struct Rendering<'a> {
+    stack: &'a Stack,
+    manifest: &'a str,
+    doc: &'a Doc<'a>,
+    hb: &'a Handlebars<'static>,
+    layers: &'a [(Vec<&'static File<'static>>, String, &'a [FileRule]); 2],
+    partial_files: &'a HashMap<&'a str, &'a str>,
+}
+
+/// The template and partial texts of a stack: template file → text; partial name → (file, text).
+struct Texts {
+    templates: HashMap<String, &'static str>,
+    partials: HashMap<String, (String, &'static str)>,
+}
+
+fn refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(h, p)| (h.as_str(), p.as_str()))
+        .collect()
+}
+
+/// The secrets of a stack as markers no template text holds by chance.
+fn secrets_of(stack: &Stack) -> Vec<(String, String)> {
+    stack
+        .secrets
+        .iter()
+        .map(|(name, len)| (name.clone(), secret_marker(name, *len)))
+        .collect()
+}
+
+/// The format and plain meaning of a rendered file sprout can read; None for any other (or one
+/// that does not read even with plain values: that is a finding of its own).
+fn readable(path: &str, bytes: &[u8]) -> Option<(Format, Vec<Piece>)> {
+    let format = Format::of(path, bytes)?;
+    let text = std::str::from_utf8(bytes).ok()?;
+    meaning::read(format, path, text).ok().map(|m| (format, m))
 }
 
 /// The first rule (by index) and key at which the conditions of the rules matching `source`
@@ -951,20 +1415,23 @@ fn accepts(option: &OptionEntry, value: &Value) -> Result<(), String> {
 /// value that its message quotes (else at 1:1).
 fn located(error: Error, doc: &Doc) -> ((usize, usize), String) {
     let reason = match error {
-        Error::Template { reason, .. } => reason,
+        Error::Template { reason, .. } | Error::TemplateBroken { reason, .. } => reason,
         other => other.to_string(),
     };
-    let at = first_quoted(&reason)
-        .and_then(|q| doc.find_string(q))
-        .unwrap_or((1, 1));
-    (at, reason)
+    // A reason the catalogue placed already starts with its place.
+    if let Some(rest) = reason.strip_prefix(&format!("{}:", crate::catalog::MANIFEST))
+        && let Some((at, message)) = placed(rest)
+    {
+        return (at, message.to_string());
+    }
+    (doc.place(&reason), reason)
 }
 
-/// The first `quoted` word of a message.
-fn first_quoted(reason: &str) -> Option<&str> {
-    let start = reason.find('`')? + 1;
-    let len = reason[start..].find('`')?;
-    Some(&reason[start..start + len])
+/// `line:column: message` read back.
+fn placed(text: &str) -> Option<((usize, usize), &str)> {
+    let (line, rest) = text.split_once(':')?;
+    let (column, message) = rest.split_once(": ")?;
+    Some(((line.parse().ok()?, column.parse().ok()?), message))
 }
 
 /// `{{> name}}` and `{{#> name}}` calls with a literal name, at their line and column; true
@@ -1036,18 +1503,4 @@ fn stored_files(dir: &Path) -> Vec<String> {
     walk(dir, dir, &mut out);
     out.sort();
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_unknown_key_near_a_known_one_gets_a_did_you_mean() {
-        let message = "unknown field `ordr`, expected one of `title`, `order`, `port`";
-        assert!(with_near_key(message).starts_with("unknown key `ordr`; did you mean `order`?"));
-        let far = "unknown field `zzzzzz`, expected one of `title`, `order`";
-        assert_eq!(with_near_key(far), far);
-        assert_eq!(with_near_key("invalid type"), "invalid type");
-    }
 }

@@ -2,7 +2,7 @@
 //! extension. JSON with comments (tsconfig, jsconfig, VS Code settings) is read as TypeScript
 //! and VS Code read it.
 
-use crate::template::spans::line_col;
+use crate::spans::line_col;
 
 /// Where a rendered file fails to parse, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub fn fault(path: &str, bytes: &[u8]) -> Option<ParseFault> {
 
 /// The offset and reason of the first XML fault: a syntax error, an end tag that does not
 /// match, an element left open, or no root element.
-fn xml_fault(text: &str) -> Option<(usize, String)> {
+pub(crate) fn xml_fault(text: &str) -> Option<(usize, String)> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut depth: usize = 0;

@@ -128,22 +128,27 @@ fn a_missing_tool_fails_with_its_name() {
     );
 }
 
-/// Python and Java string literals, checked by the real compilers in one batch each
-/// (python3 and a JDK are part of the test machine).
-#[test]
-fn python_and_java_literals_read_back_exactly() {
+/// 200 hostile texts, the same on every run, as answers hold them: no control character but
+/// the line break (the others are refused).
+fn answer_samples() -> Vec<String> {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
-    let samples: Vec<String> = (0..200)
+    (0..200)
         .map(|_| nasty().new_tree(&mut runner).unwrap().current())
-        // Answers never hold control characters other than newlines (they are refused).
         .map(|s| {
             s.chars()
                 .filter(|c| !c.is_control() || *c == '\n')
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Python and Java string literals, checked by the real compilers in one batch each
+/// (python3 and a JDK are part of the test machine).
+#[test]
+fn python_and_java_literals_read_back_exactly() {
+    let samples = answer_samples();
     let dir = tempfile::tempdir().unwrap();
     let expected = serde_json::to_string(&samples).unwrap();
     std::fs::write(dir.path().join("expected.json"), &expected).unwrap();
@@ -204,5 +209,64 @@ fn python_and_java_literals_read_back_exactly() {
             std::fs::read_to_string(dir.path().join("out.txt")).unwrap(),
             want
         );
+    }
+}
+
+/// Shell words from `sh`, read back by the system's `sh` in one batch: each comes out as
+/// written, nothing expanded, nothing run (a `$(…)` would print, a `;` would split).
+#[test]
+fn shell_words_read_back_exactly() {
+    let samples = answer_samples();
+    let words: Vec<String> = samples.iter().map(|s| escape::sh(s)).collect();
+    let script = format!("printf '%s\\0' {}\n", words.join(" \\\n  "));
+    let out = needed_tool(std::process::Command::new("sh").arg("-c").arg(&script));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_terminator('\0')
+        .map(String::from)
+        .collect();
+    assert_eq!(back, samples);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `template check`'s readers of Python, JavaScript, Java, Ruby, shell and `.env` read each
+    /// helper's output (which real parsers read back exactly, above) as exactly the value, in one piece
+    /// of data: the readers agree with the languages where it matters.
+    #[test]
+    fn check_s_literal_readers_read_the_helpers_output_as_the_value(text in nasty()) {
+        use sprout::template::meaning::{Format, Piece, read};
+        let text: String = text.chars().filter(|c| !c.is_control() || *c == '\n').collect();
+        // An unquoted shell word (`echo`) is data too.
+        let cases: [(Format, &str, String, Option<&str>); 6] = [
+            (Format::Python, "a.py", format!("X = {}\n", escape::py(&text)), None),
+            (Format::JavaScript, "a.ts", format!("const x = {};\n", escape::js(&text)), None),
+            (Format::Java, "A.java", format!("String x = {};\n", escape::java(&text)), None),
+            (Format::Ruby, "a.rb", format!("X = {}\n", escape::rb(&text)), None),
+            (Format::Shell, "a.sh", format!("echo {}\n", escape::sh(&text)), Some("echo")),
+            (Format::Env, ".env", format!("X={}\n", escape::env(&text)), None),
+        ];
+        for (format, path, source, word) in cases {
+            let pieces = read(format, path, &source).unwrap();
+            let texts: Vec<&String> = pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Text(t) if !t.is_empty() => Some(t),
+                    _ => None,
+                })
+                .collect();
+            let want: Vec<&str> = word
+                .into_iter()
+                .chain((!text.is_empty()).then_some(text.as_str()))
+                .collect();
+            let texts: Vec<&str> = texts.into_iter().map(String::as_str).collect();
+            prop_assert_eq!(texts, want, "{:?} {:?}", format, source);
+        }
     }
 }

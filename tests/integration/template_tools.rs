@@ -651,3 +651,414 @@ fn check_names_the_key_or_partial_a_typo_was_meant_to_be() {
         "no new partial is suggested: {stdout}"
     );
 }
+
+/// The reproduction: `"description": "{{{description}}}"` renders valid JSON with the default
+/// description, and invalid JSON with `He said "hi"`. check renders every free-text option with
+/// hostile values and names the expression and the helper to use.
+#[test]
+fn a_free_text_option_written_unescaped_into_json_is_reported_at_its_expression() {
+    let fixture = Fixture::new();
+    fixture.append(
+        "files/package.json.hbs",
+        "{\n  \"name\": \"{{name}}\",\n  \"description\": \"{{{description}}}\"\n}\n",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("files/package.json.hbs", "{{{description}}}", 0),
+        "`{{{description}}}` writes `description` without the escaping this place needs",
+    );
+    assert_finding(&output, "", "package.json is no longer valid JSON");
+    assert_finding(&output, "", "write `{{json description}}`");
+
+    // With the helper the quotes are its own, and check passes.
+    fixture.edit(
+        "files/package.json.hbs",
+        "\"{{{description}}}\"",
+        "{{json description}}",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
+}
+
+/// Each format a template writes code or configuration in: the unescaped value breaks it or
+/// changes what it means (another key, a comment, a command), and is reported at the
+/// expression with the format's helper; the same files written with the helpers pass.
+#[test]
+fn hostile_free_text_is_caught_in_every_format_and_the_helpers_keep_it_data() {
+    let files: [(&str, &str, &str, &str); 7] = [
+        (
+            "settings.yaml.hbs",
+            "title: {{description}}\nport: 1\n",
+            "{{description}}",
+            "yaml",
+        ),
+        (
+            "meta.toml.hbs",
+            "[meta]\nby = \"{{author}}\"\n",
+            "{{author}}",
+            "toml",
+        ),
+        (
+            "about.xml.hbs",
+            "<about>{{{description}}}</about>\n",
+            "{{{description}}}",
+            "xml",
+        ),
+        (
+            ".env.example.hbs",
+            "APP_TITLE=\"{{description}}\"\nDEBUG=0\n",
+            "{{description}}",
+            "env",
+        ),
+        (
+            "app/about.py.hbs",
+            "TITLE = '{{author}}'\nDEBUG = False\n",
+            "{{author}}",
+            "py",
+        ),
+        (
+            "bin/hello.hbs",
+            "#!/bin/sh\necho \"{{author}}\"\n",
+            "{{author}}",
+            "sh",
+        ),
+        (
+            "about.rb.hbs",
+            "TITLE = \"{{description}}\" # shown\n",
+            "{{description}}",
+            "rb",
+        ),
+    ];
+    let fixture = Fixture::new();
+    for (file, text, _, _) in files {
+        fixture.append(&format!("files/{file}"), text);
+    }
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    for (file, _, expression, helper) in files {
+        let rel = format!("files/{file}");
+        assert_finding(
+            &output,
+            &fixture.at(&rel, expression, 0),
+            &format!("write `{{{{{helper} "),
+        );
+    }
+
+    let fixture = Fixture::new();
+    for (file, text, expression, helper) in files {
+        let key = expression.trim_matches(['{', '}']);
+        let quoted = text
+            .replace(&format!("\"{expression}\""), expression)
+            .replace(&format!("'{expression}'"), expression);
+        let escaped = quoted.replace(expression, &format!("{{{{{helper} {key}}}}}"));
+        fixture.append(&format!("files/{file}"), &escaped);
+    }
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
+}
+
+/// `min` is read as written: a templated one is no version, reported at its value (it was
+/// 1:1), as a templated number is (the port) and every other requirement fault is.
+#[test]
+fn a_templated_min_and_other_manifest_numbers_are_reported_at_their_value() {
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "min = \"3.11\"", "min = \"{{python_min}}\"");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"{{python_min}}\"", 0),
+        "is not a version (numbers and dots); `min` is read as written, not rendered",
+    );
+
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "port = 8000", "port = \"{{port}}\"");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"{{port}}\"", 0),
+        "invalid type: string \"{{port}}\"",
+    );
+
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "check = \"python3 --version\"",
+        "check = \" \"",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\" \"", 0),
+        "requirement `python` has an empty `check`",
+    );
+}
+
+/// Two syntax errors are two findings; so are an unknown key, a wrong type and an unknown key
+/// in an `[[option]]`, each at its place (only the first was reported).
+#[test]
+fn every_toml_fault_is_reported_not_only_the_first() {
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "order = 100", "order = 1 00");
+    fixture.edit("sprout.toml", "port = 8000", "port = 80 00");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    for needle in ["1 00", "80 00"] {
+        let (line, _) = position(&fixture.file("sprout.toml"), needle, 0);
+        assert_finding(
+            &output,
+            &format!("{}:{line}:", fixture.file("sprout.toml").display()),
+            "",
+        );
+    }
+    assert!(output.contains("2 fault(s)"), "{output}");
+
+    let fixture = Fixture::new();
+    fixture.edit("sprout.toml", "order = 100", "ordr = 100");
+    fixture.edit("sprout.toml", "port = 8000", "port = \"8000\"");
+    fixture.edit(
+        "sprout.toml",
+        "help = \"A second endpoint with its test\"",
+        "hlep = \"A second endpoint with its test\"",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "ordr", 0),
+        "did you mean `order`?",
+    );
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"8000\"", 0),
+        "invalid type: string \"8000\", expected u16",
+    );
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "hlep", 0),
+        "did you mean `help`?",
+    );
+    assert!(output.contains("3 fault(s)"), "{output}");
+}
+
+/// `sprout new --template` on a faulty template names the place `template check` names (the
+/// manifest's line and column, the template's for a partial) and the same "did you mean".
+#[test]
+fn generation_errors_keep_the_place_and_hint_check_gives() {
+    let cases: [(&str, &str, &str, &str, &str); 4] = [
+        (
+            "sprout.toml",
+            "order = 100",
+            "ordr = 100",
+            "ordr",
+            "did you mean `order`?",
+        ),
+        (
+            "sprout.toml",
+            "min = \"3.11\"",
+            "min = \"{{python_min}}\"",
+            "\"{{python_min}}\"",
+            "is not a version",
+        ),
+        (
+            "sprout.toml",
+            "check = \"python3 --version\"",
+            "check = \" \"",
+            "\" \"",
+            "has an empty `check`",
+        ),
+        (
+            "files/README.md.hbs",
+            "{{> readme/license}}",
+            "{{> readme/licence}}",
+            "{{> readme/licence}}",
+            "did you mean `readme/license`?",
+        ),
+    ];
+    for (file, from, to, needle, words) in cases {
+        let fixture = Fixture::new();
+        fixture.edit(file, from, to);
+        let (line, column) = position(&fixture.file(file), needle, 0);
+        let (_, checked) = fixture.check();
+        assert_finding(
+            &checked,
+            &fixture.at(file, needle, 0),
+            words.trim_end_matches('?'),
+        );
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = sprout()
+            .args(["new", "--yes", "--no-git", "--template"])
+            .arg(&fixture.path)
+            .arg("demo")
+            .current_dir(out_dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{stderr}");
+        let place = if file == "sprout.toml" {
+            format!("sprout.toml:{line}:{column}: ")
+        } else {
+            format!("{}:{line}:{column}: ", fixture.file(file).display())
+        };
+        assert!(
+            stderr.contains(&place) && stderr.contains(words),
+            "{file}: no {place:?} with {words:?} in:\n{stderr}"
+        );
+    }
+}
+
+/// `rename_file` paths are rendered with the answers, as `sprout update` renders them: a rule
+/// whose new path some combination writes (and whose old one it no longer writes) passes,
+/// `{{…}}` or not; any other can move no file and fails at its key.
+#[test]
+fn a_rename_rule_is_rendered_and_fails_only_when_it_can_match_nothing() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "[[requires]]",
+        "[[migration]]\nversion = 2\nrename_file = { \"{{snake_case name}}/hi.py\" = \"app/hello.py\", \"app/old.py\" = \"{{snake_case name}}/status.py\", \"app/__main__.py\" = \"app/__init__.py\" }\n\n[[requires]]",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"app/old.py\"", 0),
+        "`rename_file` rule `app/old.py` → `{{snake_case name}}/status.py` matches no file",
+    );
+    // Today's template still writes app/__main__.py: `sprout update` moves nothing.
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"app/__main__.py\"", 0),
+        "and no longer writes `app/__main__.py`",
+    );
+    assert!(
+        !output.contains("hi.py"),
+        "a templated rule that matches passes: {output}"
+    );
+    assert!(output.contains("2 fault(s)"), "{output}");
+}
+
+/// A value that reaches a file through a derived value has no expression of its own there:
+/// the file is reported, naming the free-text options and what to do.
+#[test]
+fn a_hostile_value_that_arrives_through_a_derived_value_is_reported_at_the_file() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "[commands]",
+        "[derived]\nsummary = \"{{description}}\"\n\n[commands]",
+    );
+    fixture.append("files/meta.json.hbs", "{\"summary\": \"{{summary}}\"}\n");
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &format!("{}:1:1: ", fixture.file("files/meta.json.hbs").display()),
+        "meta.json is no longer valid JSON",
+    );
+    assert_finding(&output, "", "free-text option (description, author)");
+}
+
+/// HTML: text and attributes take `xml`; a `<script>` takes `js`, since `json` leaves a
+/// `</script>` in the value that ends the script early.
+#[test]
+fn in_html_a_script_needs_js_and_json_is_not_enough() {
+    let fixture = Fixture::new();
+    let page = "<!doctype html>\n<title>{{xml description}}</title>\n<script>const about = {{json description}};</script>\n";
+    fixture.append("files/index.html.hbs", page);
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("files/index.html.hbs", "{{json description}}", 0),
+        "`{{js description}}` inside a <script>",
+    );
+    assert!(output.contains("1 fault(s)"), "{output}");
+    fixture.edit(
+        "files/index.html.hbs",
+        "{{json description}}",
+        "{{js description}}",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
+}
+
+/// The manifest's shell lines are rendered with hostile values too: a command or a step's
+/// `run` that writes free text without `sh` is reported there (and not again in the CI
+/// workflow that runs the command); with `sh` it passes.
+#[test]
+fn a_command_or_step_that_writes_free_text_unquoted_is_reported_there() {
+    let fixture = Fixture::new();
+    fixture.edit(
+        "sprout.toml",
+        "lint = \".venv/bin/python",
+        "lint = \"echo \\\"{{author}}\\\" && .venv/bin/python",
+    );
+    fixture.edit(
+        "sprout.toml",
+        "[[requires]]",
+        "[[step]]\nrun = \"echo {{description}}\"\n\n[[requires]]",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 11, "{output}");
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"echo \\\"{{author}}", 0),
+        "write `{{sh author}}`",
+    );
+    assert_finding(
+        &output,
+        &fixture.at("sprout.toml", "\"echo {{description}}\"", 0),
+        "write `{{sh description}}`",
+    );
+    assert!(output.contains("2 fault(s)"), "{output}");
+
+    fixture.edit("sprout.toml", "\\\"{{author}}\\\"", "{{sh author}}");
+    fixture.edit(
+        "sprout.toml",
+        "echo {{description}}",
+        "echo {{sh description}}",
+    );
+    let (code, output) = fixture.check();
+    assert_eq!(code, 0, "{output}");
+}
+
+/// The shared CI workflow runs a template's commands exactly: one holding ` # ` or `: ` (a
+/// quoted argument) stays one YAML string, not a comment that cuts it or a mapping that breaks
+/// the file.
+#[test]
+fn the_shared_ci_workflow_runs_each_command_exactly_as_the_manifest_gives_it() {
+    let fixture = Fixture::new();
+    let lint = ".venv/bin/python -m compileall -q app tests # lint: compile";
+    fixture.edit(
+        "sprout.toml",
+        "lint = \".venv/bin/python -m compileall -q app tests\"",
+        &format!("lint = \"{lint}\""),
+    );
+    let folder = Folder::open(&fixture.path).unwrap();
+    let stack = folder.catalog.load("svc").unwrap();
+    let given = Given {
+        set: vec![("name".into(), "demo".into()), ("ci".into(), "true".into())],
+        file: None,
+    };
+    let (_, project) = prepare(&stack, &given, None).unwrap();
+    let workflow = project
+        .files
+        .iter()
+        .find(|f| f.path == ".github/workflows/ci.yml")
+        .unwrap();
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_slice(&workflow.contents).unwrap_or_else(|e| panic!("{e}"));
+    let runs: Vec<&str> = yaml["jobs"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .flat_map(|job| job["steps"].as_sequence().unwrap())
+        .filter_map(|step| step["run"].as_str())
+        .collect();
+    assert!(runs.contains(&lint), "{runs:?}");
+}

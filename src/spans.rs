@@ -68,6 +68,33 @@ impl<'t> Doc<'t> {
         found.map(|start| line_col(self.text, start))
     }
 
+    /// Where a fault found in this document points: see [`place`].
+    pub fn place(&self, reason: &str) -> (usize, usize) {
+        if let Some((tool, field)) = requirement_field(reason)
+            && let Some(i) = self.index_where("requires", "tool", tool)
+        {
+            return self.at(&[Step::Key("requires"), Step::Index(i), Step::Key(field)]);
+        }
+        quoted(reason)
+            .into_iter()
+            .find_map(|q| self.find_string(q))
+            .unwrap_or((1, 1))
+    }
+
+    /// The index of the first entry of the array of tables `array` whose `key` is `value`.
+    pub fn index_where(&self, array: &str, key: &str, value: &str) -> Option<usize> {
+        let Some(DeValue::Array(items)) = self.value(&[Step::Key(array)]).map(Spanned::get_ref)
+        else {
+            return None;
+        };
+        items.iter().position(|item| match item.get_ref() {
+            DeValue::Table(t) => {
+                matches!(t.get(key).map(Spanned::get_ref), Some(DeValue::String(s)) if s == value)
+            }
+            _ => false,
+        })
+    }
+
     fn span(&self, path: &[Step]) -> Range<usize> {
         let mut best = 0..0;
         for depth in (1..=path.len()).rev() {
@@ -92,6 +119,34 @@ impl<'t> Doc<'t> {
         }
         Some(value)
     }
+}
+
+/// Where in a manifest `reason` (a fault found in it) points: the first string or key its
+/// `quoted` words name, a quoted `key = "value"`'s value first; else 1:1.
+pub fn place(text: &str, reason: &str) -> (usize, usize) {
+    Doc::parse(text).map_or((1, 1), |doc| doc.place(reason))
+}
+
+/// For a `[[requires]]` fault (`requirement `python` has an empty `check``): the tool and the
+/// field at fault.
+pub fn requirement_field(reason: &str) -> Option<(&str, &'static str)> {
+    let (tool, rest) = reason.strip_prefix("requirement `")?.split_once('`')?;
+    let field = ["min", "check", "fix"]
+        .into_iter()
+        .find(|f| rest.contains(&format!("`{f}")))
+        .unwrap_or("tool");
+    Some((tool, field))
+}
+
+/// The `quoted` words of a message, most telling first: the value of a quoted
+/// `key = "value"`, then each word in order.
+fn quoted(reason: &str) -> Vec<&str> {
+    let words: Vec<&str> = reason.split('`').skip(1).step_by(2).collect();
+    let values = words.iter().filter_map(|w| {
+        let (_, value) = w.split_once(" = ")?;
+        Some(value.trim_matches('"'))
+    });
+    values.chain(words.iter().copied()).collect()
 }
 
 /// The 1-based line and column (in characters) of a byte offset.
@@ -120,5 +175,17 @@ mod tests {
         assert_eq!(doc.find_string("a"), Some((4, 8)));
         assert_eq!(doc.at(&[Step::Key("nope")]), (1, 1));
         assert_eq!(line_col("ab\nçd", 5), (2, 2));
+    }
+
+    #[test]
+    fn a_fault_is_placed_at_the_value_its_message_quotes() {
+        let reason = "requirement `python`: `min = \"{{v}}\"` is not a version";
+        assert_eq!(quoted(reason), ["{{v}}", "python", "min = \"{{v}}\""]);
+        let text = "[[requires]]\ntool = \"python\"\nmin = \"{{v}}\"\n";
+        assert_eq!(place(text, reason), (3, 7));
+        assert_eq!(place(text, "no quote"), (1, 1));
+        let text = "name_rule = \"python\"\n[[requires]]\ntool = \"node\"\n\n[[requires]]\ntool = \"python\"\ncheck = \"\"\n";
+        let empty = "requirement `python` has an empty `check`";
+        assert_eq!(place(text, empty), (7, 9));
     }
 }
