@@ -1,6 +1,9 @@
 //! `sprout doctor` and the check before `new` writes: this machine's tools against what the
 //! stacks declare in `[[requires]]`.
 
+use std::path::PathBuf;
+use std::thread::{self, JoinHandle};
+
 use console::style;
 use serde::Serialize;
 
@@ -9,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::output::Output;
 use crate::plan::Plan;
-use crate::probe::{self, Probe};
+use crate::probe::{self, Asked, Freshness, Probe};
 use crate::requires::{Requirement, Status};
 use crate::stack::Stack;
 use crate::support;
@@ -20,6 +23,9 @@ pub struct Finding<'r> {
     pub requirement: &'r Requirement,
     /// The command that was run (the check, or the program in the `home` variable's folder).
     pub command: Vec<String>,
+    /// The program the check found and asked (or read the `release` file of), as the project's
+    /// commands find it: on `PATH`, or in the `home` variable's folder.
+    pub program: Option<PathBuf>,
     pub status: Status,
 }
 
@@ -47,48 +53,101 @@ pub fn commands(requirements: &[&Requirement]) -> Vec<String> {
 
 /// Ask each distinct check command once (all at once, each within [`probe::TIMEOUT`]) and judge
 /// every requirement by its answer.
-pub fn examine<'r>(requirements: &[&'r Requirement]) -> Vec<Finding<'r>> {
-    let checks: Vec<Vec<String>> = requirements.iter().map(|r| check_of(r)).collect();
-    let mut distinct: Vec<Vec<String>> = Vec::new();
-    for check in &checks {
-        if !distinct.contains(check) {
-            distinct.push(check.clone());
-        }
-    }
-    let answers = probe::run_all(&distinct, probe::TIMEOUT);
-    requirements
-        .iter()
-        .zip(checks)
-        .map(|(requirement, command)| {
-            let answer = distinct
-                .iter()
-                .position(|c| *c == command)
-                .and_then(|at| answers.get(at))
-                .unwrap_or(&Probe::Missing);
-            Finding {
-                requirement,
-                status: requirement.judge(answer),
-                command,
-            }
-        })
-        .collect()
+pub fn examine<'r>(requirements: &[&'r Requirement], freshness: Freshness) -> Vec<Finding<'r>> {
+    let checks = Checks::of(requirements);
+    let answers = probe::ask_all(&checks.distinct, freshness);
+    checks.judge(requirements, &answers)
 }
 
-/// The requirements of the plan's stack that hold for its answers: examined when `trusted`
-/// (built in, or its commands accepted), else each not checked (nothing is run).
-pub fn preflight<'s>(plan: &Plan<'s>, trusted: bool) -> Vec<Finding<'s>> {
-    let applying = applying(plan);
-    if !trusted {
-        return applying
-            .into_iter()
-            .map(|requirement| Finding {
-                requirement,
-                command: requirement.check.clone(),
-                status: Status::NotChecked,
-            })
-            .collect();
+/// The check command of each requirement, and the distinct ones among them (each run once).
+struct Checks {
+    each: Vec<Vec<String>>,
+    distinct: Vec<Vec<String>>,
+}
+
+impl Checks {
+    fn of(requirements: &[&Requirement]) -> Checks {
+        let each: Vec<Vec<String>> = requirements.iter().map(|r| check_of(r)).collect();
+        let mut distinct: Vec<Vec<String>> = Vec::new();
+        for check in &each {
+            if !distinct.contains(check) {
+                distinct.push(check.clone());
+            }
+        }
+        Checks { each, distinct }
     }
-    examine(&applying)
+
+    /// Every requirement judged by the answer to its check (`answers` in `distinct`'s order).
+    fn judge<'r>(self, requirements: &[&'r Requirement], answers: &[Asked]) -> Vec<Finding<'r>> {
+        let missing = Asked {
+            program: None,
+            probe: Probe::Missing,
+        };
+        requirements
+            .iter()
+            .zip(self.each)
+            .map(|(requirement, command)| {
+                let answer = self
+                    .distinct
+                    .iter()
+                    .position(|c| *c == command)
+                    .and_then(|at| answers.get(at))
+                    .unwrap_or(&missing);
+                Finding {
+                    requirement,
+                    status: requirement.judge(&answer.probe),
+                    program: answer.program.clone(),
+                    command,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The check before `new` writes, running beside the writing and git (its findings only add
+/// warnings): started once the answers are known, waited for when its findings are shown.
+pub struct Preflight<'s> {
+    requirements: Vec<&'s Requirement>,
+    /// The checks and the thread asking them; `None` when nothing may be run.
+    running: Option<(Checks, JoinHandle<Vec<Asked>>)>,
+}
+
+impl<'s> Preflight<'s> {
+    /// Start the checks of the plan's requirements when `trusted` (built in, or its commands
+    /// accepted); otherwise nothing is run and each is reported not checked.
+    pub fn start(plan: &Plan<'s>, trusted: bool) -> Preflight<'s> {
+        let requirements = applying(plan);
+        let running = trusted.then(|| {
+            let checks = Checks::of(&requirements);
+            let distinct = checks.distinct.clone();
+            let asking = thread::spawn(move || probe::ask_all(&distinct, Freshness::MayUseKept));
+            (checks, asking)
+        });
+        Preflight {
+            requirements,
+            running,
+        }
+    }
+
+    /// The findings, once every check has answered (or timed out).
+    pub fn wait(self) -> Vec<Finding<'s>> {
+        match self.running {
+            Some((checks, asking)) => {
+                let answers = asking.join().unwrap_or_default();
+                checks.judge(&self.requirements, &answers)
+            }
+            None => self
+                .requirements
+                .into_iter()
+                .map(|requirement| Finding {
+                    requirement,
+                    command: requirement.check.clone(),
+                    program: None,
+                    status: Status::NotChecked,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The requirements of the plan's stack that hold for its answers.
@@ -141,6 +200,8 @@ pub struct FindingJson {
     /// `ok`, `too_old`, `missing` or `failed`.
     pub status: &'static str,
     pub found: Option<String>,
+    /// The program that was found and asked, or null when there is none.
+    pub program: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     pub fix: String,
@@ -160,6 +221,10 @@ impl Finding<'_> {
             when: (!r.when.is_empty()).then(|| r.when.describe()),
             status: self.status.key(),
             found: self.status.found().map(ToString::to_string),
+            program: self
+                .program
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned()),
             detail: match &self.status {
                 Status::Failed(reason) => Some(reason.clone()),
                 _ => None,
@@ -201,7 +266,7 @@ pub fn run(stack: Option<&str>, json: bool, out: &Output) -> Result<Exit> {
         None => catalog::load_all()?,
     };
     let all: Vec<&Requirement> = stacks.iter().flat_map(|s| &s.requires).collect();
-    let examined = examine(&all);
+    let examined = examine(&all, Freshness::Afresh);
     detail(&examined, out);
     let mut findings = examined.into_iter();
     let per_stack: Vec<(&Stack, Vec<Finding>)> = stacks
@@ -290,12 +355,30 @@ fn report_text(per_stack: &[(&Stack, Vec<Finding>)], lines: &[Vec<support::Stand
                 format!(" {}", style(format!("[when {}]", when.describe())).dim())
             };
             let described = crate::text::shown(&finding.describe()).into_owned();
+            let using = finding
+                .program
+                .as_ref()
+                .map(|p| {
+                    // A link (`/usr/bin/javac`) is followed to the program it runs.
+                    let real = std::fs::canonicalize(p)
+                        .ok()
+                        .filter(|r| r != p)
+                        .map(|r| format!(" → {}", r.to_string_lossy()))
+                        .unwrap_or_default();
+                    let path =
+                        crate::text::shown(&format!("{}{real}", p.to_string_lossy())).into_owned();
+                    format!("      {}\n", style(format!("using {path}")).dim())
+                })
+                .unwrap_or_default();
             if finding.is_ok() {
                 met += 1;
-                text.push_str(&format!("  {} {described}{scope}\n", style("✔").green()));
+                text.push_str(&format!(
+                    "  {} {described}{scope}\n{using}",
+                    style("✔").green()
+                ));
             } else {
                 text.push_str(&format!(
-                    "  {} {described}{scope}\n      fix: {}\n",
+                    "  {} {described}{scope}\n{using}      fix: {}\n",
                     style("✘").red(),
                     crate::text::shown(&finding.requirement.fix)
                 ));
@@ -345,6 +428,7 @@ mod tests {
         Finding {
             requirement,
             command: requirement.check.clone(),
+            program: None,
             status,
         }
     }

@@ -80,11 +80,17 @@ pub fn list(json: bool, out: &Output) -> Result<Exit> {
     print(out, json, || list_json(&stacks), || list_text(&stacks))
 }
 
+/// A repository in the current folder: what git's `includeIf "gitdir:…"` rules are judged
+/// against for `show`.
+fn here_git_dir() -> std::path::PathBuf {
+    std::env::current_dir().unwrap_or_default().join(".git")
+}
+
 /// `sprout show STACK [--json]`, with the author's defaults from git.
 pub fn show(key: &str, json: bool, out: &Output) -> Result<Exit> {
     let stack = Roots::configured()?
         .load(key)?
-        .with_git_defaults(git::config);
+        .with_git_defaults(git::config_lookup(&here_git_dir()));
     print(out, json, || show_json(&stack), || show_text(&stack))
 }
 

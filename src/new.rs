@@ -83,6 +83,36 @@ impl Settings {
         })
     }
 
+    /// Where the project's repository will be, as far as the arguments tell (the name may be
+    /// asked for later), or the repository it will be inside: whose configuration gives the
+    /// defaults, and what git's `includeIf "gitdir:…"` rules are judged against.
+    fn git_dir(&self) -> PathBuf {
+        let name = self
+            .given
+            .set
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "name")
+            .map(|(_, v)| v.as_str())
+            .or_else(|| {
+                let file = self.given.file.as_ref()?;
+                file.values
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == "name")
+                    .and_then(|(_, v)| v.as_text())
+            })
+            .unwrap_or_default();
+        let dir = self.output.join(name);
+        let target = std::path::absolute(&dir).unwrap_or(dir);
+        // Inside a repository, sprout makes none: that one's configuration is the one that counts.
+        let existing = target.ancestors().find(|d| d.is_dir());
+        match existing.and_then(git::enclosing_repository) {
+            Some(repository) => repository.join(".git"),
+            None => target.join(".git"),
+        }
+    }
+
     /// The stack's key: given, the only one there is, or picked at the terminal.
     fn stack_key(&self, asker: Option<&mut TerminalAsker>) -> Result<String> {
         let keys = self.stacks.keys();
@@ -110,7 +140,7 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     let stack = settings
         .stacks
         .load(&key)?
-        .with_git_defaults_unless(answered, git::config);
+        .with_git_defaults_unless(answered, git::config_lookup(&settings.git_dir()));
 
     let (plan, project) = generate::prepare(
         &stack,
@@ -148,23 +178,20 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
     };
     let manager = std::env::var(install::MANAGER_ENV).ok();
     let commands = project.commands.of_manager(manager.as_deref());
-    let findings = settings
+    // The checks run beside the writing and git: they only add warnings. Their findings are
+    // waited for before anything is shown that holds them (a dry run's tree, the question
+    // before writing, `--verbose`'s lines in their order), else once git is done.
+    let preflight = settings
         .preflight
-        .then(|| doctor::preflight(&plan, trusted));
-    if let Some(findings) = &findings {
-        doctor::detail(findings, out);
-    }
-    let shortfalls = findings
-        .as_deref()
-        .map(doctor::shortfalls)
-        .unwrap_or_default();
-    let toolchain = format!(
-        "{}{}",
-        report::shortfalls_text(&shortfalls),
-        report::unchecked_text(findings.as_deref().unwrap_or_default())
-    );
+        .then(|| doctor::Preflight::start(&plan, trusted));
+    let early = settings.dry_run || asker.is_some() || out.verbose;
+    let (mut toolchain, mut preflight) = match preflight {
+        Some(running) if early => (Some(Toolchain::of(Some(running.wait()), out)), None),
+        None => (Some(Toolchain::of(None, out)), None),
+        running => (None, running),
+    };
     let target: PathBuf = settings.output.join(plan.name());
-    let next = |installed: bool| {
+    let next = |installed: bool, shortfalls: &[Finding]| {
         report::next_steps(&NextSteps {
             target: &target,
             commands,
@@ -172,25 +199,25 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
             running: &project.running,
             port: stack.port,
             installed,
-            shortfalls: &shortfalls,
+            shortfalls,
             os: std::env::consts::OS,
         })
     };
     let mut outcome = outcome(&plan, &project, &target, settings.dry_run);
-    outcome.next_steps = next(false);
-    outcome.preflight = findings
-        .as_ref()
-        .map(|f| f.iter().map(Finding::json).collect());
 
     if settings.dry_run {
+        let toolchain = Toolchain::finish(toolchain, preflight, out);
+        outcome.next_steps = next(false, &toolchain.shortfalls);
+        outcome.preflight = toolchain.json();
         // The same refusal, and exit code, as the real run.
         writer::check(&target, &project.files, settings.force)?;
         let printed = if settings.json {
             out.json(&outcome)
         } else {
             out.result(&format!(
-                "{}{toolchain}",
-                report::tree(&outcome.path, &project.files)
+                "{}{}",
+                report::tree(&outcome.path, &project.files),
+                toolchain.text
             ))
         };
         printed.map_err(|source| Error::Output {
@@ -202,7 +229,11 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
 
     // The asker is done with the terminal here: Ctrl-C while writing is a signal again.
     if let Some(mut asker) = asker {
-        let summary = format!("{}{toolchain}", report::summary(&plan));
+        let text = toolchain
+            .as_ref()
+            .map(|t| t.text.as_str())
+            .unwrap_or_default();
+        let summary = format!("{}{text}", report::summary(&plan));
         asker.confirm(&summary, &outcome.path)?;
     }
 
@@ -265,18 +296,70 @@ pub fn run(args: NewArgs, out: &Output) -> Result<Exit> {
         }
         outcome.git = Some(done.summary);
     }
-    outcome.next_steps = next(installed);
+    let toolchain = Toolchain::finish(toolchain.take(), preflight.take(), out);
+    outcome.next_steps = next(installed, &toolchain.shortfalls);
+    outcome.preflight = toolchain.json();
 
     let printed = if settings.json {
         out.json(&outcome)
     } else {
-        out.result(&created_text(&outcome, added, &toolchain))
+        out.result(&created_text(&outcome, added, &toolchain.text))
     };
     printed.map_err(|source| Error::Output {
         source,
         written: Some(target.clone()),
     })?;
     Ok(exit)
+}
+
+/// What the check before writing found, as `new` reports it.
+struct Toolchain<'s> {
+    /// `None` with `--no-preflight`.
+    findings: Option<Vec<Finding<'s>>>,
+    shortfalls: Vec<Finding<'s>>,
+    /// The lines the summary gets: the tools that fall short, the checks not run.
+    text: String,
+}
+
+impl<'s> Toolchain<'s> {
+    /// The report of `findings`; with `--verbose`, each check is told first.
+    fn of(findings: Option<Vec<Finding<'s>>>, out: &Output) -> Toolchain<'s> {
+        if let Some(findings) = &findings {
+            doctor::detail(findings, out);
+        }
+        let shortfalls = findings
+            .as_deref()
+            .map(doctor::shortfalls)
+            .unwrap_or_default();
+        let text = format!(
+            "{}{}",
+            report::shortfalls_text(&shortfalls),
+            report::unchecked_text(findings.as_deref().unwrap_or_default())
+        );
+        Toolchain {
+            findings,
+            shortfalls,
+            text,
+        }
+    }
+
+    /// The report made already, or the one of the checks still running, once they are done.
+    fn finish(
+        made: Option<Toolchain<'s>>,
+        running: Option<doctor::Preflight<'s>>,
+        out: &Output,
+    ) -> Toolchain<'s> {
+        match made {
+            Some(made) => made,
+            None => Toolchain::of(running.map(doctor::Preflight::wait), out),
+        }
+    }
+
+    fn json(&self) -> Option<Vec<doctor::FindingJson>> {
+        self.findings
+            .as_ref()
+            .map(|f| f.iter().map(Finding::json).collect())
+    }
 }
 
 /// What `--install` did: a note for the summary, the lock files it wrote, the exit code.

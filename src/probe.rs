@@ -1,8 +1,15 @@
 //! Asking tools for their version: every command at once, each at most once, none for longer
-//! than a timeout, so a hanging tool cannot hang sprout.
+//! than a timeout, so a hanging tool cannot hang sprout. Each program is first found as the
+//! command would find it (`PATH`, or the path it names), and that file is the one asked and
+//! reported. A JDK's `java`/`javac` is answered from its `release` file ([`jdk`]); a native
+//! program's answer may come from the answers kept from earlier runs ([`cache`]).
+
+pub mod cache;
+pub mod jdk;
 
 use std::fs::File;
 use std::io::{ErrorKind, Read, Seek};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -19,6 +26,97 @@ pub enum Probe {
     Missing,
     /// It could not be started, exited non-zero or did not answer in time.
     Failed(String),
+}
+
+/// What a check found: the program it ran (or read about), as found on this machine, and its
+/// answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    /// The program's path (`/usr/bin/node`, `$JAVA_HOME/bin/javac`); `None` when it is not there.
+    pub program: Option<PathBuf>,
+    pub probe: Probe,
+}
+
+/// Whether answers kept from earlier runs may be used (`sprout new`), or every tool is asked
+/// afresh (`sprout doctor`, which still keeps what it learns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    MayUseKept,
+    Afresh,
+}
+
+/// Ask each command (a program and its arguments); the answers in the same order. What the
+/// `release` file of a JDK or a kept answer tells is not asked; the rest run in parallel.
+pub fn ask_all(commands: &[Vec<String>], freshness: Freshness) -> Vec<Asked> {
+    let mut kept = cache::Cache::open();
+    let mut asked: Vec<Option<Asked>> = Vec::with_capacity(commands.len());
+    // The commands still to run: their place in `asked`, the command, and its cache key.
+    let mut to_run: Vec<(usize, Vec<String>, Option<cache::Key>)> = Vec::new();
+    for (at, command) in commands.iter().enumerate() {
+        let Some((program, args)) = command.split_first() else {
+            asked.push(Some(Asked {
+                program: None,
+                probe: Probe::Failed("empty command".into()),
+            }));
+            continue;
+        };
+        let Some(path) = find(program) else {
+            asked.push(Some(Asked {
+                program: None,
+                probe: Probe::Missing,
+            }));
+            continue;
+        };
+        let key = cache::Key::of(&path, args);
+        let known = jdk::answer(&path, args).or_else(|| match (&key, freshness) {
+            (Some(key), Freshness::MayUseKept) => kept.get(key).map(String::from),
+            _ => None,
+        });
+        match known {
+            Some(answer) => asked.push(Some(Asked {
+                program: Some(path),
+                probe: Probe::Answered(answer),
+            })),
+            None => {
+                let mut run = vec![path.to_string_lossy().into_owned()];
+                run.extend(args.iter().cloned());
+                to_run.push((at, run, key));
+                asked.push(None);
+            }
+        }
+    }
+    let commands: Vec<Vec<String>> = to_run.iter().map(|(_, c, _)| c.clone()).collect();
+    let answers = run_all(&commands, TIMEOUT);
+    for ((at, command, key), probe) in to_run.into_iter().zip(answers) {
+        if let (Some(key), Probe::Answered(answer)) = (key, &probe) {
+            kept.put(key, answer.clone());
+        }
+        if let Some(slot) = asked.get_mut(at) {
+            *slot = Some(Asked {
+                program: command.first().map(PathBuf::from),
+                probe,
+            });
+        }
+    }
+    kept.save();
+    asked
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or(Asked {
+                program: None,
+                probe: Probe::Failed("not run".into()),
+            })
+        })
+        .collect()
+}
+
+/// The file `program` names: a path as it is, a bare name looked up on `PATH` as a shell would.
+fn find(program: &str) -> Option<PathBuf> {
+    if program.contains(std::path::MAIN_SEPARATOR) || program.contains('/') {
+        let path = Path::new(program);
+        return path.is_file().then(|| path.to_path_buf());
+    }
+    which::which(program).ok()
 }
 
 /// Run each command (a program and its arguments) in parallel; the answers in the same order.

@@ -4,8 +4,10 @@
 //! runs `git init` and never commits: the files are written and the summary says so. Outside
 //! one: one `git init`; the files sprout wrote are staged by path (those the project ignores,
 //! like `.env`, left out) and committed with the user's own identity and hooks. That is three git
-//! processes when no written file is ignored: `git check-ignore` runs only when `git add` refuses
-//! the list, and the add is then repeated without the ignored files. With no identity
+//! processes: the files the project's own `.gitignore` ignores are known beforehand
+//! ([`super::ignore`]) and not named; `git check-ignore` runs only when `git add` refuses the list
+//! all the same (the user's own excludes, a negated pattern), and the add is then repeated
+//! without the ignored files. With no identity
 //! configured, sprout does not let git guess one from the host name: the commit is skipped and
 //! the summary says why. A failed `git init` leaves no `.git` behind. A file the user's own git
 //! configuration ignores (a global excludes file, `.git/info/exclude`), not the project's
@@ -81,8 +83,15 @@ fn first_commit(dir: &Path, files: &[String], log: &dyn Fn(&str)) -> String {
         }
         Ok(_) => {}
     }
+    // The files the project's own .gitignore ignores are not named: git would refuse the list.
+    let ignored = super::ignore::by_project(dir, files).unwrap_or_default();
+    let named: Vec<String> = files
+        .iter()
+        .filter(|f| !ignored.contains(f))
+        .cloned()
+        .collect();
     let mut left_out = Vec::new();
-    match add_unignored(dir, files, log, &mut left_out) {
+    match add_unignored(dir, &named, log, &mut left_out) {
         Ok(o) if o.status.success() => {}
         Ok(o) => {
             return format!(

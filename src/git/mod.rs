@@ -13,7 +13,10 @@
 //! - the child leads its own process group, so an interrupt stops it and whatever it started (a
 //!   hook) instead of leaving it running after sprout ends ([`crate::signals::ChildGuard`]).
 
+pub mod config;
+pub mod ignore;
 pub mod init;
+pub mod loose;
 pub mod remote;
 pub mod renames;
 
@@ -198,11 +201,13 @@ impl Running {
     }
 }
 
-/// A value of the user's git configuration (`user.name`), when git is there and it is set.
-pub fn config(key: &str) -> Option<String> {
-    let value = Git::anywhere().args(["config", "--get", key]).text()?;
-    let value = value.trim().to_string();
-    (!value.is_empty()).then_some(value)
+/// The user's git configuration for a repository at `git_dir`, read in process (see
+/// [`config`]): `lookup(key)` is a value of it (`user.name`) when set. The files are read on
+/// the first lookup, once.
+pub fn config_lookup(git_dir: &Path) -> impl Fn(&str) -> Option<String> {
+    let git_dir = git_dir.to_path_buf();
+    let read = std::sync::OnceLock::new();
+    move |key: &str| config::value(read.get_or_init(|| config::user(&git_dir)), key)
 }
 
 /// git's id of a blob with these contents.

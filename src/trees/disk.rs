@@ -25,6 +25,29 @@ pub const OFF_ENV: &str = "SPROUT_NO_CACHE";
 /// The size the folder of trees is kept under.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// sprout's cache folder, for every cache it keeps: `$SPROUT_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/sprout`, else `~/.cache/sprout`; None when `SPROUT_NO_CACHE` is set or there
+/// is no home.
+pub fn root() -> Option<PathBuf> {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if set(OFF_ENV).is_some() {
+        return None;
+    }
+    set(DIR_ENV)
+        .map(PathBuf::from)
+        .or_else(|| {
+            set("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|p| p.join("sprout"))
+        })
+        .or_else(|| {
+            set("HOME")
+                .or_else(|| set("USERPROFILE"))
+                .map(|home| PathBuf::from(home).join(".cache").join("sprout"))
+        })
+}
+
 /// A folder of trees and its bound.
 #[derive(Debug)]
 pub struct Disk {
@@ -49,27 +72,9 @@ impl Disk {
         }
     }
 
-    /// The user's cache: `$SPROUT_CACHE_DIR/templates`, else `$XDG_CACHE_HOME/sprout/templates`,
-    /// else `~/.cache/sprout/templates`; None when `SPROUT_NO_CACHE` is set or there is no home.
+    /// The user's cache: `templates/` in [`root`]; None when there is none.
     pub fn from_env() -> Option<Disk> {
-        let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-        if set(OFF_ENV).is_some() {
-            return None;
-        }
-        let root = set(DIR_ENV)
-            .map(PathBuf::from)
-            .or_else(|| {
-                set("XDG_CACHE_HOME")
-                    .map(PathBuf::from)
-                    .filter(|p| p.is_absolute())
-                    .map(|p| p.join("sprout"))
-            })
-            .or_else(|| {
-                set("HOME")
-                    .or_else(|| set("USERPROFILE"))
-                    .map(|home| PathBuf::from(home).join(".cache").join("sprout"))
-            })?;
-        Some(Disk::new(root.join("templates"), MAX_BYTES))
+        Some(Disk::new(root()?.join("templates"), MAX_BYTES))
     }
 
     pub fn dir(&self) -> &Path {

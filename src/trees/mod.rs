@@ -21,7 +21,7 @@ use handlebars::TemplateError;
 use handlebars::template::Template;
 use xxhash_rust::xxh3::xxh3_128;
 
-pub use disk::{DIR_ENV, Disk, MAX_BYTES, OFF_ENV};
+pub use disk::{DIR_ENV, Disk, MAX_BYTES, OFF_ENV, root as cache_root};
 pub use mirror::Tree;
 
 /// The Handlebars that parsed the trees (from Cargo.lock, by build.rs): another one may parse

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
-use crate::git::Git;
+use crate::git::{Git, loose};
 use crate::record;
 use crate::render::OutputFile;
 
@@ -19,6 +19,8 @@ use super::secret;
 
 pub const BASE_REF: &str = "refs/sprout/base";
 pub const FIRST_COMMIT_MESSAGE: &str = "Initial commit from sprout";
+/// The message of the commits at [`BASE_REF`].
+const BASE_MESSAGE: &str = "sprout: the pristine render (base of `sprout update`)\n";
 
 pub use crate::git::blob_id;
 
@@ -225,7 +227,7 @@ fn import(dir: &Path, files: &[BaseFile], previous: Option<&str>) {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let message = "sprout: the pristine render (base of `sprout update`)\n";
+    let message = BASE_MESSAGE;
     let mut stream = Vec::new();
     stream.extend_from_slice(
         format!(
@@ -324,8 +326,28 @@ pub fn keep_render(dir: &Path, files: &[OutputFile], secrets: &[(String, String)
         .collect();
     let base = super::tree::fold(base, &|id| is_loose(&objects, id));
     // sprout has just made this repository: `dir` is its top and it holds no base yet, so git
-    // is not asked (three processes saved).
-    import(dir, &base, None);
+    // is not asked (three processes saved), and the commit is written in process (one more);
+    // by fast-import when the repository is of a form that is not written so.
+    let items: Vec<loose::Item> = base
+        .iter()
+        .map(|file| loose::Item {
+            path: &file.path,
+            object: match &file.contents {
+                Contents::Stored(id) => loose::Object::StoredBlob {
+                    executable: file_mode(file.mode) == "100755",
+                    id,
+                },
+                Contents::Tree(id) => loose::Object::StoredTree { id },
+                Contents::Inline(bytes) => loose::Object::Blob {
+                    executable: file_mode(file.mode) == "100755",
+                    contents: bytes,
+                },
+            },
+        })
+        .collect();
+    if loose::commit(&git_dir, &items, BASE_MESSAGE, BASE_REF).is_err() {
+        import(dir, &base, None);
+    }
 }
 
 /// Whether the object store at `objects` holds blob `id` as a loose object.

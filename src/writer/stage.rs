@@ -2,7 +2,9 @@
 //! are moved to their place. Its name holds the process id; since every stage is made under the
 //! folder's lock, one found by a run holding that lock was left by a run that was killed. A
 //! stage holds an owner mark ([`OWNER`]) from its first moment: only a folder with the mark is
-//! ever removed as a leftover, never one that merely has a stage's name.
+//! ever removed as a leftover, never one that merely has a stage's name, but for one a run was
+//! killed in between making it and writing the mark (empty, or holding part of the mark alone:
+//! nothing in it can be anyone's).
 
 use std::fs;
 use std::io;
@@ -180,11 +182,28 @@ pub fn remove_stale(dir: &Path, prefix: &str, mut undo: impl FnMut(&Path)) {
             .file_name()
             .to_str()
             .is_some_and(|n| n.starts_with(prefix));
-        if is_stage && entry.file_type().is_ok_and(|t| t.is_dir()) && is_ours(&entry.path()) {
+        if !is_stage || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if is_ours(&entry.path()) {
             undo(&entry.path());
             remove_marked(&entry.path(), &[super::journal::FILE_NAME], &[]);
+        } else if half_made(&entry.path()) {
+            let _ = fs::remove_file(entry.path().join(OWNER));
+            let _ = fs::remove_dir(entry.path());
         }
     }
+}
+
+/// Whether `dir` is a stage a run was killed in while making it: empty, or holding only the
+/// start of the owner mark.
+fn half_made(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().all(|e| {
+            e.file_name() == OWNER
+                && fs::read_to_string(e.path()).is_ok_and(|text| OWNER_TEXT.starts_with(&text))
+        })
+    })
 }
 
 /// Whether the folder `dir` holds sprout's owner mark.

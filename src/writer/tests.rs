@@ -276,6 +276,24 @@ fn stages_left_by_killed_runs_are_removed() {
     assert_eq!(entries(tmp.path()), vec!["proj"]);
 }
 
+/// A run killed between making its stage and writing the whole mark leaves the folder empty,
+/// or with part of the mark: the next run removes it.
+#[test]
+fn a_stage_killed_before_its_mark_was_whole_is_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp
+        .path()
+        .join(format!("{}{}", stage::BESIDE, u32::MAX - 1));
+    fs::create_dir(&empty).unwrap();
+    let half = tmp
+        .path()
+        .join(format!("{}{}", stage::BESIDE, u32::MAX - 2));
+    fs::create_dir(&half).unwrap();
+    fs::write(half.join(stage::OWNER), "a stage of spr").unwrap();
+    write(&tmp.path().join("proj"), &files(), false, &no_cancel()).unwrap();
+    assert_eq!(entries(tmp.path()), vec!["proj"]);
+}
+
 #[test]
 fn a_users_folder_named_like_a_stage_is_never_removed() {
     let tmp = tempfile::tempdir().unwrap();

@@ -390,43 +390,6 @@ fn git_without_identity_still_succeeds_and_says_what_was_skipped() {
     assert!(s.join("out/app/.git").is_dir());
 }
 
-/// The author's default comes from `git config`, a process of its own: asked only when the
-/// author is not given.
-#[test]
-fn git_is_asked_for_the_author_only_when_it_is_not_given() {
-    require_git();
-    let s = Scratch::new();
-    let bin = s.join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    let log = s.join("git.log");
-    let fake = bin.join("git");
-    std::fs::write(
-        &fake,
-        format!(
-            "#!/bin/sh\necho \"$*\" >> '{}'\nPATH=\"${{PATH#*:}}\" exec git \"$@\"\n",
-            log.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    let calls = |name: &str, extra: &[&str]| {
-        let _ = std::fs::remove_file(&log);
-        sprout()
-            .args(["new", name, "--stack", STACK, "--yes", "--no-git", "-o"])
-            .arg(s.path())
-            .args(extra)
-            .env("PATH", &path)
-            .assert()
-            .success();
-        std::fs::read_to_string(&log).unwrap_or_default()
-    };
-    assert_eq!(calls("asked", &[]).trim(), "config --get user.name");
-    assert_eq!(calls("given", &["--set", "author=Ann"]), "");
-    let license = std::fs::read_to_string(s.join("given/LICENSE")).unwrap();
-    assert!(license.contains("Ann"), "{license}");
-}
-
 #[test]
 fn no_git_means_no_repository() {
     let s = Scratch::new();
@@ -580,6 +543,7 @@ fn spawn_generation(out: &std::path::Path) -> std::process::Child {
             "new", "app", "--stack", STACK, "--yes", "--no-git", "--quiet", "-o",
         ])
         .arg(out)
+        .env("SPROUT_CACHE_DIR", crate::common::cache_dir())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap()

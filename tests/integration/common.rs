@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The binary, with colour off and its caches in a scratch folder (never the user's own).
 pub fn sprout() -> Command {
     let mut cmd = Command::cargo_bin("sprout").unwrap();
     cmd.env("NO_COLOR", "1")
@@ -13,7 +14,8 @@ pub fn sprout() -> Command {
     cmd
 }
 
-/// The cache of parsed templates the tests' runs share, outside the user's own.
+/// The cache folder the tests' runs share (parsed templates, kept version answers), outside the
+/// user's own; a test of a cache itself gives its own.
 pub fn cache_dir() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()

@@ -136,13 +136,19 @@ fn a_new_enough_tool_passes_and_exits_0() {
 
 #[test]
 fn too_old_and_missing_tools_are_named_with_their_fix_and_exit_10() {
-    let tools = Toolchain::new().tool("javac", "javac 21.0.2");
+    let tools = Toolchain::new()
+        .tool("javac", "javac 21.0.2")
+        .tool("java", "openjdk version \\\"21.0.2\\\" 2024-01-16");
     let (code, report) = doctor_json(&tools, Some("spring-boot"));
     assert_eq!(code, Some(10));
     assert_eq!(report["ok"], false);
+    // The JDK that builds, then the `java` that starts the project.
     assert_eq!(
         statuses(&report),
         [
+            ("java is 17", "ok"),
+            ("java is 21", "ok"),
+            ("java is 25", "too_old"),
             ("java is 17", "ok"),
             ("java is 21", "ok"),
             ("java is 25", "too_old"),
@@ -190,6 +196,7 @@ fn each_check_command_runs_once_for_all_stacks() {
         .tool("node", "v22.18.0")
         .tool("python3", "Python 3.12.4")
         .tool("javac", "javac 25")
+        .tool("java", "openjdk version 25")
         .tool("ruby", "ruby 3.4.7 (2025-10-08 revision 7a5688e2a2) +PRISM")
         .tool("bundle", "Bundler version 2.6.7")
         .tool("uv", "3.13.1");
@@ -242,11 +249,14 @@ fn new_says_what_falls_short_and_still_generates() {
 #[test]
 fn new_checks_only_what_the_chosen_answers_need() {
     let s = Scratch::new();
-    let tools = Toolchain::new().tool("javac", "javac 17.0.15");
+    let tools = Toolchain::new()
+        .tool("javac", "javac 17.0.15")
+        .tool("java", "openjdk version 17.0.15");
     let (_, outcome) = new_json(&s, &tools, "spring-boot", &["--set", "java=17"]);
     let preflight = outcome["preflight"].as_array().unwrap();
-    assert_eq!(preflight.len(), 1, "{preflight:?}");
+    assert_eq!(preflight.len(), 2, "{preflight:?}");
     assert_eq!(preflight[0]["status"], "ok");
+    assert_eq!(preflight[1]["status"], "ok");
     assert!(
         !next_steps_of(&outcome)
             .iter()

@@ -365,8 +365,12 @@ fn an_invalid_name_argument_is_asked_again_with_the_reason() {
                 t.wait_for("graphql");
                 t.send("\r");
             }
-            // The reason, with the value given, above the question asked afresh.
-            let screen = t.wait_words("`MyApp`: it has uppercase letters (try `myapp`;");
+            // The reason, with the value given, above the question asked afresh (drawn after it:
+            // both are waited for).
+            t.wait_words("`MyApp`: it has uppercase letters (try `myapp`;");
+            let screen = t.wait_until("the question asked afresh", |t| {
+                t.rows().iter().any(|r| r == "? Project name ›")
+            });
             let rows = t.rows();
             let error = rows.iter().position(|r| r.starts_with("✘ ")).unwrap();
             let question = rows.iter().position(|r| r == "? Project name ›");

@@ -11,7 +11,9 @@ mod hostile;
 mod interactive;
 mod layers;
 mod messages;
+mod new_git;
 mod parse_cache;
+mod probes;
 mod repository;
 mod safety;
 #[cfg(feature = "serve")]

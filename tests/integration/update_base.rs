@@ -139,6 +139,48 @@ fn ids(tree: &BTreeMap<String, (String, String)>) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A `post-commit` hook that lists the objects the store holds once sprout's first commit is
+/// made, for [`written_by_base`]; the setting that installs it, for [`new_with_git`].
+fn listing_hook(s: &Scratch) -> String {
+    let hooks = s.join("hooks");
+    fs::create_dir_all(&hooks).unwrap();
+    let hook = hooks.join("post-commit");
+    fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh
+git cat-file --batch-all-objects --batch-check='%(objectname)' > '{}'\n",
+            s.join("after-commit").display()
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    setting(s, "core", "hooksPath", "hooks")
+}
+
+/// The objects of this kind that `sprout new` stored after its first commit (none was made:
+/// every object), that is, for the base.
+fn written_by_base(s: &Scratch, dir: &Path, kind: &str) -> BTreeSet<String> {
+    let before: BTreeSet<String> = fs::read_to_string(s.join("after-commit"))
+        .unwrap_or_default()
+        .lines()
+        .map(String::from)
+        .collect();
+    git(
+        dir,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objectname) %(objecttype)",
+        ],
+    )
+    .lines()
+    .filter_map(|line| line.split_once(' '))
+    .filter(|(id, k)| *k == kind && !before.contains(*id))
+    .map(|(id, _)| id.to_string())
+    .collect()
+}
+
 /// The pack indexes in the object store (only fast-import writes packs here).
 fn packs(dir: &Path) -> BTreeSet<PathBuf> {
     let Ok(entries) = fs::read_dir(dir.join(".git/objects/pack")) else {
@@ -228,10 +270,10 @@ fn the_base_sprout_new_keeps_is_exactly_the_masked_render() {
 #[test]
 fn the_base_sprout_new_keeps_writes_only_the_blobs_git_add_did_not_store() {
     let s = Scratch::new();
-    let (dir, _) = new_with_git(&s, "");
+    let (dir, _) = new_with_git(&s, &listing_hook(&s));
     let base = assert_base_is_the_record(&dir);
     let committed: BTreeSet<String> = ids(&tree(&dir, "HEAD")).into_values().collect();
-    let written_again = packed_blobs(&dir, &packs(&dir));
+    let written_again = written_by_base(&s, &dir, "blob");
     let not_stored: BTreeSet<String> = ids(&base)
         .into_values()
         .filter(|id| !committed.contains(id))
@@ -247,7 +289,7 @@ fn the_base_sprout_new_keeps_writes_only_the_blobs_git_add_did_not_store() {
     // The folders whose files are all stored (`bin/`, `.github/`) are the first commit's trees:
     // the only tree written is the top one, which holds the others.
     assert_eq!(
-        packed(&dir, &packs(&dir), "tree"),
+        written_by_base(&s, &dir, "tree"),
         BTreeSet::from([git(&dir, &["rev-parse", "refs/sprout/base^{tree}"])
             .trim()
             .to_string()])
@@ -262,7 +304,8 @@ fn the_base_sprout_new_keeps_writes_only_the_blobs_git_add_did_not_store() {
 fn a_file_the_users_own_ignore_rules_refuse_is_in_the_base() {
     let s = Scratch::new();
     fs::write(s.join("excludes"), "notes.txt\n").unwrap();
-    let (dir, said) = new_with_git(&s, &setting(&s, "core", "excludesFile", "excludes"));
+    let config = setting(&s, "core", "excludesFile", "excludes") + &listing_hook(&s);
+    let (dir, said) = new_with_git(&s, &config);
     assert!(
         said.contains("git: initialised with a first commit"),
         "{said}"
@@ -270,7 +313,7 @@ fn a_file_the_users_own_ignore_rules_refuse_is_in_the_base() {
     let base = assert_base_is_the_record(&dir);
     assert!(!tree(&dir, "HEAD").contains_key("notes.txt"));
     assert_eq!(show(&dir, "refs/sprout/base:notes.txt"), "notes\n");
-    assert!(packed_blobs(&dir, &packs(&dir)).contains(&base["notes.txt"].1));
+    assert!(written_by_base(&s, &dir, "blob").contains(&base["notes.txt"].1));
 }
 
 #[test]
@@ -279,14 +322,15 @@ fn when_git_add_stores_nothing_the_base_still_holds_every_file() {
     let s = Scratch::new();
     fs::create_dir(s.join("git-template")).unwrap();
     fs::write(s.join("git-template/index.lock"), "").unwrap();
-    let (dir, said) = new_with_git(&s, &setting(&s, "init", "templateDir", "git-template"));
+    let config = setting(&s, "init", "templateDir", "git-template") + &listing_hook(&s);
+    let (dir, said) = new_with_git(&s, &config);
     assert!(
         said.contains("nothing committed (`git add` failed"),
         "{said}"
     );
     let base = assert_base_is_the_record(&dir);
     let all: BTreeSet<String> = ids(&base).into_values().collect();
-    assert_eq!(packed_blobs(&dir, &packs(&dir)), all);
+    assert_eq!(written_by_base(&s, &dir, "blob"), all);
 }
 
 #[test]
