@@ -131,9 +131,9 @@ pub fn glance(text: &str) -> Result<Arc<Template>, TemplateError> {
     load(text, disk()).map(Arc::new)
 }
 
-/// Call `each` on every item in turn while another thread reads or parses the trees of the
-/// next ones (the item's template text, by `text`), at most [`AHEAD`] ahead: reading trees and
-/// rendering overlap, and no more than that many trees wait in memory. Each item's tree is
+/// Call `each` on every item in turn while another thread reads or parses the trees of every
+/// other one (the item's template text, by `text`), at most [`AHEAD`] ahead: trees are read on
+/// two threads, reading and rendering overlap, and no more than that many trees wait in memory. Each item's tree is
 /// [`forget`]ten once `each` is done with it. The first error of `each` ends the walk. A text
 /// that does not parse is left for [`parsed`] to report.
 pub fn each_ahead<T: Sync, E>(
@@ -153,8 +153,10 @@ pub fn each_ahead<T: Sync, E>(
     let text = &text;
     std::thread::scope(|scope| {
         let (ready, next) = std::sync::mpsc::sync_channel::<()>(AHEAD);
+        // Every other item: this thread reads the rest itself, so trees are read on two
+        // threads at once, and no more than one allocator arena is added.
         scope.spawn(move || {
-            for item in items {
+            for item in items.iter().step_by(2) {
                 if let Some(text) = text(item) {
                     let _ = parsed(text);
                 }
@@ -164,9 +166,11 @@ pub fn each_ahead<T: Sync, E>(
                 }
             }
         });
-        for item in items {
+        for (at, item) in items.iter().enumerate() {
             // Its tree is in memory now (or the reader is gone, and `each` reads it itself).
-            let _ = next.recv();
+            if at % 2 == 0 {
+                let _ = next.recv();
+            }
             each(item)?;
             forget(&Vec::from_iter(text(item)));
         }
