@@ -456,7 +456,9 @@ def table(
     lines += [f"| {stack} | {kib / 1024:.1f} MiB |" for stack, kib in peaks.items()]
     lines += ["", "| command that only prints | median | instructions |", "|---|---:|---:|"]
     lines += [f"| {name} | {ms:.1f} ms | {mi(ir)} |" for name, ms, ir in starts]
-    lines += ["", f"Binary ({BINARY.parent.name}): {BINARY.stat().st_size / 1e6:.2f} MB."]
+    # A binary given by --binary is named by its build's profile folder when it lies in one.
+    kind = BINARY.parent.name if BINARY.parent.parent.name == "target" else "given by --binary"
+    lines += ["", f"Binary ({kind}): {BINARY.stat().st_size / 1e6:.2f} MB."]
     return "\n".join(lines)
 
 
