@@ -217,13 +217,13 @@ class Failed(Exception):
     pass
 
 
-def current(binary: str, project: Path, env: dict, log: Path) -> None:
-    """`sprout check` after the adds: the project is current. It exits 0, or 14 when a line the
+def current(binary: str, project: Path, env: dict, log: Path, after: str = "the adds") -> None:
+    """`sprout check` after `after`: the project is current. It exits 0, or 14 when a line the
     project is on is past its end of support (Rails 7.2 here), and then only."""
     proc = sh([binary, "check", project, "--json"], project, env, log, ok_codes=(0, 14))
     report = json.loads(proc.stdout)
     if not report["current"]:
-        raise Failed("check: an update is still available after the adds")
+        raise Failed(f"check: an update is still available after {after}")
     ended = [line["line"] for line in report["support"] if line["status"] == "ended"]
     if (proc.returncode == 14) != bool(ended):
         raise Failed(f"check exited {proc.returncode} with lines past their end: {ended}")
@@ -289,22 +289,21 @@ def check_kept(keep: list[tuple[Path, str]], after: str) -> None:
             raise Failed(f"after {after}: {path} has conflict markers")
 
 
+def new_argv(binary: str, stack: str, where: Path, *flags: str) -> list:
+    """`sprout new` of the stack with the lifecycle's answers, into `where`."""
+    argv = [binary, "new", NAME, "--stack", stack, "--yes", *flags, "-o", where]
+    for key, value in STACKS[stack].get("set", {}).items():
+        argv += ["--set", f"{key}={value}"]
+    return argv
+
+
 def fresh(binary: str, stack: str, where: Path, env: dict, log: Path) -> Path:
     """A new project of the stack with the lifecycle's answers, no toolchain needed."""
     if where.exists():
         subprocess.run(["rm", "-rf", "--one-file-system", str(where)], check=True)
     where.mkdir(parents=True)
-    argv = [binary, "new", NAME, "--stack", stack, "--yes", "--no-preflight", "-o", where]
-    for key, value in STACKS[stack].get("set", {}).items():
-        argv += ["--set", f"{key}={value}"]
-    sh(argv, where, env, log)
+    sh(new_argv(binary, stack, where, "--no-preflight"), where, env, log)
     return where / NAME
-
-
-def still_current(binary: str, project: Path, env: dict, log: Path, after: str) -> None:
-    proc = sh([binary, "check", project, "--json"], project, env, log, ok_codes=(0, 14))
-    if not json.loads(proc.stdout)["current"]:
-        raise Failed(f"check after {after}: the project is not current")
 
 
 def moved_license(binary: str, stack: str, work: Path, env: dict, log: Path) -> None:
@@ -321,7 +320,7 @@ def moved_license(binary: str, stack: str, work: Path, env: dict, log: Path) -> 
     if "Apache License" not in (project / "LICENSE.txt").read_text():
         raise Failed("update: the new licence did not reach LICENSE.txt")
     commit(project, env, log, "sprout update: Apache-2.0")
-    still_current(binary, project, env, log, "the move")
+    current(binary, project, env, log, "the move")
 
 
 def conflicted_license(binary: str, stack: str, work: Path, env: dict, log: Path) -> None:
@@ -339,7 +338,7 @@ def conflicted_license(binary: str, stack: str, work: Path, env: dict, log: Path
     # Resolved as the template has it (stage 3), the way `git checkout --theirs` would.
     sh(["git", "checkout", "--theirs", "--", "LICENSE"], project, env, log)
     commit(project, env, log, "sprout update: Apache-2.0, conflict resolved")
-    still_current(binary, project, env, log, "the resolved conflict")
+    current(binary, project, env, log, "the resolved conflict")
 
 
 def case_file(stack: str) -> dict:
@@ -367,10 +366,7 @@ def run_stack(stack: str, binary: Path, tools: harness.Toolchains, lines: list[s
         lines.append(f"  {stack}: {name} ok ({timings[-1][1]:.1f}s)")
 
     project = work / NAME
-    argv = [binary, "new", NAME, "--stack", stack, "--yes", "-o", work]
-    for key, value in spec.get("set", {}).items():
-        argv += ["--set", f"{key}={value}"]
-    step("generate", lambda: sh(argv, work, env, log))
+    step("generate", lambda: sh(new_argv(binary, stack, work), work, env, log))
     commit(project, env, log, "Initial commit from sprout")
     keep: list = []
 
