@@ -4,7 +4,28 @@
 
 servers=()
 server_log="$(mktemp)"
-trap 'for p in "${servers[@]}"; do kill -TERM -- -"$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -f "$server_log"' EXIT
+
+# Every server's process group gets SIGTERM, then SIGKILL if any of it is left after 15 s: a
+# server that ignores SIGTERM cannot hold the check open.
+stop_servers() {
+  local p
+  for p in "${servers[@]}"; do kill -TERM -- -"$p" 2>/dev/null || true; done
+  for _ in $(seq 1 30); do
+    for p in "${servers[@]}"; do kill -0 -- -"$p" 2>/dev/null && break; p=""; done
+    [ -z "${p:-}" ] && break
+    sleep 0.5
+  done
+  for p in "${servers[@]}"; do kill -KILL -- -"$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  servers=()
+}
+trap 'stop_servers; rm -f "$server_log"' EXIT
+
+# `bounded COMMAND...`: runs it, killed (with what it started) after $CHECK_STEP_TIMEOUT seconds
+# (240 unless set), so a command that hangs fails the check by name instead of the case's
+# whole timeout.
+bounded() {
+  timeout --kill-after=10 "${CHECK_STEP_TIMEOUT:-240}" "$@"
+}
 
 # `serve COMMAND...`: runs it with PORT set to a free port (also in $port) until /health answers
 # 200 (at most 30 s). Not in a subshell: the trap must know every server.
