@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use std::cell::Cell;
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use handlebars::template::Template;
 use handlebars::{
@@ -101,13 +101,22 @@ struct Selected<'r> {
     rules: Vec<&'r FileRule>,
 }
 
+impl Selected<'_> {
+    /// The text of a template (`.hbs`); None for a file copied as it is.
+    fn template_text(&self) -> Option<&'static str> {
+        self.source
+            .ends_with(".hbs")
+            .then(|| self.file.contents_utf8())
+            .flatten()
+    }
+}
+
 /// Render the whole project in memory. Each template is parsed once per content (`trees`).
 pub fn render(plan: &Plan) -> Result<Project> {
     let stack = plan.stack;
     let origin = stack.origin;
     let manifest = format!("{}/sprout.toml", stack.key);
     let mut hb = helpers::registry();
-    let (ctx, commands) = context(plan, &hb)?;
     // Without its own `_shared/`, a stack that is not built in builds on the built-in one.
     let shared_built_in = origin.built_in || !origin.own_shared;
 
@@ -169,6 +178,16 @@ pub fn render(plan: &Plan) -> Result<Project> {
         &format!("{own}/"),
         origin.built_in,
     ));
+    // A template that is not built in reads its trees from one file of the cache.
+    let pack = (!origin.built_in).then(|| {
+        let templates = chosen
+            .iter()
+            .flatten()
+            .filter(|s| s.source.ends_with(".hbs"))
+            .filter_map(|s| s.file.contents_utf8());
+        trees::Pack::begin(templates.chain(partials.values().map(|p| p.text)))
+    });
+    let (ctx, commands) = context(plan, &hb)?;
     if !origin.built_in {
         check_partials(stack, &chosen, &partials)?;
     }
@@ -198,31 +217,24 @@ pub fn render(plan: &Plan) -> Result<Project> {
         data: &data,
         origin,
         partials: &partials,
-        budget: Cell::new(MAX_RENDERED_BYTES),
+        budget: AtomicU64::new(MAX_RENDERED_BYTES),
     };
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     for layer in chosen {
         let mut rendered_layer: BTreeMap<String, OutputFile> = BTreeMap::new();
-        // Each file's tree is read ahead on another thread while the one before renders, and
-        // forgotten once rendered (unless the process keeps its trees): a template of
-        // thousands of files holds a few dozen trees at a time, not all of them.
-        let text = |s: &Selected| s.source.ends_with(".hbs").then(|| s.file.contents_utf8());
-        trees::each_ahead(
-            &layer,
-            |s| text(s).flatten(),
-            |selected| {
-                let rendered = renderer.render(selected).map_err(fault)?;
-                if rendered_layer.contains_key(&rendered.path) {
-                    return Err(fault(TemplateError::other(
-                        origin.file(&selected.layer.manifest),
-                        format!("two files are written to {}", rendered.path),
-                        origin.built_in,
-                    )));
-                }
-                rendered_layer.insert(rendered.path.clone(), rendered);
-                Ok(())
-            },
-        )?;
+        for (selected, rendered) in layer
+            .iter()
+            .zip(renderer.render_all(&layer).map_err(fault)?)
+        {
+            if rendered_layer.contains_key(&rendered.path) {
+                return Err(fault(TemplateError::other(
+                    origin.file(&selected.layer.manifest),
+                    format!("two files are written to {}", rendered.path),
+                    origin.built_in,
+                )));
+            }
+            rendered_layer.insert(rendered.path.clone(), rendered);
+        }
         // A stack's own file replaces a shared one at the same path.
         files.extend(rendered_layer);
     }
@@ -243,6 +255,9 @@ pub fn render(plan: &Plan) -> Result<Project> {
             (None, Some(note)) => list.push(Step::Note(text(note)?)),
             (None, None) => {}
         }
+    }
+    if let Some(pack) = pack {
+        pack.finish();
     }
     Ok(Project {
         files: files.into_values().collect(),
@@ -506,14 +521,51 @@ struct FileRenderer<'a> {
     data: &'a Context,
     origin: Origin,
     partials: &'a HashMap<&'static str, Partial>,
-    /// Bytes the project's rendered files may still hold.
-    budget: Cell<u64>,
+    /// Bytes the project's rendered files may still hold (files rendered at once on two
+    /// threads may each take what is left: the project then holds at most one file's cap more).
+    budget: AtomicU64,
 }
+
+/// Fewest files of a layer rendered on two threads: below, a thread costs about what it saves.
+const SPLIT_FROM: usize = 64;
 
 impl FileRenderer<'_> {
     /// The cap on the next rendered file: a file's own, or what is left of the project's.
     fn limit(&self) -> u64 {
-        MAX_RENDERED_FILE_BYTES.min(self.budget.get())
+        MAX_RENDERED_FILE_BYTES.min(self.budget.load(Ordering::Relaxed))
+    }
+
+    /// Every file of `layer` rendered, in order; the first error in that order. From
+    /// [`SPLIT_FROM`] files on a machine of more than one core, the second half renders on
+    /// another thread while this one renders the first: nothing passes between them until
+    /// both are done. Each tree is forgotten once rendered (unless the process keeps its
+    /// trees), so a template of thousands of files never holds all its trees at once.
+    fn render_all(&self, layer: &[Selected]) -> Result<Vec<OutputFile>, TemplateError> {
+        let each = |part: &[Selected]| -> Result<Vec<OutputFile>, TemplateError> {
+            let mut out = Vec::with_capacity(part.len());
+            for selected in part {
+                out.push(self.render(selected)?);
+                if let Some(text) = selected.template_text() {
+                    trees::forget(&[text]);
+                }
+            }
+            Ok(out)
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads < 2 || layer.len() < SPLIT_FROM {
+            return each(layer);
+        }
+        let (first, second) = layer.split_at(layer.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| each(second));
+            let mut out = each(first)?;
+            match other.join() {
+                Ok(rest) => out.extend(rest?),
+                // A panic is a bug; render that half here, as without a thread.
+                Err(_) => out.extend(each(second)?),
+            }
+            Ok(out)
+        })
     }
 }
 
@@ -562,8 +614,12 @@ impl FileRenderer<'_> {
                 .map_err(|e| TemplateError::from_handlebars(&e.into(), stored(), built_in))?;
             let rendered = render_tree(self.hb, &tree, self.data, self.limit())
                 .map_err(|e| self.error(&e, &stored()))?;
-            self.budget
-                .set(self.budget.get().saturating_sub(rendered.len() as u64));
+            let used = rendered.len() as u64;
+            let _ = self
+                .budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                    Some(left.saturating_sub(used))
+                });
             Cow::Owned(rendered.into_bytes())
         } else {
             Cow::Borrowed(file.contents())

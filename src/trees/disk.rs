@@ -1,5 +1,6 @@
 //! Parsed trees on disk, one file per template text, named by its entry's key (`entry.rs`: a
-//! hash of the text, the format and Handlebars' version).
+//! hash of the text, the format and Handlebars' version), and the packs of whole renders
+//! (`pack.rs`) beside them, kept under the same bound.
 //!
 //! - A file is one entry (`entry.rs`), used only when it is sound and for the same text: a
 //!   damaged, truncated or foreign file is a miss, and the entry is written again.
@@ -82,19 +83,26 @@ impl Disk {
     }
 
     /// The stored tree of `text`, if a sound entry holds it.
+    #[cfg(test)]
     pub fn read(&self, text: &str) -> Option<Tree> {
-        let bytes = fs::read(self.dir.join(key(text))).ok()?;
-        entry::decode(&bytes, text, HANDLEBARS)
+        self.read_entry(text).map(|(_, tree)| tree)
     }
 
-    /// Store `tree` as the parse of `text`, then keep the folder under its bound. Best effort.
-    pub fn write(&self, text: &str, tree: &Tree) {
-        let Some(bytes) = entry::encode(text, tree, HANDLEBARS) else {
-            return;
-        };
+    /// The stored tree of `text` and the bytes of its entry, if a sound entry holds it.
+    pub fn read_entry(&self, text: &str) -> Option<(Vec<u8>, Tree)> {
+        let bytes = fs::read(self.dir.join(key(text))).ok()?;
+        let tree = entry::decode(&bytes, text, HANDLEBARS)?;
+        Some((bytes, tree))
+    }
+
+    /// Store `tree` as the parse of `text`, then keep the folder under its bound. Best effort;
+    /// the entry's bytes (None if the tree has no entry).
+    pub fn write(&self, text: &str, tree: &Tree) -> Option<Vec<u8>> {
+        let bytes = entry::encode(text, tree, HANDLEBARS)?;
         if self.store(&key(text), &bytes).is_ok() {
             self.count(bytes.len() as u64);
         }
+        Some(bytes)
     }
 
     fn store(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
@@ -109,7 +117,7 @@ impl Disk {
     }
 
     /// Add `written` bytes to the folder's size; past the bound, remove the oldest entries.
-    fn count(&self, written: u64) {
+    pub(super) fn count(&self, written: u64) {
         let Ok(mut used) = self.used.lock() else {
             return;
         };

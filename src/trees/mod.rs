@@ -7,11 +7,13 @@
 //! under the user's cache folder). The built-in templates' trees are parsed at build time
 //! (build/trees.rs) and built into the binary in the same format (`entry.rs`): a first run
 //! parses none of them. A tree read back is the tree Handlebars parsed, line mapping
-//! included, so a render error still names its line.
+//! included, so a render error still names its line. A render of a template that is not built
+//! in reads its trees from one pack file (`pack.rs`, [`Pack`]) once one has been written.
 
 mod disk;
 mod entry;
 mod mirror;
+mod pack;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,12 +32,6 @@ const HANDLEBARS: &str = env!("SPROUT_HANDLEBARS_VERSION");
 
 /// The entries of the built-in templates' trees, by build/trees.rs.
 static BUILT_IN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/trees.bin"));
-
-/// Fewest items [`each_ahead`] reads ahead for on a thread of its own.
-const AHEAD_FROM: usize = 64;
-
-/// How many trees [`each_ahead`] reads ahead of the one in use.
-const AHEAD: usize = 32;
 
 /// Texts kept in memory past this many bytes are forgotten all at once.
 const MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -131,53 +127,6 @@ pub fn glance(text: &str) -> Result<Arc<Template>, TemplateError> {
     load(text, disk()).map(Arc::new)
 }
 
-/// Call `each` on every item in turn while another thread reads or parses the trees of every
-/// other one (the item's template text, by `text`), at most [`AHEAD`] ahead: trees are read on
-/// two threads, reading and rendering overlap, and no more than that many trees wait in memory. Each item's tree is
-/// [`forget`]ten once `each` is done with it. The first error of `each` ends the walk. A text
-/// that does not parse is left for [`parsed`] to report.
-pub fn each_ahead<T: Sync, E>(
-    items: &[T],
-    text: impl Fn(&T) -> Option<&str> + Sync,
-    mut each: impl FnMut(&T) -> Result<(), E>,
-) -> Result<(), E> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Below a few dozen texts, starting a thread costs about what it saves.
-    if threads < 2 || items.len() < AHEAD_FROM {
-        for item in items {
-            each(item)?;
-            forget(&Vec::from_iter(text(item)));
-        }
-        return Ok(());
-    }
-    let text = &text;
-    std::thread::scope(|scope| {
-        let (ready, next) = std::sync::mpsc::sync_channel::<()>(AHEAD);
-        // Every other item: this thread reads the rest itself, so trees are read on two
-        // threads at once, and no more than one allocator arena is added.
-        scope.spawn(move || {
-            for item in items.iter().step_by(2) {
-                if let Some(text) = text(item) {
-                    let _ = parsed(text);
-                }
-                // The walk ended early: stop reading.
-                if ready.send(()).is_err() {
-                    break;
-                }
-            }
-        });
-        for (at, item) in items.iter().enumerate() {
-            // Its tree is in memory now (or the reader is gone, and `each` reads it itself).
-            if at % 2 == 0 {
-                let _ = next.recv();
-            }
-            each(item)?;
-            forget(&Vec::from_iter(text(item)));
-        }
-        Ok(())
-    })
-}
-
 /// The tree of `text` parsed into the binary (a built-in template's), if it is there.
 fn built_in(text: &str) -> Option<Tree> {
     entry::decode(
@@ -187,20 +136,178 @@ fn built_in(text: &str) -> Option<Tree> {
     )
 }
 
-/// The tree of `text` from the binary, `disk`, or parsed (and stored there).
+/// The tree of `text` from the binary, the pack of the render under way, `disk`, or parsed
+/// (and stored there, and in the pack being written).
 fn load(text: &str, disk: Option<&Disk>) -> Result<Template, TemplateError> {
-    if let Some(tree) = built_in(text).or_else(|| disk.and_then(|d| d.read(text)))
+    if let Some(tree) = built_in(text)
         && let Some(template) = tree.into_template(None)
     {
+        return Ok(template);
+    }
+    let batch = disk.and_then(|_| current());
+    let key = entry::key(text, HANDLEBARS);
+    if let Some(batch) = &batch
+        && let Some(template) = batch.read(key, text)
+    {
+        return Ok(template);
+    }
+    if let Some((bytes, tree)) = disk.and_then(|d| d.read_entry(text))
+        && let Some(template) = tree.into_template(None)
+    {
+        if let Some(batch) = &batch {
+            batch.add(key, &bytes);
+        }
         return Ok(template);
     }
     let template = parse(text)?;
     if let Some(disk) = disk
         && let Some(tree) = Tree::from_template(template.clone())
+        && let Some(bytes) = disk.write(text, &tree)
+        && let Some(batch) = &batch
     {
-        disk.write(text, &tree);
+        batch.add(key, &bytes);
     }
     Ok(template)
+}
+
+/// The pack of the render under way ([`Pack::begin`]).
+fn batch_slot() -> &'static Mutex<Option<Arc<Batch>>> {
+    static SLOT: OnceLock<Mutex<Option<Arc<Batch>>>> = OnceLock::new();
+    SLOT.get_or_init(Mutex::default)
+}
+
+fn current() -> Option<Arc<Batch>> {
+    batch_slot().lock().ok()?.clone()
+}
+
+/// A render's pack: the one on disk to read from, or the one being written for the next run.
+#[derive(Debug)]
+struct Batch {
+    disk: &'static Disk,
+    path: std::path::PathBuf,
+    reader: Option<pack::Reader>,
+    writer: Option<Mutex<pack::Writer>>,
+    /// An entry of the pack was damaged: it is removed at the end, and written again next time.
+    damaged: AtomicBool,
+}
+
+impl Batch {
+    fn read(&self, key: u128, text: &str) -> Option<Template> {
+        let reader = self.reader.as_ref()?;
+        let bytes = reader.get(key)?;
+        let template = entry::decode(&bytes, text, HANDLEBARS).and_then(|t| t.into_template(None));
+        if template.is_none() {
+            self.damaged.store(true, Ordering::Relaxed);
+        }
+        template
+    }
+
+    fn add(&self, key: u128, bytes: &[u8]) {
+        if let Some(writer) = &self.writer
+            && let Ok(mut writer) = writer.lock()
+        {
+            writer.add(key, bytes);
+        }
+    }
+}
+
+/// The trees of one render in one file of the cache: begun with the texts the render will
+/// read, [`finish`](Pack::finish)ed when it succeeded (the pack is written if there was none).
+/// Only one render at a time in a process has one; a process that [`keep`]s its trees in
+/// memory has none.
+#[derive(Debug)]
+pub struct Pack {
+    batch: Option<Arc<Batch>>,
+}
+
+impl Pack {
+    /// Begin the pack of `texts` (those built in are left out: the binary holds their trees).
+    pub fn begin<'t>(texts: impl IntoIterator<Item = &'t str>) -> Pack {
+        Pack::begin_in(disk(), texts)
+    }
+
+    fn begin_in<'t>(disk: Option<&'static Disk>, texts: impl IntoIterator<Item = &'t str>) -> Pack {
+        let batch = disk
+            .filter(|_| !KEEP.load(Ordering::Relaxed))
+            .and_then(|disk| Batch::open(disk, texts));
+        if let Some(batch) = &batch
+            && let Ok(mut slot) = batch_slot().lock()
+        {
+            if slot.is_some() {
+                // Another render has the slot: this one reads as without a pack.
+                return Pack { batch: None };
+            }
+            *slot = Some(Arc::clone(batch));
+        }
+        Pack { batch }
+    }
+
+    /// The render succeeded: write the pack if it was missing, remove it if it was damaged.
+    pub fn finish(mut self) {
+        let Some(batch) = self.release() else {
+            return;
+        };
+        let Ok(batch) = Arc::try_unwrap(batch) else {
+            return;
+        };
+        if batch.damaged.load(Ordering::Relaxed)
+            && let Some(reader) = &batch.reader
+        {
+            let _ = std::fs::remove_file(reader.path());
+        }
+        if let Some(writer) = batch.writer
+            && let Ok(writer) = writer.into_inner()
+            && let Ok(bytes) = writer.finish(&batch.path)
+        {
+            batch.disk.count(bytes);
+        }
+    }
+
+    fn release(&mut self) -> Option<Arc<Batch>> {
+        let batch = self.batch.take()?;
+        if let Ok(mut slot) = batch_slot().lock()
+            && slot.as_ref().is_some_and(|s| Arc::ptr_eq(s, &batch))
+        {
+            *slot = None;
+        }
+        Some(batch)
+    }
+}
+
+impl Drop for Pack {
+    fn drop(&mut self) {
+        // Not finished (the render failed): the pack being written is dropped with it.
+        self.release();
+    }
+}
+
+impl Batch {
+    fn open<'t>(
+        disk: &'static Disk,
+        texts: impl IntoIterator<Item = &'t str>,
+    ) -> Option<Arc<Batch>> {
+        let keys: Vec<u128> = texts
+            .into_iter()
+            .map(|text| entry::key(text, HANDLEBARS))
+            .filter(|key| entry::find(BUILT_IN, *key).is_none())
+            .collect();
+        if keys.is_empty() {
+            return None;
+        }
+        let path = disk.dir().join(pack::name(&keys));
+        let reader = pack::Reader::open(&path);
+        let writer = match reader {
+            Some(_) => None,
+            None => pack::Writer::new(disk.dir()).ok().map(Mutex::new),
+        };
+        Some(Arc::new(Batch {
+            disk,
+            path,
+            reader,
+            writer,
+            damaged: AtomicBool::new(false),
+        }))
+    }
 }
 
 fn parse(text: &str) -> Result<Template, TemplateError> {
@@ -346,46 +453,5 @@ mod tests {
             parsed(text).unwrap();
         }
         assert_eq!(parses(text), 1);
-    }
-
-    #[test]
-    fn trees_read_ahead_are_the_ones_parsed_is_given_in_turn() {
-        let texts: Vec<String> = (0..100)
-            .map(|n| format!("read ahead {n}: {{{{x}}}}\n"))
-            .collect();
-        let mut items: Vec<&str> = texts.iter().map(String::as_str).collect();
-        items.insert(50, "{{#if}} does not parse");
-        let mut seen = Vec::new();
-        let done: Result<(), ()> = each_ahead(
-            &items,
-            |t| Some(*t),
-            |text| {
-                if !text.starts_with("{{") {
-                    assert_eq!(*parsed(text).unwrap(), Template::compile(text).unwrap());
-                    // By the reader (or by `parsed` on a machine of one core), once.
-                    assert_eq!(parses(text), 1, "{text}");
-                }
-                seen.push(*text);
-                Ok(())
-            },
-        );
-        assert_eq!(done, Ok(()));
-        assert_eq!(seen, items, "every item, in order");
-        assert!(parsed("{{#if}} does not parse").is_err());
-
-        let mut seen = 0;
-        let stopped = each_ahead(
-            &items,
-            |t| Some(*t),
-            |_| {
-                seen += 1;
-                if seen == 10 { Err("stop") } else { Ok(()) }
-            },
-        );
-        assert_eq!(
-            (stopped, seen),
-            (Err("stop"), 10),
-            "the first error ends the walk"
-        );
     }
 }

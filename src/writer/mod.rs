@@ -80,8 +80,9 @@ fn remove_empty_folders(dir: &Path) {
     let _ = fs::remove_dir(dir);
 }
 
-/// How one file's bytes reach the disk; tests swap it to inject failures.
-pub type WriteFn<'a> = dyn FnMut(&Path, &[u8]) -> io::Result<()> + 'a;
+/// How one file's bytes reach the disk, made with a mode (less the umask); tests swap it to
+/// inject failures.
+pub type WriteFn<'a> = dyn Fn(&Path, &[u8], u32) -> io::Result<()> + Sync + 'a;
 
 /// Write `files` to `target` (see the module's rules). `force` allows an existing non-empty
 /// folder; `cancel` set by a signal stops the run and rolls back what it did.
@@ -91,7 +92,7 @@ pub fn write(
     force: bool,
     cancel: &AtomicBool,
 ) -> Result<Written> {
-    write_with(target, files, force, cancel, &mut create_private)
+    write_with(target, files, force, cancel, &create_new)
 }
 
 /// What a real run would refuse (exit code included), without writing: for `--dry-run`. That
@@ -156,7 +157,7 @@ pub fn write_with(
     files: &[OutputFile],
     force: bool,
     cancel: &AtomicBool,
-    write_file: &mut WriteFn,
+    write_file: &WriteFn,
 ) -> Result<Written> {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -202,11 +203,13 @@ pub fn write_with(
 }
 
 /// Files start readable by their owner only; the stage then gives each its final mode.
-fn create_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+fn create_new(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
     options.open(path)?.write_all(bytes)
 }
 
@@ -224,7 +227,7 @@ fn create(
     parent: &Path,
     files: &[OutputFile],
     cancel: &AtomicBool,
-    write_file: &mut WriteFn,
+    write_file: &WriteFn,
 ) -> Result<Written> {
     let stage = Stage::create(parent, stage::BESIDE, "project", target)?;
     let all: Vec<&OutputFile> = files.iter().collect();
@@ -259,7 +262,7 @@ fn add_to(
     target: &Path,
     missing: &[&OutputFile],
     cancel: &AtomicBool,
-    write_file: &mut WriteFn,
+    write_file: &WriteFn,
 ) -> Result<Vec<String>> {
     if missing.is_empty() {
         return Ok(Vec::new());

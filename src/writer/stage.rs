@@ -6,6 +6,7 @@
 //! killed in between making it and writing the mark (empty, or holding part of the mark alone:
 //! nothing in it can be anyone's).
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,8 @@ pub const INSIDE: &str = ".sprout-partial-";
 /// The file that marks a folder as a stage sprout made, and what it holds.
 pub const OWNER: &str = "owner";
 const OWNER_TEXT: &str = "a stage of sprout's; removed by its next run in this folder\n";
+/// Fewest files written on two threads: below, a thread costs about what it saves.
+const SPLIT_FROM: usize = 64;
 
 pub struct Stage {
     /// The stage folder itself.
@@ -63,14 +66,44 @@ impl Stage {
         })
     }
 
-    /// Write `files` below the root. Errors name the file's place in `user_root`, never the stage.
+    /// Write `files` below the root. Errors name the file's place in `user_root`, never the
+    /// stage. From [`SPLIT_FROM`] files on a machine of more than one core, the second half is
+    /// written on another thread while this one writes the first (the error reported is then
+    /// the first in the files' order).
     pub fn write_files(
         &self,
         files: &[&OutputFile],
         user_root: &Path,
         cancel: &AtomicBool,
-        write_file: &mut WriteFn,
+        write_file: &WriteFn,
     ) -> Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads < 2 || files.len() < SPLIT_FROM {
+            return self.write_part(files, user_root, cancel, write_file);
+        }
+        let (first, second) = files.split_at(files.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| self.write_part(second, user_root, cancel, write_file));
+            let mine = self.write_part(first, user_root, cancel, write_file);
+            let theirs = other.join().unwrap_or_else(|_| {
+                Err(Error::Write {
+                    path: user_root.to_path_buf(),
+                    source: io::Error::other("the writing thread failed"),
+                })
+            });
+            mine.and(theirs)
+        })
+    }
+
+    fn write_part(
+        &self,
+        files: &[&OutputFile],
+        user_root: &Path,
+        cancel: &AtomicBool,
+        write_file: &WriteFn,
+    ) -> Result<()> {
+        // Folders made so far (or there from the start): each is made once, not once a file.
+        let mut made: HashSet<PathBuf> = HashSet::from([self.root.clone()]);
         for file in files {
             if cancel.load(Ordering::SeqCst) {
                 return Err(Error::Cancelled);
@@ -80,14 +113,26 @@ impl Stage {
                 source,
             };
             let path = self.root.join(&file.path);
-            if let Some(dir) = path.parent() {
+            if let Some(dir) = path.parent()
+                && !made.contains(dir)
+            {
                 fs::create_dir_all(dir).map_err(|source| Error::Write {
                     path: user_root.join(dir.strip_prefix(&self.root).unwrap_or(dir)),
                     source,
                 })?;
+                made.extend(
+                    dir.ancestors()
+                        .take_while(|d| d.starts_with(&self.root))
+                        .map(Path::to_path_buf),
+                );
             }
-            write_file(&path, &file.contents).map_err(failed)?;
-            set_permissions(&path, self.file_mode(file.mode)).map_err(failed)?;
+            let mode = self.file_mode(file.mode);
+            write_file(&path, &file.contents, mode).map_err(failed)?;
+            // Made with `mode`, less what the umask takes: set again only when that is a bit
+            // the umask takes (a secret's 0600 under a umask that takes the owner's bits).
+            if mode & !self.folder_mode != 0 {
+                set_permissions(&path, mode).map_err(failed)?;
+            }
         }
         Ok(())
     }

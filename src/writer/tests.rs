@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::sync::atomic::AtomicUsize;
 
 use super::*;
 use crate::render::{MODE_EXECUTABLE, MODE_FILE, MODE_SECRET};
@@ -78,16 +79,15 @@ fn a_new_project_is_written_with_the_modes_the_umask_allows() {
 fn a_failure_part_way_leaves_nothing_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("new/proj");
-    let mut count = 0;
-    let mut failing = |p: &Path, b: &[u8]| {
-        count += 1;
-        if count == 2 {
+    let count = AtomicUsize::new(0);
+    let failing = |p: &Path, b: &[u8], _mode: u32| {
+        if count.fetch_add(1, Ordering::SeqCst) + 1 == 2 {
             Err(io::Error::other("disk full"))
         } else {
             fs::write(p, b)
         }
     };
-    let err = write_with(&target, &files(), false, &no_cancel(), &mut failing).unwrap_err();
+    let err = write_with(&target, &files(), false, &no_cancel(), &failing).unwrap_err();
     assert!(matches!(err, Error::Write { .. }), "{err:?}");
     assert_eq!(
         entries(tmp.path()),
@@ -101,14 +101,14 @@ fn errors_name_the_users_path_never_the_stage() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("proj");
     // A fault in the stage: a file where the folder `src` must go.
-    let mut obstructing = |p: &Path, b: &[u8]| {
+    let obstructing = |p: &Path, b: &[u8], _mode: u32| {
         fs::write(p, b)?;
         if p.ends_with("README.md") {
             fs::write(p.with_file_name("src"), "in the way")?;
         }
         Ok(())
     };
-    let err = write_with(&target, &files(), false, &no_cancel(), &mut obstructing).unwrap_err();
+    let err = write_with(&target, &files(), false, &no_cancel(), &obstructing).unwrap_err();
     let message = err.to_string();
     assert!(
         message.contains(&target.join("src").display().to_string()),
@@ -118,8 +118,8 @@ fn errors_name_the_users_path_never_the_stage() {
     assert!(entries(tmp.path()).is_empty());
 
     fs::create_dir(&target).unwrap();
-    let mut failing = |_: &Path, _: &[u8]| Err(io::Error::other("disk full"));
-    let err = write_with(&target, &files(), false, &no_cancel(), &mut failing).unwrap_err();
+    let failing = |_: &Path, _: &[u8], _: u32| Err(io::Error::other("disk full"));
+    let err = write_with(&target, &files(), false, &no_cancel(), &failing).unwrap_err();
     assert!(!err.to_string().contains(".sprout-"), "{err}");
     assert!(entries(&target).is_empty());
 }
@@ -220,16 +220,15 @@ fn a_file_where_a_folder_is_needed_is_a_collision() {
 fn force_failure_removes_only_what_it_added() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("mine.txt"), "mine").unwrap();
-    let mut count = 0;
-    let mut failing = |p: &Path, b: &[u8]| {
-        count += 1;
-        if count == 3 {
+    let count = AtomicUsize::new(0);
+    let failing = |p: &Path, b: &[u8], _mode: u32| {
+        if count.fetch_add(1, Ordering::SeqCst) + 1 == 3 {
             Err(io::Error::other("disk full"))
         } else {
             fs::write(p, b)
         }
     };
-    assert!(write_with(tmp.path(), &files(), true, &no_cancel(), &mut failing).is_err());
+    assert!(write_with(tmp.path(), &files(), true, &no_cancel(), &failing).is_err());
     assert_eq!(entries(tmp.path()), vec!["mine.txt"]);
 }
 

@@ -1,6 +1,6 @@
 //! The cache of parsed templates (`src/trees/`): a run that reads its trees writes the same bytes
-//! as one that parses, a damaged entry is parsed again and rewritten, runs at once share it, and
-//! `SPROUT_NO_CACHE` turns it off.
+//! as one that parses, a damaged entry is parsed again and rewritten, a render's trees are read
+//! from one pack once it is written, runs at once share it, and `SPROUT_NO_CACHE` turns it off.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -130,12 +130,21 @@ fn a_stored_tree_is_rendered_instead_of_parsing_the_text() {
     assert_eq!(out["README.md"], b"stored tree for demo\n");
 }
 
+fn is_pack(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("pack-"))
+}
+
 #[test]
 fn damaged_entries_are_parsed_again_and_rewritten() {
     let s = Scratch::new();
     let dir = template(&s);
     let cache = s.join("cache");
     let sound = generate(&s, &dir, "sound", Some(&cache));
+    // The one-text entries (the pack has a test of its own).
+    for pack in entries(&cache).into_iter().filter(|p| is_pack(p)) {
+        fs::remove_file(pack).unwrap();
+    }
     let paths = entries(&cache);
     let stored: Vec<Vec<u8>> = paths.iter().map(|p| fs::read(p).unwrap()).collect();
     for (n, path) in paths.iter().enumerate() {
@@ -152,6 +161,42 @@ fn damaged_entries_are_parsed_again_and_rewritten() {
     assert_eq!(generate(&s, &dir, "damaged", Some(&cache)), sound);
     let rewritten: Vec<Vec<u8>> = paths.iter().map(|p| fs::read(p).unwrap()).collect();
     assert_eq!(rewritten, stored);
+}
+
+#[test]
+fn a_render_reads_its_trees_from_one_pack_once_it_is_written() {
+    let s = Scratch::new();
+    let dir = template(&s);
+    let cache = s.join("cache");
+    let sound = generate(&s, &dir, "first", Some(&cache));
+    let packs: Vec<PathBuf> = entries(&cache).into_iter().filter(|p| is_pack(p)).collect();
+    assert_eq!(packs.len(), 1, "{:?}", entries(&cache));
+    let pack = &packs[0];
+    // Without the one-text entries, the trees come from the pack alone: nothing is parsed, so
+    // no entry is written again.
+    for entry in entries(&cache).into_iter().filter(|p| !is_pack(p)) {
+        fs::remove_file(entry).unwrap();
+    }
+    assert_eq!(generate(&s, &dir, "from-pack", Some(&cache)), sound);
+    assert_eq!(entries(&cache), packs, "every tree came from the pack");
+
+    // A damaged pack is never trusted: the run parses, removes the pack, and the next run
+    // writes it again.
+    let bytes = fs::read(pack).unwrap();
+    let mut damaged = bytes.clone();
+    damaged[bytes.len() / 3] ^= 0x40;
+    fs::write(pack, &damaged).unwrap();
+    assert_eq!(generate(&s, &dir, "damaged", Some(&cache)), sound);
+    assert!(!pack.exists(), "the damaged pack is removed");
+    assert_eq!(generate(&s, &dir, "again", Some(&cache)), sound);
+    assert!(pack.exists(), "written again");
+
+    // Another text is another pack; the old one stays for the template as it was.
+    fs::write(dir.join("files/extra.txt.hbs"), "extra {{name}}\n").unwrap();
+    let changed = generate(&s, &dir, "changed", Some(&cache));
+    assert_eq!(changed["extra.txt"], b"extra demo\n");
+    let packs = entries(&cache).into_iter().filter(|p| is_pack(p)).count();
+    assert_eq!(packs, 2);
 }
 
 #[test]
