@@ -122,7 +122,7 @@ fn scan(text: &Text) -> Result<Calls, Fault> {
     if !may_call(text.text) {
         return Ok(calls);
     }
-    if let Ok(template) = crate::trees::glance(text.text) {
+    if let Ok(template) = crate::trees::once(text.text) {
         walk(&template, text.built_in, &mut calls, Scope::Top);
     }
     match calls.fault.take() {

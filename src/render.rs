@@ -179,24 +179,14 @@ pub fn render(plan: &Plan) -> Result<Project> {
         origin.built_in,
     ));
     // A template that is not built in reads its trees from one file of the cache.
-    let pack = (!origin.built_in).then(|| {
-        let templates = chosen
-            .iter()
-            .flatten()
-            .filter(|s| s.source.ends_with(".hbs"))
-            .filter_map(|s| s.file.contents_utf8());
-        trees::Pack::begin(templates.chain(partials.values().map(|p| p.text)))
-    });
+    let templates = || chosen.iter().flatten().filter_map(Selected::template_text);
+    let pack = (!origin.built_in)
+        .then(|| trees::Pack::begin(templates().chain(partials.values().map(|p| p.text))));
     let (ctx, commands) = context(plan, &hb)?;
     if !origin.built_in {
         check_partials(stack, &chosen, &partials)?;
     }
-    let templates = chosen
-        .iter()
-        .flatten()
-        .filter(|s| s.source.ends_with(".hbs"))
-        .filter_map(|s| s.file.contents_utf8());
-    for name in used_partials(templates, &partials) {
+    for name in used_partials(templates(), &partials) {
         if let Some(partial) = partials.get(name) {
             let parsed = trees::parsed(partial.text).map_err(|e| {
                 fault(TemplateError::from_handlebars(
@@ -280,11 +270,7 @@ fn check_partials(
     let manifest = origin.file(&format!("{}/sprout.toml", stack.key));
     let mut roots: Vec<(String, &str, bool)> = Vec::new();
     for selected in chosen.iter().flatten() {
-        if let Some(text) = selected
-            .file
-            .contents_utf8()
-            .filter(|_| selected.source.ends_with(".hbs"))
-        {
+        if let Some(text) = selected.template_text() {
             let file = origin.file(&format!("{}{}", selected.layer.prefix, selected.source));
             roots.push((file, text, selected.layer.built_in));
         }
@@ -538,16 +524,12 @@ impl FileRenderer<'_> {
     /// Every file of `layer` rendered, in order; the first error in that order. From
     /// [`SPLIT_FROM`] files on a machine of more than one core, the second half renders on
     /// another thread while this one renders the first: nothing passes between them until
-    /// both are done. Each tree is forgotten once rendered (unless the process keeps its
-    /// trees), so a template of thousands of files never holds all its trees at once.
+    /// both are done. Each file's tree is read for its render alone (`trees::once`).
     fn render_all(&self, layer: &[Selected]) -> Result<Vec<OutputFile>, TemplateError> {
         let each = |part: &[Selected]| -> Result<Vec<OutputFile>, TemplateError> {
             let mut out = Vec::with_capacity(part.len());
             for selected in part {
                 out.push(self.render(selected)?);
-                if let Some(text) = selected.template_text() {
-                    trees::forget(&[text]);
-                }
             }
             Ok(out)
         };
@@ -610,7 +592,7 @@ impl FileRenderer<'_> {
             let text = file.contents_utf8().ok_or_else(|| {
                 TemplateError::other(stored(), "a template must be UTF-8".into(), built_in)
             })?;
-            let tree = trees::parsed(text)
+            let tree = trees::once(text)
                 .map_err(|e| TemplateError::from_handlebars(&e.into(), stored(), built_in))?;
             let rendered = render_tree(self.hb, &tree, self.data, self.limit())
                 .map_err(|e| self.error(&e, &stored()))?;

@@ -84,36 +84,15 @@ pub fn parsed(text: &str) -> Result<Arc<Template>, TemplateError> {
 }
 
 /// Keep every tree for the life of the process (`serve` renders many projects from the same
-/// templates). Without it, a render [`forget`]s its files' trees once they are rendered, so that
-/// a template of thousands of files never holds all its trees at once.
+/// templates). Without it, a file's tree is read for its render alone ([`once`]).
 pub fn keep() {
     KEEP.store(true, Ordering::Relaxed);
 }
 
-/// Forget the trees of `texts`, rendered and not needed again, unless the process [`keep`]s
-/// its trees.
-pub fn forget(texts: &[&str]) {
-    if KEEP.load(Ordering::Relaxed) {
-        return;
-    }
-    if let Ok(mut memory) = memory().lock() {
-        for text in texts {
-            let key = xxh3_128(text.as_bytes());
-            if memory
-                .trees
-                .get(&key)
-                .is_some_and(|(kept, _)| **kept == **text)
-            {
-                memory.trees.remove(&key);
-                memory.bytes = memory.bytes.saturating_sub(text.len());
-            }
-        }
-    }
-}
-
-/// The tree of `text`, as [`parsed`] gives it, but only remembered when the process [`keep`]s
-/// its trees: for a look at a tree that is not rendered right after.
-pub fn glance(text: &str) -> Result<Arc<Template>, TemplateError> {
+/// The tree of `text` for one use, as [`parsed`] gives it, but remembered only when the
+/// process [`keep`]s its trees: a one-shot run reads each file's tree when it renders the file
+/// and drops it after, so a template of thousands of files never holds all its trees at once.
+pub fn once(text: &str) -> Result<Arc<Template>, TemplateError> {
     if KEEP.load(Ordering::Relaxed) {
         return parsed(text);
     }

@@ -383,3 +383,60 @@ fn dirs_made_by_another_run_meanwhile_are_not_an_error() {
     created.dirs_to(&dir).unwrap();
     assert!(created.dirs.is_empty());
 }
+
+/// Enough files for the stage to write its halves on two threads, in folders of ten, a secret
+/// and an executable among them.
+fn many_files() -> Vec<OutputFile> {
+    (0..300)
+        .map(|n| OutputFile {
+            path: format!("group{:02}/file{n:03}.txt", n / 10),
+            contents: Cow::Owned(format!("file {n}\n").into_bytes()),
+            mode: match n {
+                7 => MODE_SECRET,
+                250 => MODE_EXECUTABLE,
+                _ => MODE_FILE,
+            },
+        })
+        .collect()
+}
+
+#[test]
+fn many_files_are_all_written_with_their_modes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let allowed = folder_mode(tmp.path());
+    let target = tmp.path().join("proj");
+    let files = many_files();
+    let written = write(&target, &files, false, &no_cancel()).unwrap();
+    assert_eq!(written.added.len(), files.len());
+    for file in &files {
+        let path = target.join(&file.path);
+        assert_eq!(fs::read(&path).unwrap(), *file.contents, "{}", file.path);
+        let expected = match file.mode {
+            MODE_SECRET => 0o600,
+            MODE_EXECUTABLE => allowed,
+            _ => allowed & 0o666,
+        };
+        assert_eq!(mode(&path), expected, "{}", file.path);
+    }
+    assert_eq!(mode(&target.join("group29")), allowed);
+}
+
+#[test]
+fn with_many_files_the_first_failure_in_order_is_reported_and_nothing_is_left() {
+    // Files 40 and 260 fail (one in each half): the error names 40, whatever thread is first.
+    for _ in 0..5 {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("proj");
+        let failing = |p: &Path, b: &[u8], _mode: u32| {
+            if p.ends_with("file040.txt") || p.ends_with("file260.txt") {
+                Err(io::Error::other("disk full"))
+            } else {
+                fs::write(p, b)
+            }
+        };
+        let err = write_with(&target, &many_files(), false, &no_cancel(), &failing).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("file040.txt"), "{message}");
+        assert!(entries(tmp.path()).is_empty(), "{:?}", entries(tmp.path()));
+    }
+}

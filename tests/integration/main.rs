@@ -9,6 +9,7 @@ mod errors;
 mod fuzz;
 mod hostile;
 mod interactive;
+mod large;
 mod layers;
 mod messages;
 mod new_git;
