@@ -1,8 +1,9 @@
 //! A commit written straight into a repository sprout has just made, as loose objects and a
-//! ref file, without a git process: what `sprout new` keeps as the base of `sprout update`. Only
-//! in the repository form git writes these in (SHA-1 objects, refs as files); another form
-//! (`extensions.objectFormat = sha256`, `extensions.refStorage = reftable`) is refused, and the
-//! caller then has git write it.
+//! ref file, without a git process: what `sprout new` keeps as the base of `sprout update`. The
+//! objects are encoded and hashed by `gix-object` (git's tree order, its commit form); this file
+//! only places them as git's loose store does. Only in the repository form git writes these in
+//! (SHA-1 objects, refs as files); another form (`extensions.objectFormat = sha256`,
+//! `extensions.refStorage = reftable`) is refused, and the caller then has git write it.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,7 +12,9 @@ use std::path::Path;
 
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
-use sha1::{Digest, Sha1};
+use gix_hash::ObjectId;
+use gix_object::tree::{Entry, EntryKind};
+use gix_object::{Commit, Kind, Tree, WriteTo};
 
 /// One path of the commit's tree.
 pub struct Item<'a> {
@@ -51,14 +54,26 @@ pub fn commit(
     let tree = root.write(&objects)?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
         .unwrap_or(0);
-    let who = format!("sprout <sprout@localhost> {now} +0000");
-    let body = format!(
-        "tree {}\nauthor {who}\ncommitter {who}\n\n{message}",
-        hex(&tree)
-    );
-    let id = hex(&write_object(&objects, "commit", body.as_bytes())?);
+    let who = gix_actor::Signature {
+        name: "sprout".into(),
+        email: "sprout@localhost".into(),
+        time: gix_actor::date::Time {
+            seconds: now,
+            offset: 0,
+        },
+    };
+    let commit = Commit {
+        tree,
+        parents: Default::default(),
+        author: who.clone(),
+        committer: who,
+        encoding: None,
+        message: message.into(),
+        extra_headers: Vec::new(),
+    };
+    let id = write(&objects, &commit)?.to_string();
     let path = git_dir.join(reference);
     let dir = path
         .parent()
@@ -127,52 +142,55 @@ impl<'a> Folder<'a> {
     }
 
     /// Write this folder's tree (and its folders' first); its id.
-    fn write(&self, objects: &Path) -> io::Result<[u8; 20]> {
-        // git orders entries by name, a folder's as if it ended with '/'.
-        let mut entries: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    fn write(&self, objects: &Path) -> io::Result<ObjectId> {
+        let file = |executable: bool| {
+            if executable {
+                EntryKind::BlobExecutable
+            } else {
+                EntryKind::Blob
+            }
+        };
+        let mut entries = Vec::with_capacity(self.entries.len());
         for (name, node) in &self.entries {
-            let (mode, id) = match node {
-                Node::Folder(folder) => ("40000", folder.write(objects)?),
-                Node::Leaf(Object::StoredTree { id }) => ("40000", raw(id)?),
+            let (kind, oid) = match node {
+                Node::Folder(folder) => (EntryKind::Tree, folder.write(objects)?),
+                Node::Leaf(Object::StoredTree { id }) => (EntryKind::Tree, object_id(id)?),
                 Node::Leaf(Object::StoredBlob { executable, id }) => {
-                    (file_mode(*executable), raw(id)?)
+                    (file(*executable), object_id(id)?)
                 }
                 Node::Leaf(Object::Blob {
                     executable,
                     contents,
                 }) => (
-                    file_mode(*executable),
-                    write_object(objects, "blob", contents)?,
+                    file(*executable),
+                    write_object(objects, Kind::Blob, contents)?,
                 ),
             };
-            let is_folder = mode == "40000";
-            let mut key = name.as_bytes().to_vec();
-            if is_folder {
-                key.push(b'/');
-            }
-            let mut entry = format!("{mode} {name}\0").into_bytes();
-            entry.extend_from_slice(&id);
-            entries.push((key, entry));
+            entries.push(Entry {
+                mode: kind.into(),
+                filename: (*name).into(),
+                oid,
+            });
         }
+        // git's order: by name, a folder's as if it ended with '/'.
         entries.sort();
-        let body: Vec<u8> = entries.into_iter().flat_map(|(_, e)| e).collect();
-        write_object(objects, "tree", &body)
+        write(objects, &Tree { entries })
     }
 }
 
-fn file_mode(executable: bool) -> &'static str {
-    if executable { "100755" } else { "100644" }
+/// Encode `object` and store it; its id.
+fn write(objects: &Path, object: &dyn WriteTo) -> io::Result<ObjectId> {
+    let mut body = Vec::new();
+    object.write_to(&mut body)?;
+    write_object(objects, object.kind(), &body)
 }
 
 /// Store an object as git does: `<objects>/<2 hex>/<38 hex>`, zlib-compressed, read-only,
 /// written whole beside and renamed in; one already there is kept.
-fn write_object(objects: &Path, kind: &str, body: &[u8]) -> io::Result<[u8; 20]> {
-    let header = format!("{kind} {}\0", body.len());
-    let mut hasher = Sha1::new();
-    hasher.update(header.as_bytes());
-    hasher.update(body);
-    let id: [u8; 20] = hasher.finalize().into();
-    let name = hex(&id);
+fn write_object(objects: &Path, kind: Kind, body: &[u8]) -> io::Result<ObjectId> {
+    let id = gix_object::compute_hash(gix_hash::Kind::Sha1, kind, body)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let name = id.to_string();
     let dir = objects.join(&name[..2]);
     let path = dir.join(&name[2..]);
     if path.is_file() {
@@ -181,7 +199,7 @@ fn write_object(objects: &Path, kind: &str, body: &[u8]) -> io::Result<[u8; 20]>
     fs::create_dir_all(&dir)?;
     let temp = tempfile::NamedTempFile::new_in(&dir)?;
     let mut zlib = ZlibEncoder::new(temp, Compression::default());
-    zlib.write_all(header.as_bytes())?;
+    zlib.write_all(&gix_object::encode::loose_header(kind, body.len() as u64))?;
     zlib.write_all(body)?;
     let temp = zlib.finish()?;
     #[cfg(unix)]
@@ -197,22 +215,13 @@ fn write_object(objects: &Path, kind: &str, body: &[u8]) -> io::Result<[u8; 20]>
     }
 }
 
-fn hex(id: &[u8]) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A 40-hex-digit id as its 20 bytes.
-fn raw(id: &str) -> io::Result<[u8; 20]> {
+/// A 40-hex-digit id.
+fn object_id(id: &str) -> io::Result<ObjectId> {
     let bad = || io::Error::other(format!("{id:?} is not an object id"));
     if !super::is_object_id(id) {
         return Err(bad());
     }
-    let mut out = [0u8; 20];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte =
-            u8::from_str_radix(id.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16).map_err(|_| bad())?;
-    }
-    Ok(out)
+    ObjectId::from_hex(id.as_bytes()).map_err(|_| bad())
 }
 
 #[cfg(test)]
