@@ -13,6 +13,7 @@ pub mod escape;
 pub mod exit;
 pub mod generate;
 pub mod git;
+pub mod halves;
 pub mod helpers;
 pub mod install;
 pub mod limits;

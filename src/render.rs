@@ -512,42 +512,22 @@ struct FileRenderer<'a> {
     budget: AtomicU64,
 }
 
-/// Fewest files of a layer rendered on two threads: below, a thread costs about what it saves.
-const SPLIT_FROM: usize = 64;
-
 impl FileRenderer<'_> {
     /// The cap on the next rendered file: a file's own, or what is left of the project's.
     fn limit(&self) -> u64 {
         MAX_RENDERED_FILE_BYTES.min(self.budget.load(Ordering::Relaxed))
     }
 
-    /// Every file of `layer` rendered, in order; the first error in that order. From
-    /// [`SPLIT_FROM`] files on a machine of more than one core, the second half renders on
-    /// another thread while this one renders the first: nothing passes between them until
-    /// both are done. Each file's tree is read for its render alone (`trees::once`).
+    /// Every file of `layer` rendered, in order; the first error in that order. A large layer
+    /// renders in two halves on two threads (`halves`). Each file's tree is read for its
+    /// render alone (`trees::once`).
     fn render_all(&self, layer: &[Selected]) -> Result<Vec<OutputFile>, TemplateError> {
-        let each = |part: &[Selected]| -> Result<Vec<OutputFile>, TemplateError> {
-            let mut out = Vec::with_capacity(part.len());
-            for selected in part {
-                out.push(self.render(selected)?);
-            }
-            Ok(out)
-        };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || layer.len() < SPLIT_FROM {
-            return each(layer);
-        }
-        let (first, second) = layer.split_at(layer.len() / 2);
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| each(second));
-            let mut out = each(first)?;
-            match other.join() {
-                Ok(rest) => out.extend(rest?),
-                // A panic is a bug; render that half here, as without a thread.
-                Err(_) => out.extend(each(second)?),
-            }
-            Ok(out)
-        })
+        let parts = crate::halves::each(layer, |part| {
+            part.iter()
+                .map(|s| self.render(s))
+                .collect::<Result<Vec<_>, _>>()
+        })?;
+        Ok(parts.into_iter().flatten().collect())
     }
 }
 

@@ -23,8 +23,6 @@ pub const INSIDE: &str = ".sprout-partial-";
 /// The file that marks a folder as a stage sprout made, and what it holds.
 pub const OWNER: &str = "owner";
 const OWNER_TEXT: &str = "a stage of sprout's; removed by its next run in this folder\n";
-/// Fewest files written on two threads: below, a thread costs about what it saves.
-const SPLIT_FROM: usize = 64;
 
 pub struct Stage {
     /// The stage folder itself.
@@ -67,9 +65,8 @@ impl Stage {
     }
 
     /// Write `files` below the root. Errors name the file's place in `user_root`, never the
-    /// stage. From [`SPLIT_FROM`] files on a machine of more than one core, the second half is
-    /// written on another thread while this one writes the first (the error reported is then
-    /// the first in the files' order).
+    /// stage. Many files are written in two halves on two threads (`halves`; the error
+    /// reported is then the first in the files' order).
     pub fn write_files(
         &self,
         files: &[&OutputFile],
@@ -77,22 +74,10 @@ impl Stage {
         cancel: &AtomicBool,
         write_file: &WriteFn,
     ) -> Result<()> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || files.len() < SPLIT_FROM {
-            return self.write_part(files, user_root, cancel, write_file);
-        }
-        let (first, second) = files.split_at(files.len() / 2);
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| self.write_part(second, user_root, cancel, write_file));
-            let mine = self.write_part(first, user_root, cancel, write_file);
-            let theirs = other.join().unwrap_or_else(|_| {
-                Err(Error::Write {
-                    path: user_root.to_path_buf(),
-                    source: io::Error::other("the writing thread failed"),
-                })
-            });
-            mine.and(theirs)
+        crate::halves::each(files, |part| {
+            self.write_part(part, user_root, cancel, write_file)
         })
+        .map(drop)
     }
 
     fn write_part(
