@@ -13,7 +13,7 @@
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use super::HANDLEBARS;
 use super::entry;
@@ -26,13 +26,32 @@ pub const OFF_ENV: &str = "SPROUT_NO_CACHE";
 /// The size the folder of trees is kept under.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-/// sprout's cache folder, for every cache it keeps: `$SPROUT_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/sprout`, else `~/.cache/sprout`; None when `SPROUT_NO_CACHE` is set or there
-/// is no home.
+/// The cache folder given by [`set_root`], if any.
+static ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+/// Make `dir` sprout's cache folder for the rest of this process, whatever the environment
+/// says but `SPROUT_NO_CACHE`: a program that calls sprout's library (its tests do) keeps the
+/// user's own cache out of it. The first call wins; the trees are read and written there from
+/// then on.
+pub fn set_root(dir: PathBuf) {
+    let _ = ROOT.set(dir);
+}
+
+/// The folder [`set_root`] gave, if it was called.
+pub(super) fn given_root() -> Option<&'static Path> {
+    ROOT.get().map(PathBuf::as_path)
+}
+
+/// sprout's cache folder, for every cache it keeps: the one [`set_root`] gave, else
+/// `$SPROUT_CACHE_DIR`, else `$XDG_CACHE_HOME/sprout`, else `~/.cache/sprout`; None when
+/// `SPROUT_NO_CACHE` is set or there is no home.
 pub fn root() -> Option<PathBuf> {
     let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     if set(OFF_ENV).is_some() {
         return None;
+    }
+    if let Some(dir) = ROOT.get() {
+        return Some(dir.clone());
     }
     set(DIR_ENV)
         .map(PathBuf::from)

@@ -23,7 +23,7 @@ use handlebars::TemplateError;
 use handlebars::template::Template;
 use xxhash_rust::xxh3::xxh3_128;
 
-pub use disk::{DIR_ENV, Disk, MAX_BYTES, OFF_ENV, root as cache_root};
+pub use disk::{DIR_ENV, Disk, MAX_BYTES, OFF_ENV, root as cache_root, set_root as set_cache_root};
 pub use mirror::Tree;
 
 /// The Handlebars that parsed the trees (from Cargo.lock, by build.rs): another one may parse
@@ -54,9 +54,14 @@ fn memory() -> &'static Mutex<Memory> {
     MEMORY.get_or_init(Mutex::default)
 }
 
-/// The user's cache (none in unit tests: they give `load` a folder of their own).
+/// The user's cache (none in unit tests: they give `load` a folder of their own), or the one
+/// [`set_cache_root`] gave, from the moment it is given.
 fn disk() -> Option<&'static Disk> {
     static DISK: OnceLock<Option<Disk>> = OnceLock::new();
+    static GIVEN: OnceLock<Option<Disk>> = OnceLock::new();
+    if disk::given_root().is_some() {
+        return GIVEN.get_or_init(Disk::from_env).as_ref();
+    }
     DISK.get_or_init(|| if cfg!(test) { None } else { Disk::from_env() })
         .as_ref()
 }

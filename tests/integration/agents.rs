@@ -59,6 +59,7 @@ fn expected_rows(commands: &Commands) -> Vec<(String, String)> {
 
 /// Check every combination of `stack`'s covering set; the number checked.
 fn check_stack(stack: &Stack) -> usize {
+    crate::common::cache_dir();
     let mut checked = 0;
     for combination in combos::covering(stack) {
         let given = Given {
@@ -145,6 +146,7 @@ fn the_dev_row_says_whether_the_server_restarts_on_changes() {
 
 #[test]
 fn template_new_gives_projects_an_agents_md_with_their_commands() {
+    crate::common::cache_dir();
     let dir = tempfile::tempdir().unwrap();
     let path = sprout::template::scaffold::create("pysvc", dir.path()).unwrap();
     let catalog = sprout::catalog::Catalog::from_folder(&path).unwrap();

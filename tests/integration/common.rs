@@ -14,11 +14,26 @@ pub fn sprout() -> Command {
     cmd
 }
 
+/// A process of the binary, or of a wrapper that runs it (`sh`, `strace`), with its caches in
+/// the tests' scratch folder (never the user's own).
+pub fn process(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.env("SPROUT_CACHE_DIR", cache_dir())
+        .env_remove("SPROUT_NO_CACHE");
+    cmd
+}
+
 /// The cache folder the tests' runs share (parsed templates, kept version answers), outside the
 /// user's own; a test of a cache itself gives its own.
+/// The library, called in this process, keeps its caches there too.
 pub fn cache_dir() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        sprout::trees::set_cache_root(dir.path().to_path_buf());
+        dir
+    })
+    .path()
 }
 
 /// A scratch folder and a `sprout new` run inside it.
@@ -28,6 +43,7 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new() -> Scratch {
+        cache_dir();
         Scratch {
             dir: tempfile::tempdir().unwrap(),
         }

@@ -40,6 +40,7 @@ impl Transcript {
     fn command(&self) -> Command {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("sprout"));
         cmd.current_dir(self.path())
+            .env("SPROUT_CACHE_DIR", crate::common::cache_dir())
             .env("NO_COLOR", "1")
             .env_remove("SOURCE_DATE_EPOCH")
             .env("TMPDIR", self.scratch.join("tmp"))

@@ -65,7 +65,8 @@ impl Screen {
             .env("TERM", "xterm-256color")
             .env("NO_COLOR", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1");
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("SPROUT_CACHE_DIR", crate::common::cache_dir());
         let mut session = Session::spawn(cmd).unwrap();
         session
             .get_process_mut()

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::common::{STACK, Scratch, sprout};
+use crate::common::{STACK, Scratch, process, sprout};
 
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("sprout")
@@ -323,7 +323,7 @@ fn an_empty_target_is_filled_in_place() {
 // 4. Concurrent runs on one target.
 
 fn spawn(args: &[&str], out: &Path) -> std::process::Child {
-    Process::new(bin())
+    process(bin())
         .args(args)
         .arg("-o")
         .arg(out)
@@ -410,7 +410,7 @@ pub(crate) fn ensure_strace() {
 /// (`signal=KILL:when=3`, `error=ENOSPC:when=2`, …).
 fn under_strace(syscall: &str, inject: &str, args: &[&str], out: &Path) -> std::process::Output {
     ensure_strace();
-    Process::new("strace")
+    process("strace")
         .args(["-f", "-qq", "-o", "/dev/null", "-e"])
         .arg(format!("trace={syscall}"))
         .arg(format!("--inject={syscall}:{inject}"))
@@ -579,7 +579,7 @@ fn a_failed_git_init_leaves_no_git_folder() {
 // 7. Modes follow the umask; secrets are 0600 whatever it is.
 
 fn new_under_umask(s: &Scratch, umask: &str, name: &str) {
-    let status = Process::new("sh")
+    let status = process("sh")
         .arg("-c")
         .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
         .arg(bin())
@@ -659,7 +659,7 @@ fn dry_run_refuses_what_the_real_run_refuses() {
 fn with_closed_stdout(args: &[&str]) -> std::process::Output {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    Process::new(bin())
+    process(bin())
         .args(args)
         .stdout(writer)
         .stderr(Stdio::piped())
@@ -699,7 +699,7 @@ fn a_full_stdout_is_an_error() {
         &["--help"],
         &["--version"],
     ] {
-        let out = Process::new(bin())
+        let out = process(bin())
             .args(args)
             .stdout(dev_full())
             .output()
@@ -711,7 +711,7 @@ fn a_full_stdout_is_an_error() {
         );
     }
     let s = Scratch::new();
-    let out = Process::new(bin())
+    let out = process(bin())
         .args([
             "new", "app", "-s", STACK, "--yes", "--no-git", "--json", "-o",
         ])
@@ -725,7 +725,7 @@ fn a_full_stdout_is_an_error() {
 
 #[test]
 fn a_full_stderr_does_not_abort() {
-    let out = Process::new(bin())
+    let out = process(bin())
         .args(["new", "BAD NAME", "-s", STACK, "--yes"])
         .stderr(dev_full())
         .output()
@@ -782,7 +782,7 @@ fn a_signal_during_install_stops_the_package_manager() {
             bin_dir.display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        let child = Process::new(bin())
+        let child = process(bin())
             .args([
                 "new",
                 "app",
@@ -831,7 +831,7 @@ fn no_escape_sequence_reaches_a_file() {
     assert!(status.success(), "mkfifo is needed");
     let stderr = fs::File::create(s.join("stderr")).unwrap();
     // sprout waits on the answers file, its handler installed: a SIGTERM then ends it.
-    let mut child = Process::new(bin())
+    let mut child = process(bin())
         .args(["new", "app", "-s", STACK, "--yes", "--answers"])
         .arg(&fifo)
         .arg("-o")

@@ -16,6 +16,7 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
+        crate::common::cache_dir();
         let dir = tempfile::tempdir().unwrap();
         copy_tree(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
@@ -219,6 +220,7 @@ fn a_built_in_template_is_named_under_templates_and_is_sprouts_fault() {
 
 /// A template that is one stack (`sprout.toml` at its top), on the built-in shared layer.
 fn single_stack(readme: &str) -> (tempfile::TempDir, PathBuf) {
+    crate::common::cache_dir();
     let dir = tempfile::tempdir().unwrap();
     let golden = dir.path().join("golden");
     crate::templates::write_stack(&golden, readme);

@@ -123,6 +123,7 @@ impl Fixture {
     }
 
     pub(crate) fn catalog(&self) -> Catalog {
+        crate::common::cache_dir();
         Catalog::from_folder(self.templates.path()).unwrap()
     }
 

@@ -233,7 +233,7 @@ fn verify_exec_gets_the_started_projects_url_and_is_reported_as_a_step() {
 #[test]
 fn an_interrupted_verify_stops_the_running_step_and_exits_130() {
     let (_tmp, tools, dir) = project();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sprout"))
+    let child = crate::common::process(assert_cmd::cargo::cargo_bin("sprout"))
         .envs(tools.vars(""))
         .env_remove("PORT")
         .env("HANG_COMMAND", "npm test")

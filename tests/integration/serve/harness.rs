@@ -20,6 +20,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(config: Config) -> Server {
+        crate::common::cache_dir();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
