@@ -80,6 +80,7 @@ impl Stage {
         .map(drop)
     }
 
+    /// One part of [`Stage::write_files`], on this thread.
     fn write_part(
         &self,
         files: &[&OutputFile],
