@@ -5,8 +5,9 @@
 //! - An entry holds the text it was parsed from, the format, Handlebars' version and the tree,
 //!   then a checksum of all that. It is used only when every one of them matches.
 //! - An entry's key is an xxh3 of its text, seeded by the format and Handlebars' version.
-//! - A bundle is a count, then one row per entry (key, offset, length; sorted by key), then the
-//!   entries, all little-endian: a lookup is a binary search, and nothing is decoded until used.
+//! - An index is a count, then one row per entry (key, offset, length; sorted by key), all
+//!   little-endian: a lookup is a binary search, and nothing is decoded until used. A bundle is
+//!   an index, then the entries; a pack (`pack.rs`) keeps its index after its entries.
 
 use std::borrow::Cow;
 
@@ -62,48 +63,74 @@ pub fn decode(bytes: &[u8], text: &str, handlebars: &str) -> Option<Tree> {
         .then(|| entry.tree.into_owned())
 }
 
-/// A bundle of `entries` (key, entry); a key given twice is kept once.
-#[allow(dead_code, reason = "build.rs writes bundles, the run only reads them")]
-pub fn bundle(mut entries: Vec<(u128, Vec<u8>)>) -> Option<Vec<u8>> {
-    entries.sort_by_key(|e| e.0);
-    entries.dedup_by_key(|e| e.0);
-    let count = u32::try_from(entries.len()).ok()?;
-    let mut rows = Vec::with_capacity(4 + entries.len() * ROW);
-    rows.extend_from_slice(&count.to_le_bytes());
-    let mut bodies = Vec::new();
-    for (key, entry) in &entries {
-        rows.extend_from_slice(&key.to_le_bytes());
-        rows.extend_from_slice(&u32::try_from(bodies.len()).ok()?.to_le_bytes());
-        rows.extend_from_slice(&u32::try_from(entry.len()).ok()?.to_le_bytes());
-        bodies.extend_from_slice(entry);
+/// An index of entries: a count, then `rows` (key, offset, length; sorted by key), all
+/// little-endian. The one index of a bundle and of a pack (`pack.rs`).
+pub fn index(rows: &[(u128, u32, u32)]) -> Option<Vec<u8>> {
+    let mut index = Vec::with_capacity(4 + rows.len() * ROW);
+    index.extend_from_slice(&u32::try_from(rows.len()).ok()?.to_le_bytes());
+    for (key, offset, length) in rows {
+        index.extend_from_slice(&key.to_le_bytes());
+        index.extend_from_slice(&offset.to_le_bytes());
+        index.extend_from_slice(&length.to_le_bytes());
     }
-    rows.extend_from_slice(&bodies);
-    Some(rows)
+    Some(index)
 }
 
-/// The entry of `key` in `bundle`, if it holds one.
-pub fn find(bundle: &[u8], key: u128) -> Option<&[u8]> {
-    let (count, rest) = bundle.split_first_chunk::<4>()?;
-    let count = usize::try_from(u32::from_le_bytes(*count)).ok()?;
-    let (rows, bodies) = rest.split_at_checked(count.checked_mul(ROW)?)?;
-    let row_key = |n: usize| -> Option<u128> {
-        let row = rows.get(n * ROW..)?.first_chunk::<16>()?;
-        Some(u128::from_le_bytes(*row))
-    };
-    let (mut low, mut high) = (0, count);
+/// The bytes the [`index`] at the start of `bytes` takes (None if they cannot hold it).
+pub fn index_len(bytes: &[u8]) -> Option<usize> {
+    let count = u32::from_le_bytes(*bytes.first_chunk::<4>()?);
+    let len = usize::try_from(count)
+        .ok()?
+        .checked_mul(ROW)?
+        .checked_add(4)?;
+    (len <= bytes.len()).then_some(len)
+}
+
+/// Where the entry of `key` is by the [`index`] at the start of `bytes` (its offset and length),
+/// and the bytes after the index; a binary search, nothing decoded.
+pub fn locate(bytes: &[u8], key: u128) -> Option<(usize, usize, &[u8])> {
+    let (index, rest) = bytes.split_at_checked(index_len(bytes)?)?;
+    let rows = index.get(4..)?;
+    let row = |n: usize| rows.get(n * ROW..(n + 1) * ROW);
+    let (mut low, mut high) = (0, rows.len() / ROW);
     while low < high {
         let middle = low + (high - low) / 2;
-        match row_key(middle)?.cmp(&key) {
+        let (row_key, place) = row(middle)?.split_first_chunk::<16>()?;
+        match u128::from_le_bytes(*row_key).cmp(&key) {
             std::cmp::Ordering::Less => low = middle + 1,
             std::cmp::Ordering::Greater => high = middle,
             std::cmp::Ordering::Equal => {
-                let row = rows.get(middle * ROW + 16..middle * ROW + ROW)?;
-                let (offset, length) = row.split_at(4);
-                let offset = usize::try_from(u32::from_le_bytes(offset.try_into().ok()?)).ok()?;
-                let length = usize::try_from(u32::from_le_bytes(length.try_into().ok()?)).ok()?;
-                return bodies.get(offset..offset.checked_add(length)?);
+                let (offset, length) = place.split_first_chunk::<4>()?;
+                let length = length.first_chunk::<4>()?;
+                let offset = usize::try_from(u32::from_le_bytes(*offset)).ok()?;
+                let length = usize::try_from(u32::from_le_bytes(*length)).ok()?;
+                return Some((offset, length, rest));
             }
         }
     }
     None
+}
+
+/// A bundle of `entries` (key, entry): an [`index`], then the entries; a key given twice is
+/// kept once.
+#[allow(dead_code, reason = "build.rs writes bundles, the run only reads them")]
+pub fn bundle(mut entries: Vec<(u128, Vec<u8>)>) -> Option<Vec<u8>> {
+    entries.sort_by_key(|e| e.0);
+    entries.dedup_by_key(|e| e.0);
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut bodies = Vec::new();
+    for (key, entry) in &entries {
+        let offset = u32::try_from(bodies.len()).ok()?;
+        rows.push((*key, offset, u32::try_from(entry.len()).ok()?));
+        bodies.extend_from_slice(entry);
+    }
+    let mut bundle = index(&rows)?;
+    bundle.extend_from_slice(&bodies);
+    Some(bundle)
+}
+
+/// The entry of `key` in `bundle`, if it holds one.
+pub fn find(bundle: &[u8], key: u128) -> Option<&[u8]> {
+    let (offset, length, bodies) = locate(bundle, key)?;
+    bodies.get(offset..offset.checked_add(length)?)
 }

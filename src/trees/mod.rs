@@ -111,25 +111,22 @@ pub fn once(text: &str) -> Result<Arc<Template>, TemplateError> {
     load(text, disk()).map(Arc::new)
 }
 
-/// The tree of `text` parsed into the binary (a built-in template's), if it is there.
-fn built_in(text: &str) -> Option<Tree> {
-    entry::decode(
-        entry::find(BUILT_IN, entry::key(text, HANDLEBARS))?,
-        text,
-        HANDLEBARS,
-    )
+/// The tree of `text` (whose entry key is `key`) parsed into the binary (a built-in
+/// template's), if it is there.
+fn built_in(key: u128, text: &str) -> Option<Tree> {
+    entry::decode(entry::find(BUILT_IN, key)?, text, HANDLEBARS)
 }
 
 /// The tree of `text` from the binary, the pack of the render under way, `disk`, or parsed
 /// (and stored there, and in the pack being written).
 fn load(text: &str, disk: Option<&Disk>) -> Result<Template, TemplateError> {
-    if let Some(tree) = built_in(text)
+    let key = entry::key(text, HANDLEBARS);
+    if let Some(tree) = built_in(key, text)
         && let Some(template) = tree.into_template(None)
     {
         return Ok(template);
     }
     let batch = disk.and_then(|_| current());
-    let key = entry::key(text, HANDLEBARS);
     if let Some(batch) = &batch
         && let Some(template) = batch.read(key, text)
     {
@@ -207,11 +204,7 @@ pub struct Pack {
 impl Pack {
     /// Begin the pack of `texts` (those built in are left out: the binary holds their trees).
     pub fn begin<'t>(texts: impl IntoIterator<Item = &'t str>) -> Pack {
-        Pack::begin_in(disk(), texts)
-    }
-
-    fn begin_in<'t>(disk: Option<&'static Disk>, texts: impl IntoIterator<Item = &'t str>) -> Pack {
-        let batch = disk
+        let batch = disk()
             .filter(|_| !KEEP.load(Ordering::Relaxed))
             .and_then(|disk| Batch::open(disk, texts));
         if let Some(batch) = &batch
@@ -379,14 +372,15 @@ mod tests {
         assert!(texts.len() > 150, "only {} texts", texts.len());
         for text in texts {
             let template = Template::compile(&text).unwrap();
-            let tree = built_in(&text).expect(&text);
+            let tree = built_in(entry::key(&text, HANDLEBARS), &text).expect(&text);
             assert_eq!(tree.into_template(None).unwrap(), template, "{text}");
             // Read through `load`, without a cache on disk: never parsed.
             let before = parses(&text);
             assert_eq!(load(&text, None).unwrap(), template);
             assert_eq!(parses(&text), before, "{text}");
         }
-        assert!(built_in("not a built-in template: {{x}}\n").is_none());
+        let other = "not a built-in template: {{x}}\n";
+        assert!(built_in(entry::key(other, HANDLEBARS), other).is_none());
     }
 
     #[test]

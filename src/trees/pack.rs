@@ -5,10 +5,10 @@
 //! - A pack is named by the set of its texts' entry keys: the same texts, in any order, find the
 //!   same pack; one text changed is another pack (its trees then come from the one-file entries
 //!   of `disk.rs`, which stay, and the new pack is written at the end of that render).
-//! - Layout: the entries (`entry.rs`, each with its own checksum and its text), then the index
-//!   (one row per entry: key, offset, length; sorted by key), then a footer: the index's offset,
-//!   its row count, a checksum of the index and a magic. An entry is read with one positioned
-//!   read; nothing is decoded until used.
+//! - Layout: the entries (`entry.rs`, each with its own checksum and its text), then their
+//!   index (`entry::index`, the one a bundle starts with), then a footer: the index's offset, a
+//!   checksum of the index and a magic. An entry is read with one positioned read; nothing is
+//!   decoded until used.
 //! - A pack is written to a temporary file and renamed into place: a reader sees a whole pack or
 //!   none. A damaged one is a miss (and the caller removes it); the cache only saves time.
 
@@ -19,12 +19,12 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
+use super::entry;
+
 /// The last bytes of every pack.
-const MAGIC: &[u8; 8] = b"sprtpak1";
-/// Footer: index offset (u64), row count (u32), index checksum (u64), magic.
-const FOOTER: usize = 8 + 4 + 8 + MAGIC.len();
-/// Bytes of an index row: key, offset (u64), length (u32).
-const ROW: usize = 16 + 8 + 4;
+const MAGIC: &[u8; 8] = b"sprtpak2";
+/// Footer: the index's offset (u64), the index's checksum (u64), the magic.
+const FOOTER: usize = 8 + 8 + MAGIC.len();
 
 /// The file name of the pack of the texts whose entry keys are `keys`.
 pub fn name(keys: &[u128]) -> String {
@@ -43,7 +43,7 @@ pub fn name(keys: &[u128]) -> String {
 pub struct Reader {
     file: File,
     path: PathBuf,
-    rows: Vec<u8>,
+    index: Vec<u8>,
 }
 
 impl Reader {
@@ -55,23 +55,20 @@ impl Reader {
         let mut footer = [0u8; FOOTER];
         read_at(&file, &mut footer, footer_at).ok()?;
         let (index_at, rest) = footer.split_first_chunk::<8>()?;
-        let (count, rest) = rest.split_first_chunk::<4>()?;
         let (sum, magic) = rest.split_first_chunk::<8>()?;
         if magic != MAGIC {
             return None;
         }
         let index_at = u64::from_le_bytes(*index_at);
-        let count = usize::try_from(u32::from_le_bytes(*count)).ok()?;
-        let size = count.checked_mul(ROW)?;
-        if index_at.checked_add(size as u64)? != footer_at {
-            return None;
-        }
-        let mut rows = vec![0u8; size];
-        read_at(&file, &mut rows, index_at).ok()?;
-        (xxh3_64(&rows) == u64::from_le_bytes(*sum)).then(|| Reader {
+        let size = usize::try_from(footer_at.checked_sub(index_at)?).ok()?;
+        let mut index = vec![0u8; size];
+        read_at(&file, &mut index, index_at).ok()?;
+        let sound = xxh3_64(&index) == u64::from_le_bytes(*sum)
+            && entry::index_len(&index) == Some(index.len());
+        sound.then(|| Reader {
             file,
             path: path.to_path_buf(),
-            rows,
+            index,
         })
     }
 
@@ -82,27 +79,10 @@ impl Reader {
     /// The bytes of the entry of `key`, if the pack holds it (unchecked: `entry::decode`
     /// checks them).
     pub fn get(&self, key: u128) -> Option<Vec<u8>> {
-        let count = self.rows.len() / ROW;
-        let row = |n: usize| self.rows.get(n * ROW..(n + 1) * ROW);
-        let (mut low, mut high) = (0, count);
-        while low < high {
-            let middle = low + (high - low) / 2;
-            let found = row(middle)?;
-            let (row_key, rest) = found.split_first_chunk::<16>()?;
-            match u128::from_le_bytes(*row_key).cmp(&key) {
-                std::cmp::Ordering::Less => low = middle + 1,
-                std::cmp::Ordering::Greater => high = middle,
-                std::cmp::Ordering::Equal => {
-                    let (offset, rest) = rest.split_first_chunk::<8>()?;
-                    let length = rest.first_chunk::<4>()?;
-                    let length = usize::try_from(u32::from_le_bytes(*length)).ok()?;
-                    let mut bytes = vec![0u8; length];
-                    read_at(&self.file, &mut bytes, u64::from_le_bytes(*offset)).ok()?;
-                    return Some(bytes);
-                }
-            }
-        }
-        None
+        let (offset, length, _) = entry::locate(&self.index, key)?;
+        let mut bytes = vec![0u8; length];
+        read_at(&self.file, &mut bytes, u64::try_from(offset).ok()?).ok()?;
+        Some(bytes)
     }
 }
 
@@ -110,8 +90,8 @@ impl Reader {
 #[derive(Debug)]
 pub struct Writer {
     temp: tempfile::NamedTempFile,
-    at: u64,
-    rows: Vec<(u128, u64, u32)>,
+    at: u32,
+    rows: Vec<(u128, u32, u32)>,
     added: HashSet<u128>,
     failed: bool,
 }
@@ -130,21 +110,21 @@ impl Writer {
         })
     }
 
-    /// Add the entry `bytes` of `key`; a key already added is kept once.
+    /// Add the entry `bytes` of `key`; a key already added is kept once. A pack past 4 GiB is
+    /// not written.
     pub fn add(&mut self, key: u128, bytes: &[u8]) {
         if self.failed || !self.added.insert(key) {
             return;
         }
-        let Ok(length) = u32::try_from(bytes.len()) else {
-            self.failed = true;
-            return;
-        };
-        match self.temp.write_all(bytes) {
-            Ok(()) => {
+        let next = u32::try_from(bytes.len())
+            .ok()
+            .and_then(|length| Some((length, self.at.checked_add(length)?)));
+        match next {
+            Some((length, next)) if self.temp.write_all(bytes).is_ok() => {
                 self.rows.push((key, self.at, length));
-                self.at += u64::from(length);
+                self.at = next;
             }
-            Err(_) => self.failed = true,
+            _ => self.failed = true,
         }
     }
 
@@ -154,22 +134,16 @@ impl Writer {
             return Err(io::Error::other("a write to the pack failed"));
         }
         self.rows.sort_unstable_by_key(|r| r.0);
-        let mut index = Vec::with_capacity(self.rows.len() * ROW);
-        for (key, offset, length) in &self.rows {
-            index.extend_from_slice(&key.to_le_bytes());
-            index.extend_from_slice(&offset.to_le_bytes());
-            index.extend_from_slice(&length.to_le_bytes());
-        }
-        let count = u32::try_from(self.rows.len()).map_err(io::Error::other)?;
+        let index = entry::index(&self.rows)
+            .ok_or_else(|| io::Error::other("too many entries for one pack"))?;
         let mut footer = Vec::with_capacity(FOOTER);
-        footer.extend_from_slice(&self.at.to_le_bytes());
-        footer.extend_from_slice(&count.to_le_bytes());
+        footer.extend_from_slice(&u64::from(self.at).to_le_bytes());
         footer.extend_from_slice(&xxh3_64(&index).to_le_bytes());
         footer.extend_from_slice(MAGIC);
         self.temp.write_all(&index)?;
         self.temp.write_all(&footer)?;
         self.temp.persist(path).map_err(|e| e.error)?;
-        Ok(self.at + (index.len() + footer.len()) as u64)
+        Ok(u64::from(self.at) + (index.len() + footer.len()) as u64)
     }
 }
 
@@ -254,7 +228,8 @@ mod tests {
         let path = pack(temp.path(), &[(1, b"one"), (2, b"two")]);
         let sound = fs::read(&path).unwrap();
         // Any bit of the index or footer, a cut anywhere, an empty file.
-        for at in (sound.len() - FOOTER - 2 * ROW)..sound.len() {
+        let index = entry::index(&[(1, 0, 3), (2, 3, 3)]).unwrap().len();
+        for at in (sound.len() - FOOTER - index)..sound.len() {
             let mut bad = sound.clone();
             bad[at] ^= 1;
             fs::write(&path, &bad).unwrap();

@@ -202,7 +202,7 @@ pub fn write_with(
     }
 }
 
-/// Files start readable by their owner only; the stage then gives each its final mode.
+/// A new file with `bytes`, made with `mode` (less the umask); one already there is an error.
 fn create_new(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
