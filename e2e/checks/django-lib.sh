@@ -30,7 +30,7 @@ bounded() {
 # `serve COMMAND...`: runs it with PORT set to a free port (also in $port) until /health answers
 # 200 (at most 30 s). Not in a subshell: the trap must know every server.
 serve() {
-  port="$($py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  port="$(python3 "$repo/e2e/checks/free_port.py")"
   PORT="$port" setsid "$@" >> "$server_log" 2>&1 &
   servers+=("$!")
   for _ in $(seq 1 60); do

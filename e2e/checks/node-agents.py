@@ -21,13 +21,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from free_port import free_port
 
 NPM_SCRIPT = re.compile(r"^npm (?:run ([\w:-]+)|(test|start))(?:\s|$)")
 NPM_INSTALL = re.compile(r"^npm (?:install|ci)(?: --save-dev)?(?: <package>)?$")
@@ -50,11 +51,7 @@ def commands(text: str) -> list[str]:
 
 def serves(project: Path, command: str) -> None:
     """Starts `command` with a free loopback PORT; GET /health must answer 200 within 30 s."""
-    # The servers listen on every address: a port free on IPv6's any-address (dual stack) is free
-    # on IPv4 too.
-    with socket.socket(socket.AF_INET6) as probe:
-        probe.bind(("::", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         ["sh", "-c", command],

@@ -24,7 +24,6 @@ import pwd
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import time
 import tomllib
 import urllib.request
 from pathlib import Path
+
+from free_port import free_port
 
 # A write through the app's API per stack: method, path, JSON body, and what a success contains.
 SAMPLES = {
@@ -162,9 +163,7 @@ def main() -> None:
         if not cmd:
             fail("no CMD in exec form")
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+        port = free_port()
         env["PORT"] = str(port)
         user = pwd.getpwnam("nobody") if os.geteuid() == 0 else None
         for folder in writable if user else []:
